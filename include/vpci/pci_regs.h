@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI configuration space register offsets and bit names used by libvpci,
+ * from the PCI Local Bus 3.0 and PCI Express Base specifications.
+ */
+#ifndef VPCI_PCI_REGS_H
+#define VPCI_PCI_REGS_H
+
+/* Common header (types 0 and 1) */
+#define VPCI_REG_VENDOR_ID 0x00
+#define VPCI_REG_DEVICE_ID 0x02
+#define VPCI_REG_COMMAND 0x04
+#define VPCI_REG_STATUS 0x06
+#define VPCI_REG_REVISION 0x08
+#define VPCI_REG_CLASS_PROG 0x09
+#define VPCI_REG_CLASS_DEVICE 0x0a
+#define VPCI_REG_CACHE_LINE_SIZE 0x0c
+#define VPCI_REG_LATENCY_TIMER 0x0d
+#define VPCI_REG_HEADER_TYPE 0x0e
+#define VPCI_REG_BIST 0x0f
+#define VPCI_REG_BAR0 0x10
+#define VPCI_REG_CAP_PTR 0x34
+#define VPCI_REG_INTERRUPT_LINE 0x3c
+#define VPCI_REG_INTERRUPT_PIN 0x3d
+
+/* Type 0 */
+#define VPCI_REG_SUBSYS_VENDOR_ID 0x2c
+#define VPCI_REG_SUBSYS_ID 0x2e
+#define VPCI_REG_ROM_ADDRESS 0x30
+#define VPCI_TYPE0_NR_BARS 6
+
+/* Type 1 (PCI-to-PCI bridge) */
+#define VPCI_REG_PRIMARY_BUS 0x18
+#define VPCI_REG_SECONDARY_BUS 0x19
+#define VPCI_REG_SUBORDINATE_BUS 0x1a
+#define VPCI_REG_ROM_ADDRESS1 0x38
+#define VPCI_TYPE1_NR_BARS 2
+
+#define VPCI_HEADER_TYPE_MASK 0x7f
+#define VPCI_HEADER_TYPE_NORMAL 0
+#define VPCI_HEADER_TYPE_BRIDGE 1
+#define VPCI_HEADER_TYPE_CARDBUS 2
+#define VPCI_HEADER_MULTI_FUNCTION 0x80
+
+/* Command register */
+#define VPCI_CMD_IO 0x0001u
+#define VPCI_CMD_MEMORY 0x0002u
+#define VPCI_CMD_MASTER 0x0004u
+#define VPCI_CMD_SPECIAL 0x0008u
+#define VPCI_CMD_INVALIDATE 0x0010u
+#define VPCI_CMD_VGA_PALETTE 0x0020u
+#define VPCI_CMD_PARITY 0x0040u
+#define VPCI_CMD_WAIT 0x0080u
+#define VPCI_CMD_SERR 0x0100u
+#define VPCI_CMD_FAST_BACK 0x0200u
+#define VPCI_CMD_INTX_DISABLE 0x0400u
+
+/* Status register */
+#define VPCI_STATUS_IMM_READY 0x0001u
+#define VPCI_STATUS_INTERRUPT 0x0008u
+#define VPCI_STATUS_CAP_LIST 0x0010u
+#define VPCI_STATUS_66MHZ 0x0020u
+#define VPCI_STATUS_FAST_BACK 0x0080u
+#define VPCI_STATUS_MASTER_PARITY 0x0100u /* RW1C */
+#define VPCI_STATUS_DEVSEL_MASK 0x0600u
+#define VPCI_STATUS_SIG_TARGET_ABORT 0x0800u /* RW1C */
+#define VPCI_STATUS_REC_TARGET_ABORT 0x1000u /* RW1C */
+#define VPCI_STATUS_REC_MASTER_ABORT 0x2000u /* RW1C */
+#define VPCI_STATUS_SIG_SYSTEM_ERROR 0x4000u /* RW1C */
+#define VPCI_STATUS_DETECTED_PARITY 0x8000u  /* RW1C */
+#define VPCI_STATUS_RW1C_MASK 0xf900u
+
+/* Base address registers */
+#define VPCI_BAR_SPACE_IO 0x01u
+#define VPCI_BAR_MEM_TYPE_MASK 0x06u
+#define VPCI_BAR_MEM_TYPE_32 0x00u
+#define VPCI_BAR_MEM_TYPE_64 0x04u
+#define VPCI_BAR_MEM_PREFETCH 0x08u
+#define VPCI_BAR_MEM_ADDR_MASK 0xfffffff0u
+#define VPCI_BAR_IO_ADDR_MASK 0xfffffffcu
+#define VPCI_ROM_ENABLE 0x1u
+#define VPCI_ROM_ADDR_MASK 0xfffff800u
+
+/* Capability list */
+#define VPCI_CAP_ID_PM 0x01
+#define VPCI_CAP_ID_MSI 0x05
+#define VPCI_CAP_ID_VENDOR 0x09
+#define VPCI_CAP_ID_EXP 0x10
+#define VPCI_CAP_ID_MSIX 0x11
+#define VPCI_CAP_LIST_NEXT 1
+#define VPCI_EXT_CAP_START 0x100
+
+#endif /* VPCI_PCI_REGS_H */

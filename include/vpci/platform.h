@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The platform seam: the only way the libvpci core touches the world.
+ *
+ * An integrator (a hypervisor port, the Linux harness, a test fake) fills one
+ * struct vpci_platform_ops and passes it, with an opaque ctx pointer, to
+ * vpci_host_create(). Every hook receives that ctx back. The core never calls
+ * libc, never allocates except through zalloc, and never logs except through
+ * log.
+ */
+#ifndef VPCI_PLATFORM_H
+#define VPCI_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Segment:bus:device.function packed as seg<<16 | bus<<8 | dev<<3 | fn. */
+typedef uint32_t vpci_sbdf_t;
+
+#define VPCI_SBDF(seg, bus, dev, fn)                                            \
+	((vpci_sbdf_t)((((uint32_t)(seg) & 0xffffu) << 16) |                   \
+		       (((uint32_t)(bus) & 0xffu) << 8) |                      \
+		       (((uint32_t)(dev) & 0x1fu) << 3) | ((uint32_t)(fn) & 7u)))
+#define VPCI_SBDF_SEG(s) ((uint16_t)((s) >> 16))
+#define VPCI_SBDF_BUS(s) ((uint8_t)(((s) >> 8) & 0xffu))
+#define VPCI_SBDF_DEV(s) ((uint8_t)(((s) >> 3) & 0x1fu))
+#define VPCI_SBDF_FN(s) ((uint8_t)((s) & 7u))
+#define VPCI_SBDF_DEVFN(s) ((uint8_t)((s) & 0xffu))
+#define VPCI_SBDF_BDF(s) ((uint16_t)((s) & 0xffffu))
+
+/* Frames are 4 KiB everywhere in the seam. */
+#define VPCI_FRAME_SHIFT 12
+#define VPCI_FRAME_SIZE (1ull << VPCI_FRAME_SHIFT)
+
+enum vpci_log_level {
+	VPCI_LOG_ERROR = 0,
+	VPCI_LOG_WARN = 1,
+	VPCI_LOG_INFO = 2,
+	VPCI_LOG_DEBUG = 3,
+};
+
+/* One MSI/MSI-X message a guest programmed, for the interrupt hooks. */
+struct vpci_msi_msg {
+	uint64_t address;
+	uint32_t data;
+	bool masked;
+};
+
+struct vpci_platform_ops {
+	/*
+	 * Physical config space of the real function at sbdf. size is 1, 2
+	 * or 4 and reg is naturally aligned to it and below 4096. A read of
+	 * a function that does not exist returns all-ones of the size.
+	 * Required.
+	 */
+	uint32_t (*conf_read)(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+			      unsigned int size);
+	void (*conf_write)(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+			   unsigned int size, uint32_t val);
+
+	/*
+	 * Map (unmap) nr_frames frames starting at mfn into (out of) the
+	 * physmap of domain domid at gfn. Return 0 when all frames are done,
+	 * a negative VPCI_E* code on failure, or VPCI_ERESTART after setting
+	 * *done_frames (< nr_frames) to how far it got: the core keeps the
+	 * rest pending until vpci_process_pending() is called. Required when
+	 * BARs are to be mapped; NULL makes every map fail with
+	 * VPCI_ENOTSUP.
+	 */
+	int (*map)(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		   uint64_t nr_frames, uint64_t *done_frames);
+	int (*unmap)(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		     uint64_t nr_frames, uint64_t *done_frames);
+
+	/* Zeroed allocation and its release. Required. */
+	void *(*zalloc)(void *ctx, size_t size_bytes);
+	void (*free)(void *ctx, void *ptr);
+
+	/*
+	 * Optional host-wide lock, taken around every public entry point that
+	 * touches host state. NULL for single-threaded integrations.
+	 */
+	void (*lock)(void *ctx);
+	void (*unlock)(void *ctx);
+
+	/* Optional log sink; msg is a finished, NUL-terminated line. */
+	void (*log)(void *ctx, enum vpci_log_level level, const char *msg);
+
+	/*
+	 * Optional interrupt hooks. Without msi_update the host reports no
+	 * MSI/MSI-X support and hides those capabilities from guests.
+	 * msi_update (re)binds vector `vector` of the device for domid;
+	 * msi_disable tears the binding down.
+	 */
+	int (*msi_update)(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+			  unsigned int vector, const struct vpci_msi_msg *msg);
+	void (*msi_disable)(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+			    unsigned int vector);
+};
+
+#endif /* VPCI_PLATFORM_H */

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libvpci public API: hosts, domains, devices, emulated registers and the
+ * config-space access entry points.
+ *
+ * Every function returns 0 or a negative VPCI_E* code unless documented
+ * otherwise. Nothing here keeps global state: all state hangs off a
+ * struct vpci_host, so any number of hosts may coexist in one process.
+ * Entry points take the host lock (platform ops lock/unlock) themselves;
+ * register handlers run with it held and must not call back into entry
+ * points.
+ */
+#ifndef VPCI_VPCI_H
+#define VPCI_VPCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpci/platform.h"
+#include "vpci/rangeset.h"
+
+enum vpci_error {
+	VPCI_OK = 0,
+	VPCI_EINVAL = -1,   /* malformed argument */
+	VPCI_ENOMEM = -2,   /* platform zalloc failed */
+	VPCI_ENOENT = -3,   /* no such device, domain or window */
+	VPCI_EEXIST = -4,   /* already present / overlapping */
+	VPCI_EBUSY = -5,    /* in use, or map work pending */
+	VPCI_ENOTSUP = -6,  /* not supported by this platform */
+	VPCI_ERANGE = -7,   /* outside config space or a valid range */
+	VPCI_EPERM = -8,    /* hidden or read-only device */
+	VPCI_ERESTART = -9, /* not finished: call again */
+	VPCI_ENOSPC = -10,  /* a fixed-size table is full */
+	VPCI_EIO = -11,     /* hardware did not answer as expected */
+};
+
+/* A short English description of a VPCI_E* code ("unknown error" else). */
+const char *vpci_strerror(int err);
+
+struct vpci_host;
+struct vpci_domain;
+struct vpci_dev;
+
+/* ------------------------------------------------------------------ host */
+
+/* Explicit platform limits, for vpci_host_create()'s limits argument. */
+#define VPCI_HOST_NO_GUEST_VPCI (1u << 0) /* vPCI only for the hw domain */
+#define VPCI_HOST_NO_HWDOM_VPCI (1u << 1) /* hw domain sees raw hardware */
+
+/* What a host can do, from vpci_host_caps(). */
+#define VPCI_CAP_HWDOM_VPCI (1u << 0)
+#define VPCI_CAP_GUEST_VPCI (1u << 1)
+#define VPCI_CAP_MSI (1u << 2)
+#define VPCI_CAP_MSIX (1u << 3)
+#define VPCI_CAP_EXTERNAL_EMULATOR (1u << 4)
+
+/*
+ * Create a host behind ops/ctx. ops must provide conf_read, conf_write,
+ * zalloc and free. limits is a mask of VPCI_HOST_*.
+ * Errors: VPCI_EINVAL (missing required op, unknown limit bit),
+ * VPCI_ENOMEM.
+ */
+int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
+		     uint32_t limits, struct vpci_host **out);
+/* Destroy the host, its domains and devices. Does not unmap anything. */
+void vpci_host_destroy(struct vpci_host *host);
+/* VPCI_CAP_* mask: derived from the ops provided and the limits. */
+uint32_t vpci_host_caps(const struct vpci_host *host);
+
+/* --------------------------------------------------------------- devices */
+
+/*
+ * Tell the host a physical function exists at sbdf. It belongs to the
+ * hardware domain (once one exists) unless hidden.
+ * Errors: VPCI_EEXIST, VPCI_ENOMEM.
+ */
+int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf);
+/* Forget a function. Errors: VPCI_ENOENT, VPCI_EBUSY (assigned to a
+ * guest). */
+int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf);
+/* The device at physical sbdf, or NULL. O(1) in the number of devices. */
+struct vpci_dev *vpci_device_find(const struct vpci_host *host,
+				  vpci_sbdf_t sbdf);
+vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev);
+struct vpci_host *vpci_dev_host(const struct vpci_dev *dev);
+
+/* ------------------------------------------------------------- registers */
+
+/*
+ * Register handlers. reg and size are the register's own offset and size;
+ * data is what was registered with it. A read returns the
+ * whole register (size as registered), a write receives the whole new
+ * value prepared by the dispatcher (see vpci_add_register()).
+ */
+typedef uint32_t vpci_read_fn(const struct vpci_dev *dev, unsigned int reg,
+			      unsigned int size, void *data);
+typedef void vpci_write_fn(struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, uint32_t val, void *data);
+
+/*
+ * Per-bit behaviour of a register, within its size. Bits in no mask are
+ * read-write. The masks must not overlap.
+ *  ro:    writes keep the current value.
+ *  rw1c:  the handler sees 1 only where the writer wrote 1 ("clear
+ *         this"); bytes not written never carry a 1 (PCI 3.0 §6.2.3).
+ *  rsvdp: reserved, preserved: writes keep the current value.
+ *  rsvdz: reserved, zero: read as 0, written as 0.
+ */
+struct vpci_reg_masks {
+	uint32_t ro;
+	uint32_t rw1c;
+	uint32_t rsvdp;
+	uint32_t rsvdz;
+};
+
+/*
+ * Emulate [offset, offset + size) of dev's config space. size is 1, 2 or
+ * 4 and offset is aligned to it. A NULL read handler reads as 0; a NULL
+ * write handler ignores writes; both NULL is an error. masks may be NULL.
+ * A write covering only part of the register, or a register with ro or
+ * rsvdp bits, is read-modify-write: the dispatcher reads the register
+ * first and merges.
+ * Errors: VPCI_EINVAL (bad size/alignment, no handlers, overlapping masks,
+ * mask bits beyond size), VPCI_ERANGE (beyond 4 KiB), VPCI_EEXIST
+ * (overlaps a register), VPCI_ENOSPC (too many registers), VPCI_ENOMEM.
+ */
+int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
+		      vpci_write_fn *write, unsigned int offset,
+		      unsigned int size, void *data,
+		      const struct vpci_reg_masks *masks);
+/*
+ * Remove every register lying wholly inside [offset, offset + size).
+ * Errors: VPCI_ERANGE, VPCI_EINVAL (a register straddles the boundary),
+ * VPCI_ENOENT (nothing there).
+ */
+int vpci_remove_registers(struct vpci_dev *dev, unsigned int offset,
+			  unsigned int size);
+
+/* Stock handlers: the real hardware register, a constant 0, a sink. */
+vpci_read_fn vpci_hw_read;
+vpci_write_fn vpci_hw_write;
+vpci_read_fn vpci_read_zero;
+vpci_write_fn vpci_write_ignore;
+/* data points at a uint32_t latch holding the value; the write stores val
+ * as given (so it suits registers without rw1c bits). */
+vpci_read_fn vpci_read_val;
+vpci_write_fn vpci_write_val;
+
+/*
+ * Config access to one device's emulated config space as its owner sees
+ * it, bypassing visibility checks (for platforms and tests). size is 1, 2
+ * or 4 at any offset with reg + size <= 4096; the access is split over
+ * registers and gaps and merged. Gaps pass through to hardware for the
+ * hardware domain and hypervisor owner, and read 0 / drop writes for a
+ * guest. Out-of-range accesses read all-ones and are dropped.
+ */
+uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size);
+void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
+		    uint32_t val);
+
+/* --------------------------------------------------------------- domains */
+
+enum vpci_domain_kind {
+	VPCI_DOMAIN_HARDWARE = 0, /* dom0-like; at most one per host */
+	VPCI_DOMAIN_GUEST = 1,
+};
+
+enum vpci_tristate {
+	VPCI_TRI_DEFAULT = 0, /* on when supported */
+	VPCI_TRI_YES = 1,     /* on; fail if unsupported */
+	VPCI_TRI_NO = 2,      /* off */
+};
+
+#define VPCI_DOMAIN_F_VPCI (1u << 0)        /* emulate config space */
+#define VPCI_DOMAIN_F_HOST_BRIDGE (1u << 1) /* ECAM even with no devices */
+
+struct vpci_domain_config {
+	uint32_t domid; /* passed back to platform map/unmap */
+	enum vpci_domain_kind kind;
+	uint32_t flags; /* VPCI_DOMAIN_F_* */
+	enum vpci_tristate msi;
+	enum vpci_tristate msix;
+};
+
+/*
+ * Create a domain. On VPCI_EINVAL or VPCI_ENOTSUP, *reason (if reason is
+ * not NULL) points at a static human-readable sentence a toolstack can
+ * print. Errors: VPCI_EINVAL (unknown flag, contradiction), VPCI_ENOTSUP,
+ * VPCI_EEXIST (a second hardware domain, or a duplicate domid),
+ * VPCI_ENOMEM.
+ */
+int vpci_domain_create(struct vpci_host *host,
+		       const struct vpci_domain_config *cfg,
+		       struct vpci_domain **out, const char **reason);
+/* Destroy a domain; its devices return to the hardware domain. Map work
+ * still pending is dropped. */
+void vpci_domain_destroy(struct vpci_domain *dom);
+uint32_t vpci_domain_id(const struct vpci_domain *dom);
+
+/*
+ * Give dom an ECAM window at guest-physical gpa_base covering buses
+ * bus_first..bus_last of segment (1 MiB per bus). gpa_base must be 1 MiB
+ * aligned. Errors: VPCI_EINVAL, VPCI_EEXIST (overlaps a window or the
+ * segment/bus range of one), VPCI_ENOSPC.
+ */
+int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
+			 uint16_t segment, uint8_t bus_first, uint8_t bus_last);
+
+/*
+ * Assign the physical function host_sbdf (owned by the hardware domain)
+ * to guest dom at virtual guest_sbdf, emulated by vPCI.
+ * Errors: VPCI_ENOENT, VPCI_EPERM (hidden or read-only), VPCI_EBUSY
+ * (assigned elsewhere), VPCI_EEXIST (guest_sbdf taken), VPCI_EINVAL,
+ * VPCI_ENOTSUP, VPCI_ENOMEM.
+ */
+int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
+		       vpci_sbdf_t guest_sbdf);
+/* Return host_sbdf from dom to the hardware domain, unmapping its BARs. */
+int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf);
+/* The physical device seen by dom at sbdf (virtual for guests), or NULL. */
+struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
+				    vpci_sbdf_t sbdf);
+
+/* ------------------------------------------------------- access entries */
+
+/*
+ * Config read/write by dom at sbdf (virtual for guests). A function dom
+ * cannot see reads all-ones and drops writes; so do bad sizes and
+ * offsets. Never fails.
+ */
+uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		   unsigned int reg, unsigned int size);
+void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		unsigned int size, uint32_t val);
+
+/*
+ * An MMIO access at gpa of size 1, 2, 4 or 8 bytes. Returns 0 when gpa is
+ * inside one of dom's ECAM windows (the access was handled, even if it
+ * read all-ones), VPCI_ENOENT when it is not (not ours: *val all-ones).
+ */
+int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		   uint64_t *val);
+int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		    uint64_t val);
+
+/*
+ * Continue map/unmap work the platform preempted. Returns 0 when nothing
+ * is left, VPCI_ERESTART when more remains, or the error that ended it.
+ */
+int vpci_process_pending(struct vpci_domain *dom);
+
+#endif /* VPCI_VPCI_H */

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Domains: creation with flags and tri-state options checked against what
+ * the host can do, the device assignment that moves a function from the
+ * hardware domain to a guest, and each domain's view of SBDFs, which is
+ * where the config access entry points decide what an access reaches.
+ */
+#include "internal.h"
+
+#define VPCI_DOMAIN_KNOWN_FLAGS (VPCI_DOMAIN_F_VPCI | VPCI_DOMAIN_F_HOST_BRIDGE)
+
+static bool tristate_valid(enum vpci_tristate t)
+{
+	return t == VPCI_TRI_DEFAULT || t == VPCI_TRI_YES || t == VPCI_TRI_NO;
+}
+
+/* Resolve one tri-state option: *on, or an error with *reason. */
+static int resolve_option(enum vpci_tristate asked, bool supported,
+			  bool required, const char *unsupported_reason,
+			  const char *contradiction_reason, bool *on,
+			  const char **reason)
+{
+	if (required && asked == VPCI_TRI_NO) {
+		*reason = contradiction_reason;
+		return VPCI_EINVAL;
+	}
+	if ((asked == VPCI_TRI_YES || required) && !supported) {
+		*reason = unsupported_reason;
+		return VPCI_ENOTSUP;
+	}
+	*on = asked != VPCI_TRI_NO && supported;
+	return 0;
+}
+
+static int check_config(struct vpci_host *host,
+			const struct vpci_domain_config *cfg, uint32_t *flags,
+			bool *msi, bool *msix, const char **reason)
+{
+	uint32_t caps = vpci_host_caps(host);
+	bool hw = cfg->kind == VPCI_DOMAIN_HARDWARE;
+	bool vpci, need_irq;
+	struct vpci_domain *d;
+	int rc;
+
+	*reason = "invalid domain configuration";
+	if (cfg->flags & ~VPCI_DOMAIN_KNOWN_FLAGS) {
+		*reason = "unknown domain flag bits";
+		return VPCI_EINVAL;
+	}
+	if ((!hw && cfg->kind != VPCI_DOMAIN_GUEST) ||
+	    !tristate_valid(cfg->msi) || !tristate_valid(cfg->msix))
+		return VPCI_EINVAL;
+	for (d = host->domains; d; d = d->next)
+		if (d->cfg.domid == cfg->domid) {
+			*reason = "a domain with this id already exists";
+			return VPCI_EEXIST;
+		}
+	if (hw && host->hwdom) {
+		*reason = "the host already has a hardware domain";
+		return VPCI_EEXIST;
+	}
+	/* An emulated host bridge is vPCI: the mode adds what it needs. */
+	*flags = cfg->flags;
+	if (*flags & VPCI_DOMAIN_F_HOST_BRIDGE)
+		*flags |= VPCI_DOMAIN_F_VPCI;
+	vpci = *flags & VPCI_DOMAIN_F_VPCI;
+	if (vpci && !hw && !(caps & VPCI_CAP_GUEST_VPCI)) {
+		*reason = "vPCI for guests is not supported by this platform";
+		return VPCI_ENOTSUP;
+	}
+	if (vpci && hw && !(caps & VPCI_CAP_HWDOM_VPCI)) {
+		*reason = "vPCI for the hardware domain is not supported by "
+			  "this platform";
+		return VPCI_ENOTSUP;
+	}
+	/*
+	 * A hardware domain under vPCI must not program native MSI/MSI-X
+	 * behind the emulator, so where the platform can emulate them the
+	 * mode requires it.
+	 */
+	need_irq = vpci && hw && (caps & VPCI_CAP_MSI);
+	rc = resolve_option(cfg->msi, vpci && (caps & VPCI_CAP_MSI), need_irq,
+			    "MSI was requested but this platform has no "
+			    "interrupt hooks (or vPCI is off)",
+			    "msi=no contradicts the hardware domain's vPCI "
+			    "mode, which requires MSI emulation",
+			    msi, reason);
+	if (rc)
+		return rc;
+	return resolve_option(cfg->msix, vpci && (caps & VPCI_CAP_MSIX),
+			      need_irq,
+			      "MSI-X was requested but this platform has no "
+			      "interrupt hooks (or vPCI is off)",
+			      "msix=no contradicts the hardware domain's vPCI "
+			      "mode, which requires MSI-X emulation",
+			      msix, reason);
+}
+
+int vpci_domain_create(struct vpci_host *host,
+		       const struct vpci_domain_config *cfg,
+		       struct vpci_domain **out, const char **reason)
+{
+	const char *why = "invalid argument";
+	struct vpci_domain *dom;
+	uint32_t flags = 0;
+	bool msi = false, msix = false;
+	int rc;
+
+	if (reason)
+		*reason = NULL;
+	if (!host || !cfg || !out) {
+		if (reason)
+			*reason = why;
+		return VPCI_EINVAL;
+	}
+	*out = NULL;
+	vpci_lock(host);
+	rc = check_config(host, cfg, &flags, &msi, &msix, &why);
+	if (!rc) {
+		dom = vpci_zalloc(host, sizeof(*dom));
+		rc = dom ? 0 : VPCI_ENOMEM;
+		why = "out of memory";
+	}
+	if (!rc) {
+		dom->host = host;
+		dom->cfg = *cfg;
+		dom->cfg.flags = flags;
+		dom->cfg.msi = msi ? VPCI_TRI_YES : VPCI_TRI_NO;
+		dom->cfg.msix = msix ? VPCI_TRI_YES : VPCI_TRI_NO;
+		vpci_devmap_init(&dom->vdevs, host);
+		dom->next = host->domains;
+		host->domains = dom;
+		if (cfg->kind == VPCI_DOMAIN_HARDWARE)
+			host->hwdom = dom;
+		*out = dom;
+	}
+	vpci_unlock(host);
+	if (rc && reason)
+		*reason = why;
+	return rc;
+}
+
+static int release_device(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	dev->owner = NULL;
+	vpci_regtable_destroy(dev->host, &dev->regs);
+	return 0;
+}
+
+void vpci_domain_destroy(struct vpci_domain *dom)
+{
+	struct vpci_host *host;
+	struct vpci_domain **link;
+
+	if (!dom)
+		return;
+	host = dom->host;
+	vpci_lock(host);
+	vpci_devmap_for_each(&dom->vdevs, release_device, NULL);
+	vpci_devmap_destroy(&dom->vdevs);
+	for (link = &host->domains; *link; link = &(*link)->next)
+		if (*link == dom) {
+			*link = dom->next;
+			break;
+		}
+	if (host->hwdom == dom)
+		host->hwdom = NULL;
+	vpci_unlock(host);
+	vpci_free(host, dom);
+}
+
+uint32_t vpci_domain_id(const struct vpci_domain *dom)
+{
+	return dom->cfg.domid;
+}
+
+/* ----------------------------------------------------------- assignment */
+
+int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
+		       vpci_sbdf_t guest_sbdf)
+{
+	struct vpci_host *host = dom->host;
+	struct vpci_dev *dev;
+	int rc;
+
+	if (dom->cfg.kind != VPCI_DOMAIN_GUEST ||
+	    !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
+		return VPCI_EINVAL;
+	vpci_lock(host);
+	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
+	rc = VPCI_ENOENT;
+	if (!dev)
+		goto out;
+	rc = VPCI_EBUSY;
+	if (dev->owner)
+		goto out;
+	rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
+	if (rc)
+		goto out;
+	/* The hardware domain's registers do not describe a guest's view. */
+	vpci_regtable_destroy(host, &dev->regs);
+	dev->owner = dom;
+	dev->guest_sbdf = guest_sbdf;
+out:
+	vpci_unlock(host);
+	return rc;
+}
+
+int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf)
+{
+	struct vpci_host *host = dom->host;
+	struct vpci_dev *dev;
+	int rc = 0;
+
+	vpci_lock(host);
+	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
+	if (!dev || dev->owner != dom) {
+		rc = VPCI_ENOENT;
+	} else {
+		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
+		release_device(NULL, dev);
+	}
+	vpci_unlock(host);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- view */
+
+/* What dom reaches at sbdf: a device, or NULL (then *raw says whether the
+ * access goes to hardware untouched). */
+static struct vpci_dev *view_lookup(const struct vpci_domain *dom,
+				    vpci_sbdf_t sbdf, bool *raw)
+{
+	struct vpci_dev *dev;
+
+	*raw = false;
+	if (dom->cfg.kind == VPCI_DOMAIN_GUEST)
+		return (dom->cfg.flags & VPCI_DOMAIN_F_VPCI)
+			       ? vpci_devmap_lookup(&dom->vdevs, sbdf)
+			       : NULL;
+	dev = vpci_devmap_lookup(&dom->host->devices, sbdf);
+	if (dev && dev->owner)
+		return NULL; /* assigned to a guest: gone from the host view */
+	/* Functions vPCI does not track are the hardware's to answer. */
+	*raw = !dev || !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI);
+	return *raw ? NULL : dev;
+}
+
+struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
+				    vpci_sbdf_t sbdf)
+{
+	bool raw;
+
+	return view_lookup(dom, sbdf, &raw);
+}
+
+uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		   unsigned int reg, unsigned int size)
+{
+	struct vpci_host *host = dom->host;
+	struct vpci_dev *dev;
+	uint32_t val;
+	bool raw;
+
+	if (!vpci_access_ok(reg, size))
+		return 0xffffffffu;
+	vpci_lock(host);
+	dev = view_lookup(dom, sbdf, &raw);
+	if (dev)
+		val = vpci_dev_read(dev, reg, size);
+	else if (raw)
+		val = vpci_phys_read(host, sbdf, reg, size);
+	else
+		val = vpci_size_mask(size);
+	vpci_unlock(host);
+	return val;
+}
+
+void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		unsigned int size, uint32_t val)
+{
+	struct vpci_host *host = dom->host;
+	struct vpci_dev *dev;
+	bool raw;
+
+	if (!vpci_access_ok(reg, size))
+		return;
+	vpci_lock(host);
+	dev = view_lookup(dom, sbdf, &raw);
+	if (dev)
+		vpci_dev_write(dev, reg, size, val);
+	else if (raw)
+		vpci_phys_write(host, sbdf, reg, size, val);
+	vpci_unlock(host);
+}
+
+int vpci_process_pending(struct vpci_domain *dom)
+{
+	(void)dom;
+	return 0;
+}

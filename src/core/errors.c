@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Names for the VPCI_E* codes, for logs and toolstack messages. */
+#include "internal.h"
+
+const char *vpci_strerror(int err)
+{
+	static const char *const names[] = {
+		[0] = "success",
+		[-VPCI_EINVAL] = "invalid argument",
+		[-VPCI_ENOMEM] = "out of memory",
+		[-VPCI_ENOENT] = "no such device, domain or window",
+		[-VPCI_EEXIST] = "already exists or overlaps",
+		[-VPCI_EBUSY] = "busy",
+		[-VPCI_ENOTSUP] = "not supported by this platform",
+		[-VPCI_ERANGE] = "out of range",
+		[-VPCI_EPERM] = "not permitted (hidden or read-only device)",
+		[-VPCI_ERESTART] = "not finished, call again",
+		[-VPCI_ENOSPC] = "no space left in a fixed-size table",
+		[-VPCI_EIO] = "hardware did not answer as expected",
+	};
+
+	if (err > 0 || err < -(int)(sizeof(names) / sizeof(names[0]) - 1))
+		return "unknown error";
+	return names[-err];
+}

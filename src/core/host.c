@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host: the platform behind the core, the physical functions it knows
+ * and the domains it serves. What a domain may see of a function is
+ * domain.c's business.
+ */
+#include "internal.h"
+
+#define VPCI_HOST_KNOWN_LIMITS (VPCI_HOST_NO_GUEST_VPCI | VPCI_HOST_NO_HWDOM_VPCI)
+
+int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
+		     uint32_t limits, struct vpci_host **out)
+{
+	struct vpci_host *host;
+
+	if (!out)
+		return VPCI_EINVAL;
+	*out = NULL;
+	if (!ops || !ops->conf_read || !ops->conf_write || !ops->zalloc ||
+	    !ops->free || (limits & ~VPCI_HOST_KNOWN_LIMITS) ||
+	    !ops->lock != !ops->unlock)
+		return VPCI_EINVAL;
+	host = ops->zalloc(ctx, sizeof(*host));
+	if (!host)
+		return VPCI_ENOMEM;
+	host->ops = ops;
+	host->ctx = ctx;
+	host->limits = limits;
+	vpci_devmap_init(&host->devices, host);
+	*out = host;
+	return 0;
+}
+
+static int destroy_device(void *arg, struct vpci_dev *dev)
+{
+	struct vpci_host *host = arg;
+
+	vpci_regtable_destroy(host, &dev->regs);
+	vpci_free(host, dev);
+	return 0;
+}
+
+void vpci_host_destroy(struct vpci_host *host)
+{
+	if (!host)
+		return;
+	while (host->domains)
+		vpci_domain_destroy(host->domains);
+	vpci_devmap_for_each(&host->devices, destroy_device, host);
+	vpci_devmap_destroy(&host->devices);
+	host->ops->free(host->ctx, host);
+}
+
+uint32_t vpci_host_caps(const struct vpci_host *host)
+{
+	uint32_t caps = VPCI_CAP_EXTERNAL_EMULATOR;
+
+	if (!(host->limits & VPCI_HOST_NO_HWDOM_VPCI))
+		caps |= VPCI_CAP_HWDOM_VPCI;
+	if (!(host->limits & VPCI_HOST_NO_GUEST_VPCI))
+		caps |= VPCI_CAP_GUEST_VPCI;
+	if (host->ops->msi_update && host->ops->msi_disable)
+		caps |= VPCI_CAP_MSI | VPCI_CAP_MSIX;
+	return caps;
+}
+
+int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev *dev;
+	int rc;
+
+	vpci_lock(host);
+	rc = VPCI_EEXIST;
+	if (vpci_devmap_lookup(&host->devices, sbdf))
+		goto out;
+	rc = VPCI_ENOMEM;
+	dev = vpci_zalloc(host, sizeof(*dev));
+	if (!dev)
+		goto out;
+	dev->host = host;
+	dev->sbdf = sbdf;
+	rc = vpci_devmap_insert(&host->devices, sbdf, dev);
+	if (rc)
+		vpci_free(host, dev);
+out:
+	vpci_unlock(host);
+	return rc;
+}
+
+int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev *dev;
+	int rc = 0;
+
+	vpci_lock(host);
+	dev = vpci_devmap_lookup(&host->devices, sbdf);
+	if (!dev)
+		rc = VPCI_ENOENT;
+	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)
+		rc = VPCI_EBUSY;
+	if (!rc) {
+		vpci_devmap_remove(&host->devices, sbdf);
+		destroy_device(host, dev);
+	}
+	vpci_unlock(host);
+	return rc;
+}
+
+struct vpci_dev *vpci_device_find(const struct vpci_host *host,
+				  vpci_sbdf_t sbdf)
+{
+	return vpci_devmap_lookup(&host->devices, sbdf);
+}
+
+vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev)
+{
+	return dev->sbdf;
+}
+
+struct vpci_host *vpci_dev_host(const struct vpci_dev *dev)
+{
+	return dev->host;
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private structures of the core, shared by its files and by white-box
+ * tests. Nothing here is API.
+ */
+#ifndef VPCI_INTERNAL_H
+#define VPCI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpci/pci_regs.h"
+#include "vpci/platform.h"
+#include "vpci/rangeset.h"
+#include "vpci/vpci.h"
+
+#define VPCI_CFG_SPACE_SIZE 4096u
+#define VPCI_CFG_STD_SIZE 256u
+#define VPCI_STD_DWORDS (VPCI_CFG_STD_SIZE / 4u)
+#define VPCI_EXT_DWORDS ((VPCI_CFG_SPACE_SIZE - VPCI_CFG_STD_SIZE) / 4u)
+#define VPCI_MAX_REGISTERS 1024u
+#define VPCI_MAX_ECAM_WINDOWS 16u
+
+/* ------------------------------------------------------------ registers */
+
+struct vpci_register {
+	vpci_read_fn *read;
+	vpci_write_fn *write;
+	void *data;
+	struct vpci_reg_masks masks;
+	uint16_t offset;
+	uint8_t size;
+};
+
+/*
+ * A device's emulated registers, sorted by offset and never overlapping.
+ * lb[d] is the index of the first register ending after byte 4*d, so an
+ * access finds its registers in O(1) whatever their number. Extended space
+ * gets its index only once a register lives there.
+ */
+struct vpci_regtable {
+	struct vpci_register *regs;
+	uint16_t nr;
+	uint16_t capacity;
+	uint16_t lb_std[VPCI_STD_DWORDS];
+	uint16_t *lb_ext; /* VPCI_EXT_DWORDS entries, or NULL */
+};
+
+/* ------------------------------------------------------------- devices */
+
+struct vpci_dev {
+	struct vpci_host *host;
+	vpci_sbdf_t sbdf;
+	/* NULL: the hardware domain (whether or not it exists yet). */
+	struct vpci_domain *owner;
+	vpci_sbdf_t guest_sbdf; /* valid while owner is a guest */
+	struct vpci_regtable regs;
+};
+
+/*
+ * SBDF -> device, sparse: a sorted array of segments, each with 256 bus
+ * pointers to 256-entry function tables. Lookup is a binary search over
+ * the (few) segments, then two indexations.
+ */
+struct vpci_devmap_bus {
+	struct vpci_dev *fn[256];
+	uint16_t nr;
+};
+
+struct vpci_devmap_seg {
+	uint16_t seg;
+	uint16_t nr_buses;
+	struct vpci_devmap_bus *bus[256];
+};
+
+struct vpci_devmap {
+	struct vpci_devmap_seg **segs; /* sorted by seg */
+	size_t nr;
+	size_t capacity;
+	struct vpci_host *host;
+};
+
+typedef int vpci_devmap_visit_fn(void *arg, struct vpci_dev *dev);
+
+void vpci_devmap_init(struct vpci_devmap *map, struct vpci_host *host);
+void vpci_devmap_destroy(struct vpci_devmap *map);
+int vpci_devmap_insert(struct vpci_devmap *map, vpci_sbdf_t sbdf,
+		       struct vpci_dev *dev);
+void vpci_devmap_remove(struct vpci_devmap *map, vpci_sbdf_t sbdf);
+struct vpci_dev *vpci_devmap_lookup(const struct vpci_devmap *map,
+				    vpci_sbdf_t sbdf);
+/* Visit every device in SBDF order; visit must not change the map. A
+ * non-zero return stops the walk and is returned. */
+int vpci_devmap_for_each(const struct vpci_devmap *map,
+			 vpci_devmap_visit_fn *visit, void *arg);
+
+/* ------------------------------------------------------------- domains */
+
+struct vpci_ecam_window {
+	uint64_t base;
+	uint64_t size_bytes;
+	uint16_t segment;
+	uint8_t bus_first;
+	uint8_t bus_last;
+};
+
+struct vpci_domain {
+	struct vpci_host *host;
+	struct vpci_domain_config cfg;
+	struct vpci_ecam_window ecam[VPCI_MAX_ECAM_WINDOWS];
+	unsigned int nr_ecam;
+	struct vpci_devmap vdevs; /* guests: virtual SBDF -> device */
+	struct vpci_domain *next; /* host's list of domains */
+};
+
+/* --------------------------------------------------------------- host */
+
+struct vpci_host {
+	const struct vpci_platform_ops *ops;
+	void *ctx;
+	uint32_t limits;
+	struct vpci_devmap devices; /* physical SBDF -> device */
+	struct vpci_domain *hwdom;
+	struct vpci_domain *domains;
+};
+
+/* ------------------------------------------------------ shared helpers */
+
+void *vpci_zalloc(struct vpci_host *host, size_t size_bytes);
+void vpci_free(struct vpci_host *host, void *ptr);
+void vpci_lock(struct vpci_host *host);
+void vpci_unlock(struct vpci_host *host);
+
+/*
+ * printf-like logging through the platform's log hook. Understands %s %c
+ * %d %u %x with l/ll length modifiers, %% and %pS (a vpci_sbdf_t printed as
+ * SSSS:BB:DD.F). Long messages are truncated.
+ */
+void vpci_log(const struct vpci_host *host, enum vpci_log_level level,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The formatter behind vpci_log, exposed for tests. Always terminates buf
+ * (if size > 0); returns the length written. */
+size_t vpci_format(char *buf, size_t size, const char *fmt,
+		   __builtin_va_list ap);
+
+static inline uint32_t vpci_size_mask(unsigned int size)
+{
+	return size >= 4 ? 0xffffffffu : (1u << (size * 8u)) - 1u;
+}
+
+static inline bool vpci_access_ok(unsigned int reg, unsigned int size)
+{
+	return (size == 1 || size == 2 || size == 4) &&
+	       reg < VPCI_CFG_SPACE_SIZE &&
+	       size <= VPCI_CFG_SPACE_SIZE - reg;
+}
+
+/* Physical config access for a device's function (any size/offset). */
+uint32_t vpci_phys_read(const struct vpci_host *host, vpci_sbdf_t sbdf,
+			unsigned int reg, unsigned int size);
+void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
+		     unsigned int reg, unsigned int size, uint32_t val);
+
+void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
+bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);
+
+#endif /* VPCI_INTERNAL_H */
