@@ -311,6 +311,9 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	if (!vpci_access_ok(reg, size))
 		return vpci_size_mask(size);
 	i = first_register_after(t, reg);
+	/* The common case: exactly one whole register. */
+	if (i < t->nr && t->regs[i].offset == reg && t->regs[i].size == size)
+		return register_read(dev, &t->regs[i]);
 	while (pos < end) {
 		const struct vpci_register *r = i < t->nr ? &t->regs[i] : NULL;
 		unsigned int from, n;
@@ -348,6 +351,10 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 		return;
 	val &= vpci_size_mask(size);
 	i = first_register_after(t, reg);
+	if (i < t->nr && t->regs[i].offset == reg && t->regs[i].size == size) {
+		register_write(dev, &t->regs[i], 0, size, val);
+		return;
+	}
 	while (pos < end) {
 		const struct vpci_register *r = i < t->nr ? &t->regs[i] : NULL;
 		unsigned int from, n;

@@ -96,6 +96,47 @@ static int check_config(struct vpci_host *host,
 			      msix, reason);
 }
 
+bool vpci_dev_wants_state(const struct vpci_dev *dev)
+{
+	const struct vpci_domain *owner = dev->owner ? dev->owner
+						     : dev->host->hwdom;
+
+	return owner && (owner->cfg.flags & VPCI_DOMAIN_F_VPCI);
+}
+
+/* Hand dev back to the hardware domain, rebuilding its state for it. */
+static int release_device(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	vpci_dev_state_teardown(dev);
+	dev->owner = NULL;
+	if (vpci_dev_wants_state(dev) && vpci_dev_state_build(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot rebuild state for the hardware domain",
+			 dev->sbdf);
+	return 0;
+}
+
+/* State for the hardware domain's devices once it exists (or goes). */
+static int hwdom_build_device(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	if (!dev->owner && vpci_dev_wants_state(dev) &&
+	    vpci_dev_state_build(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot build state for the hardware domain",
+			 dev->sbdf);
+	return 0;
+}
+
+static int hwdom_teardown_device(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	if (!dev->owner)
+		vpci_dev_state_teardown(dev);
+	return 0;
+}
+
 int vpci_domain_create(struct vpci_host *host,
 		       const struct vpci_domain_config *cfg,
 		       struct vpci_domain **out, const char **reason)
@@ -130,22 +171,17 @@ int vpci_domain_create(struct vpci_host *host,
 		vpci_devmap_init(&dom->vdevs, host);
 		dom->next = host->domains;
 		host->domains = dom;
-		if (cfg->kind == VPCI_DOMAIN_HARDWARE)
+		if (cfg->kind == VPCI_DOMAIN_HARDWARE) {
 			host->hwdom = dom;
+			vpci_devmap_for_each(&host->devices,
+					     hwdom_build_device, NULL);
+		}
 		*out = dom;
 	}
 	vpci_unlock(host);
 	if (rc && reason)
 		*reason = why;
 	return rc;
-}
-
-static int release_device(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	dev->owner = NULL;
-	vpci_regtable_destroy(dev->host, &dev->regs);
-	return 0;
 }
 
 void vpci_domain_destroy(struct vpci_domain *dom)
@@ -164,8 +200,11 @@ void vpci_domain_destroy(struct vpci_domain *dom)
 			*link = dom->next;
 			break;
 		}
-	if (host->hwdom == dom)
+	if (host->hwdom == dom) {
+		vpci_devmap_for_each(&host->devices, hwdom_teardown_device,
+				     NULL);
 		host->hwdom = NULL;
+	}
 	vpci_unlock(host);
 	vpci_free(host, dom);
 }
@@ -198,10 +237,15 @@ int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 	rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
 	if (rc)
 		goto out;
-	/* The hardware domain's registers do not describe a guest's view. */
-	vpci_regtable_destroy(host, &dev->regs);
+	/* The hardware domain's state does not describe a guest's view. */
+	vpci_dev_state_teardown(dev);
 	dev->owner = dom;
 	dev->guest_sbdf = guest_sbdf;
+	rc = vpci_dev_state_build(dev);
+	if (rc) {
+		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
+		release_device(NULL, dev);
+	}
 out:
 	vpci_unlock(host);
 	return rc;

@@ -35,8 +35,9 @@ static int destroy_device(void *arg, struct vpci_dev *dev)
 {
 	struct vpci_host *host = arg;
 
-	vpci_regtable_destroy(host, &dev->regs);
-	vpci_free(host, dev);
+	(void)host;
+	vpci_dev_state_teardown(dev);
+	vpci_free(dev->host, dev);
 	return 0;
 }
 
@@ -80,8 +81,17 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	dev->host = host;
 	dev->sbdf = sbdf;
 	rc = vpci_devmap_insert(&host->devices, sbdf, dev);
-	if (rc)
+	if (rc) {
 		vpci_free(host, dev);
+		goto out;
+	}
+	if (vpci_dev_wants_state(dev)) {
+		rc = vpci_dev_state_build(dev);
+		if (rc) {
+			vpci_devmap_remove(&host->devices, sbdf);
+			destroy_device(host, dev);
+		}
+	}
 out:
 	vpci_unlock(host);
 	return rc;

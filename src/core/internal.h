@@ -135,10 +135,11 @@ void vpci_unlock(struct vpci_host *host);
 /*
  * printf-like logging through the platform's log hook. Understands %s %c
  * %d %u %x with l/ll length modifiers, %% and %pS (a vpci_sbdf_t printed as
- * SSSS:BB:DD.F). Long messages are truncated.
+ * SSSS:BB:DD.F). Long messages are truncated. (No printf format attribute:
+ * the compiler would reject %pS.)
  */
 void vpci_log(const struct vpci_host *host, enum vpci_log_level level,
-	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+	      const char *fmt, ...);
 /* The formatter behind vpci_log, exposed for tests. Always terminates buf
  * (if size > 0); returns the length written. */
 size_t vpci_format(char *buf, size_t size, const char *fmt,
@@ -161,6 +162,16 @@ uint32_t vpci_phys_read(const struct vpci_host *host, vpci_sbdf_t sbdf,
 			unsigned int reg, unsigned int size);
 void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
 		     unsigned int reg, unsigned int size, uint32_t val);
+
+/*
+ * Build (tear down) dev's vPCI state for its current owner: registers,
+ * BAR tracking, mappings. Teardown unmaps what the device had mapped.
+ * Called with the host lock held.
+ */
+int vpci_dev_state_build(struct vpci_dev *dev);
+void vpci_dev_state_teardown(struct vpci_dev *dev);
+/* True if dev's owner wants vPCI state (emulation on for it). */
+bool vpci_dev_wants_state(const struct vpci_dev *dev);
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
 bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);

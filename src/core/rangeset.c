@@ -272,9 +272,9 @@ int vpci_rangeset_for_each(const struct vpci_rangeset *rs,
 }
 
 /*
- * Record that fn got `done` values into interval i before failing. done
- * counts values, so it may equal the interval's size, which is 2^64 for
- * [0, UINT64_MAX]: compare against last - start rather than the size.
+ * Record that fn got `done` values into the interval before failing; done
+ * beyond the interval counts as all of it. The size of [0, UINT64_MAX] is
+ * 2^64, which no uint64_t holds, so compare against last - start instead.
  * Returns true when the whole interval is gone.
  */
 static bool trim_consumed(struct vpci_range *range, uint64_t done)

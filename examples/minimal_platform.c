@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The smallest integration of libvpci: a platform with one made-up PCI
+ * function (a NIC-like device with a 64 KiB memory BAR), a hardware domain
+ * and a guest it is assigned to. Prints what each domain reads through
+ * its ECAM window, and every map/unmap the core asks of the platform.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vpci/vpci.h"
+
+#define HOST_SBDF VPCI_SBDF(0, 3, 0, 0)
+#define GUEST_SBDF VPCI_SBDF(0, 0, 1, 0)
+#define BAR_SIZE 0x10000u
+
+struct toy_hw {
+	uint8_t cfg[4096];
+	uint32_t bar0_latch;
+};
+
+static uint32_t toy_read(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+			 unsigned int size)
+{
+	struct toy_hw *hw = ctx;
+	uint32_t v = 0;
+
+	if (sbdf != HOST_SBDF)
+		return size == 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+	memcpy(&v, &hw->cfg[reg], size);
+	return v;
+}
+
+static void toy_write(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+		      unsigned int size, uint32_t val)
+{
+	struct toy_hw *hw = ctx;
+
+	if (sbdf != HOST_SBDF)
+		return;
+	if (reg == 0x10 && size == 4) /* BAR0: the size mask, like hardware */
+		val = (val & ~(BAR_SIZE - 1)) | 0x0;
+	if (reg == 0x04 || reg == 0x10)
+		memcpy(&hw->cfg[reg], &val, size);
+}
+
+static int toy_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		   uint64_t nr, uint64_t *done)
+{
+	(void)ctx;
+	printf("  platform: map   dom%u gfn 0x%llx -> mfn 0x%llx, %llu frames\n",
+	       domid, (unsigned long long)gfn, (unsigned long long)mfn,
+	       (unsigned long long)nr);
+	*done = nr;
+	return 0;
+}
+
+static int toy_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		     uint64_t nr, uint64_t *done)
+{
+	(void)ctx;
+	printf("  platform: unmap dom%u gfn 0x%llx (mfn 0x%llx), %llu frames\n",
+	       domid, (unsigned long long)gfn, (unsigned long long)mfn,
+	       (unsigned long long)nr);
+	*done = nr;
+	return 0;
+}
+
+static void *toy_zalloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return calloc(1, n);
+}
+
+static void toy_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static void toy_log(void *ctx, enum vpci_log_level level, const char *msg)
+{
+	(void)ctx;
+	printf("  vpci[%d]: %s\n", (int)level, msg);
+}
+
+static void show(const char *who, struct vpci_domain *dom, uint64_t ecam,
+		 vpci_sbdf_t sbdf)
+{
+	uint64_t id = 0, cmd = 0, bar = 0;
+	uint64_t base = ecam + ((uint64_t)VPCI_SBDF_BUS(sbdf) << 20) +
+			((uint64_t)VPCI_SBDF_DEVFN(sbdf) << 12);
+
+	vpci_ecam_read(dom, base + 0x00, 4, &id);
+	vpci_ecam_read(dom, base + 0x04, 2, &cmd);
+	vpci_ecam_read(dom, base + 0x10, 4, &bar);
+	printf("%-6s %02x:%02x.%x  id %08llx  command %04llx  BAR0 %08llx\n",
+	       who, VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf),
+	       (unsigned long long)id, (unsigned long long)cmd,
+	       (unsigned long long)bar);
+}
+
+int main(void)
+{
+	static const struct vpci_platform_ops ops = {
+		.conf_read = toy_read, .conf_write = toy_write,
+		.map = toy_map, .unmap = toy_unmap,
+		.zalloc = toy_zalloc, .free = toy_free, .log = toy_log,
+	};
+	struct vpci_domain_config hw_cfg = {
+		.domid = 0, .kind = VPCI_DOMAIN_HARDWARE,
+		.flags = VPCI_DOMAIN_F_VPCI};
+	struct vpci_domain_config guest_cfg = {
+		.domid = 1, .kind = VPCI_DOMAIN_GUEST,
+		.flags = VPCI_DOMAIN_F_VPCI | VPCI_DOMAIN_F_HOST_BRIDGE};
+	static struct toy_hw hw;
+	struct vpci_host *host;
+	struct vpci_domain *hwdom, *guest;
+	const char *why = NULL;
+	uint64_t bar;
+	int rc;
+
+	memcpy(&hw.cfg[0], "\x86\x80\xd3\x10", 4); /* 8086:10d3 */
+	hw.cfg[0x0b] = 0x02;                        /* network controller */
+	memcpy(&hw.cfg[0x10], "\x00\x00\xe0\xfe", 4); /* BAR0 at 0xfee00000 */
+
+	rc = vpci_host_create(&ops, &hw, 0, &host);
+	if (!rc)
+		rc = vpci_domain_create(host, &hw_cfg, &hwdom, &why);
+	if (!rc)
+		rc = vpci_domain_create(host, &guest_cfg, &guest, &why);
+	if (rc) {
+		fprintf(stderr, "setup: %s (%s)\n", vpci_strerror(rc),
+			why ? why : "");
+		return 1;
+	}
+	vpci_domain_add_ecam(hwdom, 0xe0000000, 0, 0, 255);
+	vpci_domain_add_ecam(guest, 0x30000000, 0, 0, 0);
+	vpci_device_add(host, HOST_SBDF);
+
+	printf("Before assignment:\n");
+	show("host", hwdom, 0xe0000000, HOST_SBDF);
+	rc = vpci_assign_device(guest, HOST_SBDF, GUEST_SBDF);
+	printf("Assign %02x:%02x.%x to the guest at 00:01.0: %s\n",
+	       VPCI_SBDF_BUS(HOST_SBDF), VPCI_SBDF_DEV(HOST_SBDF),
+	       VPCI_SBDF_FN(HOST_SBDF), vpci_strerror(rc));
+	show("host", hwdom, 0xe0000000, HOST_SBDF);
+	show("guest", guest, 0x30000000, GUEST_SBDF);
+
+	printf("The guest sizes BAR0, places it at 0x80000000, enables memory:\n");
+	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x10, 4, 0xffffffff);
+	vpci_ecam_read(guest, 0x30000000 + (1u << 15) + 0x10, 4, &bar);
+	printf("  BAR0 reads 0x%08llx after writing all-ones: size 0x%llx\n",
+	       (unsigned long long)bar,
+	       (unsigned long long)((~(bar & ~0xfull) + 1) & 0xffffffffull));
+	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x10, 4, 0x80000000);
+	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x04, 2, 0x0006);
+	show("guest", guest, 0x30000000, GUEST_SBDF);
+
+	vpci_host_destroy(host);
+	return 0;
+}

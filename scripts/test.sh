@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Every test libvpci has: unit and replay tests (gcc), the same under
+# valgrind, under ASan+UBSan (clang), the freestanding check, and a short
+# run of each fuzzer over its corpus. Ends with "N passed, M failed".
+set -u
+cd "$(dirname "$0")/.."
+. scripts/deps.sh
+vpci_install_deps || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0 failed=0
+log_dir=build/logs
+mkdir -p "$log_dir"
+
+# Add meson's Ok/Fail counts of one run to the totals.
+count_meson() {
+	local out=$1 ok fail
+	ok=$(awk '/^Ok:/ {print $2}' "$out" | tail -1)
+	fail=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $2} END {print s+0}' "$out")
+	passed=$((passed + ${ok:-0}))
+	failed=$((failed + fail))
+}
+
+step() { echo; echo "=== $*"; }
+
+run_meson_tests() { # NAME BUILDDIR [meson test args]
+	local name=$1 dir=$2; shift 2
+	local out="$log_dir/$name.txt"
+	meson test -C "$dir" --print-errorlogs "$@" >"$out" 2>&1
+	local rc=$?
+	grep -E '^ *[0-9]+/[0-9]+ ' "$out" | sed 's/^/  /'
+	count_meson "$out"
+	if [ $rc -ne 0 ] && ! grep -qE '^Fail:' "$out"; then
+		tail -20 "$out"; failed=$((failed + 1))
+	fi
+}
+
+setup() { # DIR [meson setup args]
+	local dir=$1; shift
+	if ! meson setup --wipe "$dir" "$@" >"$log_dir/setup-$(basename "$dir").txt" 2>&1 &&
+	   ! meson setup "$dir" "$@" >"$log_dir/setup-$(basename "$dir").txt" 2>&1; then
+		cat "$log_dir/setup-$(basename "$dir").txt"; return 1
+	fi
+	ninja -C "$dir" >"$log_dir/ninja-$(basename "$dir").txt" 2>&1 ||
+		{ tail -40 "$log_dir/ninja-$(basename "$dir").txt"; return 1; }
+}
+
+step "gcc build and tests"
+if setup build/gcc; then
+	run_meson_tests gcc build/gcc
+	step "the same under valgrind"
+	run_meson_tests valgrind build/gcc --setup valgrind --no-suite freestanding --no-suite harness-shell
+else
+	failed=$((failed + 1))
+fi
+
+step "clang build with ASan+UBSan and tests"
+if CC=clang setup build/asan -Db_sanitize=address,undefined -Db_lundef=false; then
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+		run_meson_tests asan build/asan
+else
+	failed=$((failed + 1))
+fi
+
+step "fuzzers (libFuzzer, short runs over the seed corpora)"
+if CC=clang setup build/fuzz -Dfuzz=true -Dtests=disabled -Dharness=disabled; then
+	for f in build/fuzz/fuzz/fuzz_*; do
+		[ -x "$f" ] || continue
+		name=$(basename "$f")
+		corpus=fuzz/corpus/${name#fuzz_}
+		scratch=$(mktemp -d) # new inputs land here, not in the tree
+		if "$f" -runs=20000 -max_total_time=60 "$scratch" "$corpus" >"$log_dir/$name.txt" 2>&1; then
+			echo "  ok   $name"; passed=$((passed + 1))
+		else
+			echo "  FAIL $name"; tail -30 "$log_dir/$name.txt"; failed=$((failed + 1))
+		fi
+		rm -rf "$scratch"
+	done
+else
+	failed=$((failed + 1))
+fi
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
