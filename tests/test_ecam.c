@@ -192,12 +192,18 @@ static void guest_sees_only_its_virtual_devices(void **state)
 	assert_int_equal(vpci_domain_create(b->host, &cfg, &g, NULL), 0);
 	assert_int_equal(vpci_domain_add_ecam(g, 0x30000000, 0, 0, 0), 0);
 	assert_int_equal(vpci_assign_device(g, VPCI_SBDF(0, 5, 0x1f, 7),
-					    VPCI_SBDF(0, 0, 1, 0)),
+					    VPCI_SBDF(0, 0, 1, 7)),
 			 0);
-	/* The guest finds it at 00:01.0; the hardware domain lost it. */
-	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15), 4, &v), 0);
+	/* The guest finds it at 00:01.7; the hardware domain lost it. */
+	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15) + (7u << 12),
+					4, &v),
+			 0);
 	assert_int_not_equal(v, 0xffffffffu);
 	assert_int_equal(vpci_ecam_read(g, 0x30000000, 4, &v), 0);
+	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (2u << 15) + (7u << 12),
+					4, &v),
+			 0);
 	assert_int_equal(v, 0xffffffffu);
 	assert_int_equal(vpci_ecam_read(b->hwdom,
 					ecam_addr(WIN_BASE, 5, 0x1f, 7, 0), 4,
@@ -205,7 +211,9 @@ static void guest_sees_only_its_virtual_devices(void **state)
 			 0);
 	assert_int_equal(v, 0xffffffffu);
 	assert_int_equal(vpci_deassign_device(g, VPCI_SBDF(0, 5, 0x1f, 7)), 0);
-	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15), 4, &v), 0);
+	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15) + (7u << 12),
+					4, &v),
+			 0);
 	assert_int_equal(v, 0xffffffffu);
 	vpci_domain_destroy(g);
 }

@@ -85,6 +85,39 @@ struct vpci_dev *vpci_device_find(const struct vpci_host *host,
 vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev);
 struct vpci_host *vpci_dev_host(const struct vpci_dev *dev);
 
+/* ------------------------------------------------ hidden and read-only */
+
+/*
+ * Give the function at sbdf to the hypervisor (a console UART, a USB debug
+ * port). The hardware domain still reads it and shares BAR-overlap
+ * accounting with it; guests can never be assigned it. May be called
+ * before or after vpci_device_add().
+ * Errors: VPCI_EBUSY (assigned to a guest), VPCI_ENOMEM.
+ */
+int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf);
+/*
+ * Hide sbdf and make it read-only: no vPCI state is built for it (its
+ * state is dropped if it had any) and hardware-domain writes to it are
+ * dropped, logged once per device. Errors: as vpci_device_hide().
+ */
+int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf);
+bool vpci_device_is_hidden(const struct vpci_host *host, vpci_sbdf_t sbdf);
+bool vpci_device_is_readonly(const struct vpci_host *host, vpci_sbdf_t sbdf);
+
+/*
+ * Multi-function policy for hidden functions, off by default:
+ *  HIDE_SLOT: a slot (bus, device) with any hidden function disappears
+ *    whole from the hardware domain's view and cannot be assigned.
+ *  STUB_FN0: hidden functions disappear from the hardware domain's view
+ *    one by one; a hidden function 0 is replaced by a stub (vendor,
+ *    device and class of the real one, multi-function, no BARs, no
+ *    capabilities) so functions 1-7 still enumerate.
+ * The two contradict each other. Errors: VPCI_EINVAL.
+ */
+#define VPCI_POLICY_HIDE_SLOT (1u << 0)
+#define VPCI_POLICY_STUB_FN0 (1u << 1)
+int vpci_host_set_policy(struct vpci_host *host, uint32_t policy);
+
 /* ------------------------------------------------------------- registers */
 
 /*
@@ -210,14 +243,41 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
 
 /*
  * Assign the physical function host_sbdf (owned by the hardware domain)
- * to guest dom at virtual guest_sbdf, emulated by vPCI.
- * Errors: VPCI_ENOENT, VPCI_EPERM (hidden or read-only), VPCI_EBUSY
- * (assigned elsewhere), VPCI_EEXIST (guest_sbdf taken), VPCI_EINVAL,
- * VPCI_ENOTSUP, VPCI_ENOMEM.
+ * to guest dom at virtual guest_sbdf, emulated by vPCI. guest_sbdf may be
+ * on any bus of any segment (no 32-device limit), but keeps the function
+ * number of host_sbdf, and the functions of one physical slot share one
+ * virtual slot; a guest that gets functions but not function 0 of a slot
+ * sees a stub function 0 there.
+ * Errors: VPCI_ENOENT (no such function), VPCI_EPERM (hidden or
+ * read-only, or its slot hidden by VPCI_POLICY_HIDE_SLOT), VPCI_EBUSY
+ * (assigned elsewhere), VPCI_EEXIST (guest_sbdf taken), VPCI_EINVAL (not a
+ * vPCI guest, function number changed, slot mixed with another physical
+ * slot), VPCI_ENOMEM.
  */
 int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 		       vpci_sbdf_t guest_sbdf);
-/* Return host_sbdf from dom to the hardware domain, unmapping its BARs. */
+/*
+ * An external emulator (an ioreq server) for one assigned function: it
+ * receives the guest's config accesses at the guest's SBDF, with size 1,
+ * 2 or 4 and reg + size <= 4096.
+ */
+struct vpci_emulator_ops {
+	uint32_t (*read)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+			 unsigned int size);
+	void (*write)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+		      unsigned int size, uint32_t val);
+};
+
+/*
+ * Assign host_sbdf to guest dom at guest_sbdf, its config space forwarded
+ * to ops/arg instead of emulated by vPCI. Same rules and errors as
+ * vpci_assign_device(), plus VPCI_EINVAL for missing ops.
+ */
+int vpci_assign_external(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
+			 vpci_sbdf_t guest_sbdf,
+			 const struct vpci_emulator_ops *ops, void *arg);
+/* Return host_sbdf from dom to the hardware domain, unmapping its BARs.
+ * Errors: VPCI_ENOENT (not assigned to dom). */
 int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf);
 /* The physical device seen by dom at sbdf (virtual for guests), or NULL. */
 struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,

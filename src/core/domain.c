@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Domains: creation with flags and tri-state options checked against what
- * the host can do, the device assignment that moves a function from the
- * hardware domain to a guest, and each domain's view of SBDFs, which is
- * where the config access entry points decide what an access reaches.
+ * the host can do (with a sentence a toolstack can print when it cannot),
+ * and destruction. Assignment is assign.c's, what a domain sees view.c's.
  */
 #include "internal.h"
 
@@ -96,33 +95,18 @@ static int check_config(struct vpci_host *host,
 			      msix, reason);
 }
 
-bool vpci_dev_wants_state(const struct vpci_dev *dev)
+/* A local visitor: taking a global function's address would need the GOT
+ * in position-independent builds, which a freestanding link may lack. */
+static int release_to_hwdom(void *arg, struct vpci_dev *dev)
 {
-	const struct vpci_domain *owner = dev->owner ? dev->owner
-						     : dev->host->hwdom;
-
-	return owner && (owner->cfg.flags & VPCI_DOMAIN_F_VPCI);
-}
-
-/* Hand dev back to the hardware domain, rebuilding its state for it. */
-static int release_device(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	vpci_dev_state_teardown(dev);
-	dev->owner = NULL;
-	if (vpci_dev_wants_state(dev) && vpci_dev_state_build(dev))
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: cannot rebuild state for the hardware domain",
-			 dev->sbdf);
-	return 0;
+	return vpci_dev_release(arg, dev);
 }
 
 /* State for the hardware domain's devices once it exists (or goes). */
 static int hwdom_build_device(void *arg, struct vpci_dev *dev)
 {
 	(void)arg;
-	if (!dev->owner && vpci_dev_wants_state(dev) &&
-	    vpci_dev_state_build(dev))
+	if (!dev->owner && vpci_dev_build_or_readonly(dev))
 		vpci_log(dev->host, VPCI_LOG_ERROR,
 			 "%pS: cannot build state for the hardware domain",
 			 dev->sbdf);
@@ -193,7 +177,7 @@ void vpci_domain_destroy(struct vpci_domain *dom)
 		return;
 	host = dom->host;
 	vpci_lock(host);
-	vpci_devmap_for_each(&dom->vdevs, release_device, NULL);
+	vpci_devmap_for_each(&dom->vdevs, release_to_hwdom, NULL);
 	vpci_devmap_destroy(&dom->vdevs);
 	for (link = &host->domains; *link; link = &(*link)->next)
 		if (*link == dom) {
@@ -212,131 +196,6 @@ void vpci_domain_destroy(struct vpci_domain *dom)
 uint32_t vpci_domain_id(const struct vpci_domain *dom)
 {
 	return dom->cfg.domid;
-}
-
-/* ----------------------------------------------------------- assignment */
-
-int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
-		       vpci_sbdf_t guest_sbdf)
-{
-	struct vpci_host *host = dom->host;
-	struct vpci_dev *dev;
-	int rc;
-
-	if (dom->cfg.kind != VPCI_DOMAIN_GUEST ||
-	    !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
-		return VPCI_EINVAL;
-	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
-	rc = VPCI_ENOENT;
-	if (!dev)
-		goto out;
-	rc = VPCI_EBUSY;
-	if (dev->owner)
-		goto out;
-	rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
-	if (rc)
-		goto out;
-	/* The hardware domain's state does not describe a guest's view. */
-	vpci_dev_state_teardown(dev);
-	dev->owner = dom;
-	dev->guest_sbdf = guest_sbdf;
-	rc = vpci_dev_state_build(dev);
-	if (rc) {
-		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
-		release_device(NULL, dev);
-	}
-out:
-	vpci_unlock(host);
-	return rc;
-}
-
-int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf)
-{
-	struct vpci_host *host = dom->host;
-	struct vpci_dev *dev;
-	int rc = 0;
-
-	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
-	if (!dev || dev->owner != dom) {
-		rc = VPCI_ENOENT;
-	} else {
-		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
-		release_device(NULL, dev);
-	}
-	vpci_unlock(host);
-	return rc;
-}
-
-/* ----------------------------------------------------------------- view */
-
-/* What dom reaches at sbdf: a device, or NULL (then *raw says whether the
- * access goes to hardware untouched). */
-static struct vpci_dev *view_lookup(const struct vpci_domain *dom,
-				    vpci_sbdf_t sbdf, bool *raw)
-{
-	struct vpci_dev *dev;
-
-	*raw = false;
-	if (dom->cfg.kind == VPCI_DOMAIN_GUEST)
-		return (dom->cfg.flags & VPCI_DOMAIN_F_VPCI)
-			       ? vpci_devmap_lookup(&dom->vdevs, sbdf)
-			       : NULL;
-	dev = vpci_devmap_lookup(&dom->host->devices, sbdf);
-	if (dev && dev->owner)
-		return NULL; /* assigned to a guest: gone from the host view */
-	/* Functions vPCI does not track are the hardware's to answer. */
-	*raw = !dev || !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI);
-	return *raw ? NULL : dev;
-}
-
-struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
-				    vpci_sbdf_t sbdf)
-{
-	bool raw;
-
-	return view_lookup(dom, sbdf, &raw);
-}
-
-uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
-		   unsigned int reg, unsigned int size)
-{
-	struct vpci_host *host = dom->host;
-	struct vpci_dev *dev;
-	uint32_t val;
-	bool raw;
-
-	if (!vpci_access_ok(reg, size))
-		return 0xffffffffu;
-	vpci_lock(host);
-	dev = view_lookup(dom, sbdf, &raw);
-	if (dev)
-		val = vpci_dev_read(dev, reg, size);
-	else if (raw)
-		val = vpci_phys_read(host, sbdf, reg, size);
-	else
-		val = vpci_size_mask(size);
-	vpci_unlock(host);
-	return val;
-}
-
-void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
-		unsigned int size, uint32_t val)
-{
-	struct vpci_host *host = dom->host;
-	struct vpci_dev *dev;
-	bool raw;
-
-	if (!vpci_access_ok(reg, size))
-		return;
-	vpci_lock(host);
-	dev = view_lookup(dom, sbdf, &raw);
-	if (dev)
-		vpci_dev_write(dev, reg, size, val);
-	else if (raw)
-		vpci_phys_write(host, sbdf, reg, size, val);
-	vpci_unlock(host);
 }
 
 int vpci_process_pending(struct vpci_domain *dom)

@@ -27,6 +27,9 @@ int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 	host->ctx = ctx;
 	host->limits = limits;
 	vpci_devmap_init(&host->devices, host);
+	vpci_devset_init(&host->hidden, host);
+	vpci_devset_init(&host->readonly, host);
+	vpci_devset_init(&host->ro_warned, host);
 	*out = host;
 	return 0;
 }
@@ -49,6 +52,9 @@ void vpci_host_destroy(struct vpci_host *host)
 		vpci_domain_destroy(host->domains);
 	vpci_devmap_for_each(&host->devices, destroy_device, host);
 	vpci_devmap_destroy(&host->devices);
+	vpci_devset_destroy(&host->hidden);
+	vpci_devset_destroy(&host->readonly);
+	vpci_devset_destroy(&host->ro_warned);
 	host->ops->free(host->ctx, host);
 }
 
@@ -85,12 +91,10 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 		vpci_free(host, dev);
 		goto out;
 	}
-	if (vpci_dev_wants_state(dev)) {
-		rc = vpci_dev_state_build(dev);
-		if (rc) {
-			vpci_devmap_remove(&host->devices, sbdf);
-			destroy_device(host, dev);
-		}
+	rc = vpci_dev_build_or_readonly(dev);
+	if (rc) {
+		vpci_devmap_remove(&host->devices, sbdf);
+		destroy_device(host, dev);
 	}
 out:
 	vpci_unlock(host);
@@ -130,4 +134,103 @@ vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev)
 struct vpci_host *vpci_dev_host(const struct vpci_dev *dev)
 {
 	return dev->host;
+}
+
+/* Reserve what marking sbdf read-only needs, so that cannot fail later. */
+static int reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	uint16_t seg = VPCI_SBDF_SEG(sbdf);
+	int rc = vpci_devset_reserve(&host->hidden, seg);
+
+	if (!rc)
+		rc = vpci_devset_reserve(&host->readonly, seg);
+	if (!rc)
+		rc = vpci_devset_reserve(&host->ro_warned, seg);
+	return rc;
+}
+
+static void mark_readonly(struct vpci_dev *dev)
+{
+	/* Both segments were reserved: these adds cannot fail. */
+	vpci_devset_add(&dev->host->hidden, dev->sbdf);
+	vpci_devset_add(&dev->host->readonly, dev->sbdf);
+	vpci_dev_state_teardown(dev);
+}
+
+int vpci_dev_build_or_readonly(struct vpci_dev *dev)
+{
+	int rc;
+
+	if (!vpci_dev_wants_state(dev))
+		return 0;
+	if (dev->owner)
+		return vpci_dev_state_build(dev);
+	/*
+	 * A hardware-domain device whose emulation cannot be built must not
+	 * be left raw: the hardware domain could program native MSI/MSI-X
+	 * behind the emulator's back (DESIGN.md section 7, rule 4).
+	 */
+	rc = reserve_readonly(dev->host, dev->sbdf);
+	if (rc)
+		return rc;
+	rc = vpci_dev_state_build(dev);
+	if (rc) {
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot build vPCI state (%s): device made "
+			 "read-only for the hardware domain",
+			 dev->sbdf, vpci_strerror(rc));
+		mark_readonly(dev);
+	}
+	return 0;
+}
+
+static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly)
+{
+	struct vpci_dev *dev;
+	int rc;
+
+	vpci_lock(host);
+	dev = vpci_devmap_lookup(&host->devices, sbdf);
+	rc = dev && dev->owner ? VPCI_EBUSY : reserve_readonly(host, sbdf);
+	if (!rc && readonly && dev) {
+		mark_readonly(dev);
+	} else if (!rc) {
+		vpci_devset_add(&host->hidden, sbdf);
+		if (readonly)
+			vpci_devset_add(&host->readonly, sbdf);
+	}
+	vpci_unlock(host);
+	return rc;
+}
+
+int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	return hide(host, sbdf, false);
+}
+
+int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	return hide(host, sbdf, true);
+}
+
+bool vpci_device_is_hidden(const struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	return vpci_devset_contains(&host->hidden, sbdf);
+}
+
+bool vpci_device_is_readonly(const struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	return vpci_devset_contains(&host->readonly, sbdf);
+}
+
+int vpci_host_set_policy(struct vpci_host *host, uint32_t policy)
+{
+	const uint32_t known = VPCI_POLICY_HIDE_SLOT | VPCI_POLICY_STUB_FN0;
+
+	if ((policy & ~known) || policy == known)
+		return VPCI_EINVAL;
+	vpci_lock(host);
+	host->policy = policy;
+	vpci_unlock(host);
+	return 0;
 }

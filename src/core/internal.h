@@ -52,10 +52,17 @@ struct vpci_regtable {
 struct vpci_dev {
 	struct vpci_host *host;
 	vpci_sbdf_t sbdf;
-	/* NULL: the hardware domain (whether or not it exists yet). */
+	/*
+	 * NULL: the hardware domain (whether or not it exists yet), or the
+	 * hypervisor owner when the host's hidden set holds sbdf. Both share
+	 * one view and one BAR-overlap group (DESIGN.md section 7).
+	 */
 	struct vpci_domain *owner;
 	vpci_sbdf_t guest_sbdf; /* valid while owner is a guest */
 	struct vpci_regtable regs;
+	/* Set when a guest's accesses go to an external emulator instead. */
+	const struct vpci_emulator_ops *emulator;
+	void *emulator_arg;
 };
 
 /*
@@ -95,6 +102,33 @@ struct vpci_dev *vpci_devmap_lookup(const struct vpci_devmap *map,
 int vpci_devmap_for_each(const struct vpci_devmap *map,
 			 vpci_devmap_visit_fn *visit, void *arg);
 
+/*
+ * A set of SBDFs: one 65536-bit bitmap per segment that has members,
+ * segments in a sorted array. Membership is O(log segments); setting a bit
+ * in a segment that already exists never allocates.
+ */
+struct vpci_devset_seg {
+	uint16_t seg;
+	uint64_t bits[65536 / 64];
+};
+
+struct vpci_devset {
+	struct vpci_devset_seg **segs; /* sorted by seg */
+	size_t nr;
+	size_t capacity;
+	struct vpci_host *host;
+};
+
+void vpci_devset_init(struct vpci_devset *set, struct vpci_host *host);
+void vpci_devset_destroy(struct vpci_devset *set);
+/* Make sure sbdf's segment has a bitmap, so a later add cannot fail. */
+int vpci_devset_reserve(struct vpci_devset *set, uint16_t seg);
+int vpci_devset_add(struct vpci_devset *set, vpci_sbdf_t sbdf);
+void vpci_devset_remove(struct vpci_devset *set, vpci_sbdf_t sbdf);
+bool vpci_devset_contains(const struct vpci_devset *set, vpci_sbdf_t sbdf);
+/* True if any function of sbdf's slot (bus, device) is in the set. */
+bool vpci_devset_slot_any(const struct vpci_devset *set, vpci_sbdf_t sbdf);
+
 /* ------------------------------------------------------------- domains */
 
 struct vpci_ecam_window {
@@ -123,7 +157,21 @@ struct vpci_host {
 	struct vpci_devmap devices; /* physical SBDF -> device */
 	struct vpci_domain *hwdom;
 	struct vpci_domain *domains;
+	struct vpci_devset hidden;    /* owned by the hypervisor */
+	struct vpci_devset readonly;  /* subset of hidden: no vPCI state */
+	struct vpci_devset ro_warned; /* read-only writes already logged */
+	uint32_t policy;              /* VPCI_POLICY_* */
 };
+
+static inline bool vpci_dev_is_hidden(const struct vpci_dev *dev)
+{
+	return vpci_devset_contains(&dev->host->hidden, dev->sbdf);
+}
+
+static inline bool vpci_dev_is_readonly(const struct vpci_dev *dev)
+{
+	return vpci_devset_contains(&dev->host->readonly, dev->sbdf);
+}
 
 /* ------------------------------------------------------ shared helpers */
 
@@ -170,6 +218,14 @@ void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
  */
 int vpci_dev_state_build(struct vpci_dev *dev);
 void vpci_dev_state_teardown(struct vpci_dev *dev);
+/*
+ * Build dev's state if its owner wants it; a hardware-domain device whose
+ * state cannot be built becomes read-only instead (logged). Returns an
+ * error only when not even that was possible.
+ */
+int vpci_dev_build_or_readonly(struct vpci_dev *dev);
+/* Give dev back to the hardware domain (a devmap visitor; arg unused). */
+int vpci_dev_release(void *arg, struct vpci_dev *dev);
 /* True if dev's owner wants vPCI state (emulation on for it). */
 bool vpci_dev_wants_state(const struct vpci_dev *dev);
 

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a domain sees at an SBDF, and the config access entry points built
+ * on it. The rules (DESIGN.md section 7):
+ *  - a guest sees only its assigned functions, at their virtual SBDFs,
+ *    plus a stub function 0 on a slot whose function 0 it was not given;
+ *  - the hardware domain sees every function not assigned to a guest,
+ *    hypervisor-owned (hidden) ones included, unless a multi-function
+ *    policy takes them away;
+ *  - read-only functions are raw hardware to read and drop writes.
+ * Each lookup is a constant number of O(1) map and bitmap probes.
+ */
+#include "internal.h"
+
+enum view_kind {
+	VIEW_NONE,     /* nothing there: all-ones, writes dropped */
+	VIEW_RAW,      /* the hardware, untouched by vPCI */
+	VIEW_VPCI,     /* the device's emulated config space */
+	VIEW_EMULATOR, /* forwarded to an external emulator */
+	VIEW_STUB,     /* synthesized function 0 */
+};
+
+struct view {
+	enum view_kind kind;
+	struct vpci_dev *dev; /* VIEW_VPCI, VIEW_EMULATOR */
+	vpci_sbdf_t phys;     /* VIEW_RAW, VIEW_STUB: whose hardware */
+	bool readonly;        /* VIEW_RAW: drop writes */
+};
+
+/* The lowest function on sbdf's virtual slot, other than function 0. */
+static struct vpci_dev *guest_slot_member(const struct vpci_domain *dom,
+					  vpci_sbdf_t sbdf)
+{
+	unsigned int fn;
+
+	for (fn = 1; fn < 8; fn++) {
+		struct vpci_dev *dev =
+			vpci_devmap_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
+
+		if (dev)
+			return dev;
+	}
+	return NULL;
+}
+
+static struct view guest_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	struct view v = {.kind = VIEW_NONE};
+	struct vpci_dev *dev;
+
+	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
+		return v;
+	dev = vpci_devmap_lookup(&dom->vdevs, sbdf);
+	if (dev) {
+		v.kind = dev->emulator ? VIEW_EMULATOR : VIEW_VPCI;
+		v.dev = dev;
+	} else if (VPCI_SBDF_FN(sbdf) == 0 &&
+		   (dev = guest_slot_member(dom, sbdf)) != NULL) {
+		v.kind = VIEW_STUB;
+		v.phys = dev->sbdf;
+	}
+	return v;
+}
+
+static struct view hwdom_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	const struct vpci_host *host = dom->host;
+	struct vpci_dev *dev = vpci_devmap_lookup(&host->devices, sbdf);
+	struct view v = {.kind = VIEW_NONE, .phys = sbdf};
+
+	if (dev && dev->owner)
+		return v; /* assigned to a guest */
+	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
+	    vpci_devset_slot_any(&host->hidden, sbdf))
+		return v;
+	if ((host->policy & VPCI_POLICY_STUB_FN0) &&
+	    vpci_devset_contains(&host->hidden, sbdf)) {
+		if (VPCI_SBDF_FN(sbdf) == 0)
+			v.kind = VIEW_STUB;
+		return v;
+	}
+	v.readonly = vpci_devset_contains(&host->readonly, sbdf);
+	/* Functions vPCI does not track are the hardware's to answer. */
+	if (!dev || v.readonly || !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI)) {
+		v.kind = VIEW_RAW;
+		return v;
+	}
+	v.kind = VIEW_VPCI;
+	v.dev = dev;
+	return v;
+}
+
+static struct view view_of(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	return dom->cfg.kind == VPCI_DOMAIN_GUEST ? guest_view(dom, sbdf)
+						  : hwdom_view(dom, sbdf);
+}
+
+struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
+				    vpci_sbdf_t sbdf)
+{
+	struct view v = view_of(dom, sbdf);
+
+	return v.dev;
+}
+
+/*
+ * A stub function 0: the identity and class of a real function, the
+ * multi-function bit, and nothing else (no BARs, no capabilities), so an
+ * OS scanning the slot goes on to functions 1-7.
+ */
+static uint32_t stub_read(const struct vpci_host *host, vpci_sbdf_t phys,
+			  unsigned int reg, unsigned int size)
+{
+	uint8_t hdr[16] = {0};
+	uint32_t id = vpci_phys_read(host, phys, VPCI_REG_VENDOR_ID, 4);
+	uint32_t class = vpci_phys_read(host, phys, VPCI_REG_REVISION, 4);
+	uint32_t val = 0;
+	unsigned int i;
+
+	for (i = 0; i < 4; i++) {
+		hdr[i] = (uint8_t)(id >> (i * 8u));
+		hdr[8 + i] = (uint8_t)(class >> (i * 8u));
+	}
+	hdr[VPCI_REG_HEADER_TYPE] = VPCI_HEADER_MULTI_FUNCTION;
+	for (i = 0; i < size; i++)
+		if (reg + i < sizeof(hdr))
+			val |= (uint32_t)hdr[reg + i] << (i * 8u);
+	return val;
+}
+
+uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		   unsigned int reg, unsigned int size)
+{
+	struct vpci_host *host = dom->host;
+	uint32_t val = vpci_size_mask(size);
+	struct view v;
+
+	if (!vpci_access_ok(reg, size))
+		return 0xffffffffu;
+	vpci_lock(host);
+	v = view_of(dom, sbdf);
+	switch (v.kind) {
+	case VIEW_VPCI:
+		val = vpci_dev_read(v.dev, reg, size);
+		break;
+	case VIEW_EMULATOR:
+		val = v.dev->emulator->read(v.dev->emulator_arg, sbdf, reg,
+					    size) &
+		      vpci_size_mask(size);
+		break;
+	case VIEW_RAW:
+		val = vpci_phys_read(host, sbdf, reg, size);
+		break;
+	case VIEW_STUB:
+		val = stub_read(host, v.phys, reg, size);
+		break;
+	case VIEW_NONE:
+		break;
+	}
+	vpci_unlock(host);
+	return val;
+}
+
+/* Log the first dropped write to a read-only function, not every one. */
+static void readonly_write_dropped(struct vpci_host *host, vpci_sbdf_t sbdf,
+				   unsigned int reg)
+{
+	if (vpci_devset_contains(&host->ro_warned, sbdf))
+		return;
+	/* The segment was reserved when sbdf was made read-only. */
+	vpci_devset_add(&host->ro_warned, sbdf);
+	vpci_log(host, VPCI_LOG_WARN,
+		 "%pS: read-only device: hardware domain write at 0x%x dropped "
+		 "(further drops not logged)",
+		 sbdf, reg);
+}
+
+void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		unsigned int size, uint32_t val)
+{
+	struct vpci_host *host = dom->host;
+	struct view v;
+
+	if (!vpci_access_ok(reg, size))
+		return;
+	vpci_lock(host);
+	v = view_of(dom, sbdf);
+	switch (v.kind) {
+	case VIEW_VPCI:
+		vpci_dev_write(v.dev, reg, size, val);
+		break;
+	case VIEW_EMULATOR:
+		v.dev->emulator->write(v.dev->emulator_arg, sbdf, reg, size,
+				       val & vpci_size_mask(size));
+		break;
+	case VIEW_RAW:
+		if (v.readonly)
+			readonly_write_dropped(host, sbdf, reg);
+		else
+			vpci_phys_write(host, sbdf, reg, size, val);
+		break;
+	case VIEW_STUB:
+	case VIEW_NONE:
+		break;
+	}
+	vpci_unlock(host);
+}
