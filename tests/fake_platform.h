@@ -3,7 +3,10 @@
  * A scriptable fake platform for tests, benchmarks and fuzzers: functions
  * with config bytes and QEMU-style per-byte write masks, a record of every
  * physical access and map/unmap call, an allocator that counts and can be
- * told to fail, and a log sink that keeps the last line.
+ * told to fail, and a log sink that keeps the last line. It also models
+ * every domain's physmap, so tests can ask what is mapped where, and it
+ * counts (as violations) a map of a mapped frame and an unmap of a frame
+ * that is not mapped, or not to that mfn.
  */
 #ifndef TESTS_FAKE_PLATFORM_H
 #define TESTS_FAKE_PLATFORM_H
@@ -27,6 +30,7 @@ struct fake_access {
 	unsigned int reg;
 	unsigned int size;
 	uint32_t val;
+	uint64_t seq; /* order among accesses and map calls */
 };
 
 struct fake_map_call {
@@ -35,13 +39,29 @@ struct fake_map_call {
 	uint64_t gfn;
 	uint64_t mfn;
 	uint64_t nr_frames; /* frames actually done by this call */
+	uint64_t seq;       /* order among accesses and map calls */
 };
+
+/* A run of a domain's physmap: gfn .. gfn + nr - 1 -> mfn .. */
+struct fake_mapping {
+	uint32_t domid;
+	uint64_t gfn;
+	uint64_t mfn;
+	uint64_t nr;
+};
+
+/* fake_fn_set_bar() flag, not a hardware bit: an I/O BAR decoding only 16
+ * bits (its upper half reads 0). */
+#define FAKE_BAR_IO16 (1u << 8)
 
 struct fake_platform {
 	struct vpci_platform_ops ops;
 
 	struct fake_fn **fns;
 	size_t nr_fns;
+	struct fake_fn **fn_hash; /* open addressing on sbdf */
+	size_t fn_hash_size;
+	uint64_t seq;
 
 	bool record_accesses;
 	struct fake_access *accesses;
@@ -53,12 +73,25 @@ struct fake_platform {
 	 * (0: no limit). */
 	uint64_t map_budget_frames;
 	int map_error; /* returned by map when non-zero */
+	/* Map calls (not unmap) succeed for this many more frames, then fail
+	 * with map_fail_error after doing what was left (-1: never). */
+	int64_t map_fail_after_frames;
+	int map_fail_error;
+
+	/* The physmap model: sorted by (domid, gfn), disjoint, maximal. */
+	bool track_mappings; /* on by default */
+	struct fake_mapping *mappings;
+	size_t nr_mappings;
+	size_t cap_mappings;
+	unsigned int map_violations;
+	char last_violation[160];
 
 	long live_allocs;
 	long allocs_until_failure; /* -1: never fail */
 
 	unsigned int nr_logs;
 	char last_log[256];
+	char log_ring[16][256]; /* the last 16 lines, for fake_log_contains */
 	bool echo_logs; /* also print to stderr */
 };
 
@@ -78,5 +111,31 @@ void fake_fn_set_w1cmask(struct fake_fn *fn, unsigned int reg,
 uint32_t fake_fn_get(const struct fake_fn *fn, unsigned int reg,
 		     unsigned int size);
 void fake_clear_records(struct fake_platform *fp);
+
+/* Identity, header type and real-hardware write masks for the command,
+ * status (RW1C), cache line, latency and interrupt line registers. */
+void fake_fn_set_header(struct fake_fn *fn, uint16_t vendor, uint16_t device,
+			uint8_t header_type);
+/*
+ * BAR idx (0-5) as hardware implements it: size bytes (a power of two; 0:
+ * unimplemented), flags its read-only low bits (VPCI_BAR_SPACE_IO, or
+ * VPCI_BAR_MEM_TYPE_64 / VPCI_BAR_MEM_PREFETCH; FAKE_BAR_IO16), address
+ * bits writable, address 0. A 64-bit BAR takes slot idx + 1 too.
+ */
+void fake_fn_set_bar(struct fake_fn *fn, unsigned int idx, uint64_t size,
+		     uint32_t flags);
+/* Program BAR idx's address bits (both halves of a 64-bit BAR). */
+void fake_fn_set_bar_addr(struct fake_fn *fn, unsigned int idx, uint64_t addr);
+/* An expansion ROM at reg (0x30 or 0x38) of size bytes, at addr. */
+void fake_fn_set_rom(struct fake_fn *fn, unsigned int reg, uint32_t size,
+		     uint32_t addr, bool enable);
+
+/* True if one of the last 16 log lines contains needle. */
+bool fake_log_contains(const struct fake_platform *fp, const char *needle);
+
+/* Frames domid has mapped, and where gfn is mapped (false: not mapped). */
+uint64_t fake_mapped_frames(const struct fake_platform *fp, uint32_t domid);
+bool fake_mapped_mfn(const struct fake_platform *fp, uint32_t domid,
+		     uint64_t gfn, uint64_t *mfn);
 
 #endif /* TESTS_FAKE_PLATFORM_H */

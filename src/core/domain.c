@@ -153,6 +153,7 @@ int vpci_domain_create(struct vpci_host *host,
 		dom->cfg.msi = msi ? VPCI_TRI_YES : VPCI_TRI_NO;
 		dom->cfg.msix = msix ? VPCI_TRI_YES : VPCI_TRI_NO;
 		vpci_devmap_init(&dom->vdevs, host);
+		vpci_group_init(&dom->group, host, dom);
 		dom->next = host->domains;
 		host->domains = dom;
 		if (cfg->kind == VPCI_DOMAIN_HARDWARE) {
@@ -189,6 +190,7 @@ void vpci_domain_destroy(struct vpci_domain *dom)
 				     NULL);
 		host->hwdom = NULL;
 	}
+	vpci_group_destroy(host, &dom->group);
 	vpci_unlock(host);
 	vpci_free(host, dom);
 }
@@ -196,10 +198,4 @@ void vpci_domain_destroy(struct vpci_domain *dom)
 uint32_t vpci_domain_id(const struct vpci_domain *dom)
 {
 	return dom->cfg.domid;
-}
-
-int vpci_process_pending(struct vpci_domain *dom)
-{
-	(void)dom;
-	return 0;
 }

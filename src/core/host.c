@@ -30,6 +30,7 @@ int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 	vpci_devset_init(&host->hidden, host);
 	vpci_devset_init(&host->readonly, host);
 	vpci_devset_init(&host->ro_warned, host);
+	vpci_group_init(&host->hw_group, host, NULL);
 	*out = host;
 	return 0;
 }
@@ -55,6 +56,7 @@ void vpci_host_destroy(struct vpci_host *host)
 	vpci_devset_destroy(&host->hidden);
 	vpci_devset_destroy(&host->readonly);
 	vpci_devset_destroy(&host->ro_warned);
+	vpci_group_destroy(host, &host->hw_group);
 	host->ops->free(host->ctx, host);
 }
 

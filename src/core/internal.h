@@ -47,6 +47,139 @@ struct vpci_regtable {
 	uint16_t *lb_ext; /* VPCI_EXT_DWORDS entries, or NULL */
 };
 
+/* ------------------------------------------------- frame coverage index */
+
+/*
+ * A maximal run of frames [start, last] that `count` added ranges cover,
+ * all translating gfn -> mfn as mfn = gfn + delta (mod 2^64). Segments
+ * are nodes of a treap: ordered by start, heap-ordered by prio.
+ */
+struct vpci_fseg {
+	uint64_t start;
+	uint64_t last;
+	uint64_t delta;
+	uint32_t count;
+	uint32_t prio;
+	struct vpci_fseg *left;
+	struct vpci_fseg *right;
+};
+
+/*
+ * Reference-counted coverage of frame ranges (frame_index.c). Changing it
+ * never allocates: nodes come from a spare list the caller fills with
+ * vpci_fidx_reserve() beforehand.
+ */
+struct vpci_fidx {
+	struct vpci_fseg *root;
+	struct vpci_fseg *spare; /* linked through ->right */
+	size_t nr_segs;
+	size_t nr_spare;
+	uint32_t seed;
+	struct vpci_host *host;
+};
+
+/* Told about each run whose count went 0 -> 1 (add) or 1 -> 0 (remove). */
+typedef void vpci_fidx_edge_fn(void *arg, uint64_t start, uint64_t last,
+			       uint64_t delta);
+/* Visit segments in ascending order; a non-zero return stops the walk. */
+typedef int vpci_fidx_visit_fn(void *arg, const struct vpci_fseg *seg);
+
+void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
+void vpci_fidx_destroy(struct vpci_fidx *idx);
+/* Make sure at least nr_spare nodes are spare. Errors: VPCI_ENOMEM (the
+ * coverage is unchanged; some nodes may have joined the spare list). */
+int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare);
+/*
+ * Count [start, last] once more, translated by delta; rose (may be NULL)
+ * hears of each run that was not covered before. Errors: VPCI_EINVAL
+ * (start > last), VPCI_EEXIST (a covered frame of the range has another
+ * delta; *conflict, if not NULL, is that segment), VPCI_ENOSPC (not
+ * enough spare nodes). Nothing changes on error.
+ */
+int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+		  uint64_t delta, vpci_fidx_edge_fn *rose, void *arg,
+		  const struct vpci_fseg **conflict);
+/*
+ * Count [start, last] once less; fell (may be NULL) hears of each run no
+ * longer covered. Errors: VPCI_EINVAL (start > last, or a frame of it is
+ * not covered), VPCI_ENOSPC (needs at most two spare nodes). Nothing
+ * changes on error.
+ */
+int vpci_fidx_remove(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+		     vpci_fidx_edge_fn *fell, void *arg);
+/* The segment holding frame, else the first one after it, else NULL. */
+const struct vpci_fseg *vpci_fidx_find(const struct vpci_fidx *idx,
+				       uint64_t frame);
+int vpci_fidx_for_each(const struct vpci_fidx *idx, vpci_fidx_visit_fn *fn,
+		       void *arg);
+
+/* ------------------------------------------------------ header and BARs */
+
+enum vpci_bar_kind {
+	VPCI_BAR_NONE = 0, /* not implemented, or unusable: no register */
+	VPCI_BAR_IO,
+	VPCI_BAR_MEM32,
+	VPCI_BAR_MEM64,    /* low half; the next slot is VPCI_BAR_MEM64_HI */
+	VPCI_BAR_MEM64_HI,
+	VPCI_BAR_ROM,
+};
+
+#define VPCI_ROM_SLOT 6u
+#define VPCI_NR_SLOTS 7u /* six BARs and the expansion ROM */
+#define VPCI_ALL_SLOTS ((1u << VPCI_NR_SLOTS) - 1u)
+#define VPCI_BAR_NR_PEND 2u
+
+struct vpci_bar {
+	uint64_t addr;       /* host address the hardware decodes */
+	uint64_t guest_addr; /* guests: the address the guest programmed */
+	uint64_t size_bytes; /* 0: not implemented */
+	uint64_t addr_mask;  /* address bits the register implements */
+	/* Frame offsets (from the BAR's first frame) never mapped: where the
+	 * MSI-X table and PBA live. Empty until MSI-X fills it. Change it
+	 * only while the BAR is out of the wanted index (vpci_bar_leave(),
+	 * change, then vpci_bars_apply() for the slot). */
+	struct vpci_rangeset excluded;
+	/* While in_index: the gfn range this BAR adds to its owner group's
+	 * wanted index, and mfn - gfn for it. */
+	uint64_t first_gfn;
+	uint64_t last_gfn;
+	uint64_t delta;
+	/* gfn ranges whose mappings still have to be brought in line. */
+	struct vpci_range pend[VPCI_BAR_NR_PEND];
+	uint8_t nr_pend;
+	uint8_t kind;  /* enum vpci_bar_kind */
+	uint8_t flags; /* the read-only low bits: I/O, type, prefetchable */
+	uint16_t reg;  /* config offset (of the low half) */
+	uint8_t slot;  /* index in its header's bars[] */
+	bool in_index;
+	/* Placed, but overlapping a BAR of its group mapped to other host
+	 * frames: waits in the group's blocked list for that one to go. */
+	bool blocked;
+	struct vpci_bar *blocked_next;
+	/* Hardware domain: a sizing probe of a mapped BAR is answered by
+	 * vPCI until the next write to that half. */
+	bool probe_lo;
+	bool probe_hi;
+};
+
+struct vpci_header {
+	struct vpci_bar bars[VPCI_NR_SLOTS];
+	struct vpci_dev *dev;
+	unsigned int nr_bars; /* 6 (type 0) or 2 (type 1) */
+	uint16_t cmd;         /* the command register as vPCI applies it */
+	bool rom_enabled;     /* the ROM enable bit as vPCI applies it */
+	uint32_t rom_hw;      /* hardware domain: ROM value for the hardware */
+	bool cmd_dirty;       /* a hardware command write waits for map work */
+	bool rom_dirty;       /* a hardware ROM write waits for map work */
+	bool pending;         /* queued in its owner group's pending list */
+	struct vpci_dev *pending_next;
+	int error;            /* first map failure not yet reported */
+	/* Guest latches. */
+	uint32_t cache_line;
+	uint32_t latency;
+	uint32_t intx_line;
+};
+
 /* ------------------------------------------------------------- devices */
 
 struct vpci_dev {
@@ -63,6 +196,27 @@ struct vpci_dev {
 	/* Set when a guest's accesses go to an external emulator instead. */
 	const struct vpci_emulator_ops *emulator;
 	void *emulator_arg;
+	struct vpci_header *hdr; /* NULL while the device has no vPCI state */
+};
+
+/* --------------------------------------------------------- owner groups */
+
+/*
+ * Devices whose BARs map into one physmap, so that none may unmap a frame
+ * another still needs: one guest's devices; or the hardware domain's
+ * together with the hypervisor owner's (hidden), which map into the
+ * hardware domain. Keyed by gfn.
+ */
+struct vpci_owner_group {
+	struct vpci_fidx wanted;     /* frames enabled BARs want, counted */
+	struct vpci_fidx mapped;     /* frames the platform has mapped */
+	size_t nr_wanted_ranges;     /* ranges added to wanted */
+	struct vpci_domain *dom;     /* NULL: the hardware domain's group */
+	struct vpci_dev *pending_head; /* devices with map work, FIFO */
+	struct vpci_dev *pending_tail;
+	struct vpci_bar *blocked;    /* BARs waiting for a conflict to go */
+	bool retry;                  /* a BAR left wanted: retry blocked */
+	uint64_t frames_done;        /* progress, for stall detection */
 };
 
 /*
@@ -145,6 +299,7 @@ struct vpci_domain {
 	struct vpci_ecam_window ecam[VPCI_MAX_ECAM_WINDOWS];
 	unsigned int nr_ecam;
 	struct vpci_devmap vdevs; /* guests: virtual SBDF -> device */
+	struct vpci_owner_group group; /* guests: where their BARs map */
 	struct vpci_domain *next; /* host's list of domains */
 };
 
@@ -161,6 +316,8 @@ struct vpci_host {
 	struct vpci_devset readonly;  /* subset of hidden: no vPCI state */
 	struct vpci_devset ro_warned; /* read-only writes already logged */
 	uint32_t policy;              /* VPCI_POLICY_* */
+	/* BARs of the hardware domain's and the hypervisor's devices. */
+	struct vpci_owner_group hw_group;
 };
 
 static inline bool vpci_dev_is_hidden(const struct vpci_dev *dev)
@@ -231,5 +388,60 @@ bool vpci_dev_wants_state(const struct vpci_dev *dev);
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
 bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);
+
+/* True if dev's owner is a guest (a fully emulated view). */
+static inline bool vpci_dev_is_guest(const struct vpci_dev *dev)
+{
+	return dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST;
+}
+
+/* header.c: the type 0/1 header. Init errors: VPCI_ENOTSUP (header
+ * type), VPCI_EIO (no function answers), VPCI_ENOMEM. */
+int vpci_header_init(struct vpci_dev *dev);
+void vpci_header_teardown(struct vpci_dev *dev);
+/* Give the hardware the command/ROM writes that waited for map work. */
+void vpci_header_complete(struct vpci_dev *dev);
+/* Hook for the MSI issue: MSI or MSI-X is on, so INTx stays disabled. */
+bool vpci_header_intx_forced(const struct vpci_dev *dev);
+
+/* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
+void vpci_bars_probe(struct vpci_dev *dev);
+/* True if addr is bar's sizing pattern (every address bit set in a
+ * half): a probe, never a place to map. */
+bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr);
+
+/* bars.c: owner groups, where BARs map, the wanted index. */
+struct vpci_owner_group *vpci_owner_group(const struct vpci_dev *dev);
+struct vpci_owner_group *vpci_domain_group(struct vpci_domain *dom);
+void vpci_group_init(struct vpci_owner_group *g, struct vpci_host *host,
+		     struct vpci_domain *dom);
+void vpci_group_destroy(struct vpci_host *host, struct vpci_owner_group *g);
+/* The domain g maps into, if it exists now. */
+bool vpci_group_domid(const struct vpci_host *host,
+		      const struct vpci_owner_group *g, uint32_t *domid);
+/* Make slot's wanted-index entry follow its placement, queueing the
+ * ranges touched as pending. Errors: VPCI_ENOMEM. A conflicting guest BAR
+ * is blocked (logged), not an error. */
+int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot);
+/* Take bar out of the wanted index (its range becomes pending). */
+void vpci_bar_leave(struct vpci_dev *dev, struct vpci_bar *bar);
+void vpci_bar_unblock(struct vpci_owner_group *g, struct vpci_bar *bar);
+struct vpci_header *vpci_bar_header(struct vpci_bar *bar);
+/* After a map failure: memory decoding off, every BAR out (logged). */
+void vpci_bars_fail(struct vpci_dev *dev, int rc);
+
+/* map.c: the map work and pending work. */
+/*
+ * Bring the mappings of the slots in mask (bit i: bars[i]) in line with
+ * the header state and run the device's map work; once none is left,
+ * vpci_header_complete(). sync: keep going when the platform preempts
+ * (setup); otherwise preempted work waits for vpci_process_pending().
+ */
+void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync);
+/* Unmap what dev's BARs contribute, synchronously (teardown); deferred
+ * hardware writes are dropped. */
+void vpci_bars_release(struct vpci_dev *dev);
+/* True while dev has map work queued. */
+bool vpci_bars_pending(const struct vpci_dev *dev);
 
 #endif /* VPCI_INTERNAL_H */

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The type 0 and type 1 configuration header: command and status, BARs
+ * and the expansion ROM, identity and latches, as the hardware domain and
+ * as a guest see them (docs/header.md has the behaviour in one table).
+ * Where BARs map and the map work are map.c's; sizing is bar_probe.c's.
+ *
+ *  - Hardware domain: passthrough with guards. Command writes reach the
+ *    hardware once vPCI has (un)mapped what the decode bits imply; BAR
+ *    writes reach it while the BAR is not mapped and are ignored while it
+ *    is (a sizing probe of a mapped BAR is answered by vPCI instead); the
+ *    rest of the header is not emulated at all (dispatcher gaps).
+ *  - Guest: fully emulated. Decode and bus-master bits and BAR addresses
+ *    are virtual; identity registers are read-only views of the hardware;
+ *    the rest reads as 0.
+ * While a device has map work pending, writes to its command register,
+ * BARs and ROM are dropped (logged): the platform is expected to call
+ * vpci_process_pending() before the vCPU that caused the work goes on.
+ */
+#include "internal.h"
+
+/* Command bits a guest owns; they reach the hardware (PCI 3.0 6.2.2). */
+#define GUEST_CMD_BITS                                                         \
+	(VPCI_CMD_IO | VPCI_CMD_MEMORY | VPCI_CMD_MASTER |                     \
+	 VPCI_CMD_INTX_DISABLE)
+/* PCI 3.0 section 6.2.4: 0xff means "unknown / not connected" on x86. */
+#define INTX_LINE_UNKNOWN 0xffu
+
+bool vpci_header_intx_forced(const struct vpci_dev *dev)
+{
+	(void)dev; /* MSI and MSI-X land later; until then INTx is free */
+	return false;
+}
+
+/* Hook for the capabilities issue: whether the guest sees a list at all.
+ * Until capabilities are emulated, the hardware's bit. */
+static uint16_t guest_cap_list_bit(const struct vpci_dev *dev, uint32_t hw)
+{
+	(void)dev;
+	return (uint16_t)(hw & VPCI_STATUS_CAP_LIST);
+}
+
+static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
+{
+	if (!vpci_bars_pending(dev))
+		return false;
+	vpci_log(dev->host, VPCI_LOG_WARN,
+		 "%pS: write at 0x%x dropped: BAR map work is still pending",
+		 dev->sbdf, reg);
+	return true;
+}
+
+/* A 64-bit BAR's state lives in its low slot. */
+static struct vpci_bar *low_slot(struct vpci_bar *slot)
+{
+	return slot->kind == VPCI_BAR_MEM64_HI ? slot - 1 : slot;
+}
+
+static unsigned int slot_bit(const struct vpci_dev *dev,
+			     const struct vpci_bar *bar)
+{
+	return 1u << (unsigned int)(bar - dev->hdr->bars);
+}
+
+static uint32_t half(uint64_t v, bool hi)
+{
+	return hi ? (uint32_t)(v >> 32) : (uint32_t)v;
+}
+
+static void set_half(uint64_t *v, bool hi, uint32_t val)
+{
+	if (hi)
+		*v = (*v & 0xffffffffull) | ((uint64_t)val << 32);
+	else
+		*v = (*v & ~0xffffffffull) | val;
+}
+
+/* ----------------------------------------------------- command, status */
+
+static uint32_t hw_cmd_read(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	(void)size;
+	(void)data;
+	/* A write waiting for map work reads back as written. */
+	if (dev->hdr->cmd_dirty)
+		return dev->hdr->cmd;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+}
+
+static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
+			 unsigned int size, uint32_t val, void *data)
+{
+	(void)size;
+	(void)data;
+	if (dropped_while_pending(dev, reg))
+		return;
+	dev->hdr->cmd = (uint16_t)val;
+	dev->hdr->cmd_dirty = true;
+	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
+}
+
+static uint32_t guest_cmd_read(const struct vpci_dev *dev, unsigned int reg,
+			       unsigned int size, void *data)
+{
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	(void)size;
+	(void)data;
+	return (dev->hdr->cmd & GUEST_CMD_BITS) | (hw & ~GUEST_CMD_BITS);
+}
+
+static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, uint32_t val, void *data)
+{
+	(void)size;
+	(void)data;
+	if (dropped_while_pending(dev, reg))
+		return;
+	dev->hdr->cmd = (uint16_t)(val & GUEST_CMD_BITS);
+	dev->hdr->cmd_dirty = true;
+	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
+}
+
+static uint32_t guest_status_read(const struct vpci_dev *dev, unsigned int reg,
+				  unsigned int size, void *data)
+{
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	(void)size;
+	(void)data;
+	return (hw & ~(uint32_t)VPCI_STATUS_CAP_LIST) |
+	       guest_cap_list_bit(dev, hw);
+}
+
+static void guest_status_write(struct vpci_dev *dev, unsigned int reg,
+			       unsigned int size, uint32_t val, void *data)
+{
+	(void)size;
+	(void)data;
+	/* The rw1c mask gives us 1 only where the guest wrote 1. */
+	val &= VPCI_STATUS_RW1C_MASK;
+	if (val)
+		vpci_phys_write(dev->host, dev->sbdf, reg, 2, val);
+}
+
+void vpci_header_complete(struct vpci_dev *dev)
+{
+	struct vpci_header *hdr = dev->hdr;
+	const struct vpci_bar *rom = &hdr->bars[VPCI_ROM_SLOT];
+	bool guest = vpci_dev_is_guest(dev);
+
+	if (hdr->rom_dirty) {
+		/* A guest's ROM stays at its host address; only its enable
+		 * bit follows the guest's. */
+		uint32_t enable = hdr->rom_enabled ? VPCI_ROM_ENABLE : 0u;
+		uint32_t val =
+			guest ? (uint32_t)rom->addr | enable : hdr->rom_hw;
+
+		vpci_phys_write(dev->host, dev->sbdf, rom->reg, 4, val);
+		hdr->rom_dirty = false;
+	}
+	if (hdr->cmd_dirty) {
+		uint32_t val = hdr->cmd, hw = ~0u;
+
+		if (guest) {
+			hw = vpci_phys_read(dev->host, dev->sbdf,
+					    VPCI_REG_COMMAND, 2);
+			val = (hw & ~GUEST_CMD_BITS) | (val & GUEST_CMD_BITS);
+			if (vpci_header_intx_forced(dev))
+				val |= VPCI_CMD_INTX_DISABLE;
+		}
+		/* The hardware domain's writes all reach the hardware; a
+		 * guest's only when they change something there. */
+		if (val != hw)
+			vpci_phys_write(dev->host, dev->sbdf, VPCI_REG_COMMAND,
+					2, val);
+		hdr->cmd_dirty = false;
+	}
+}
+
+/* ---------------------------------------------------------------- BARs */
+
+static uint32_t hw_bar_read(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	struct vpci_bar *slot = data, *bar = low_slot(slot);
+	bool hi = slot != bar;
+
+	(void)size;
+	if (hi ? bar->probe_hi : bar->probe_lo)
+		return half(bar->addr_mask, hi) | (hi ? 0u : bar->flags);
+	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
+}
+
+static void hw_bar_write(struct vpci_dev *dev, unsigned int reg,
+			 unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_bar *slot = data, *bar = low_slot(slot);
+	bool hi = slot != bar;
+	bool *probe = hi ? &bar->probe_hi : &bar->probe_lo;
+	uint32_t mask = half(bar->addr_mask, hi);
+
+	(void)size;
+	if (dropped_while_pending(dev, reg))
+		return;
+	if (bar->in_index) {
+		/* The mapping must keep matching what the hardware decodes,
+		 * so a mapped BAR does not move. Sizing it is answered here
+		 * (libpciaccess sizes with decoding on). */
+		*probe = mask && (val & mask) == mask;
+		if (!*probe && (val & mask) != (half(bar->addr, hi) & mask))
+			vpci_log(dev->host, VPCI_LOG_WARN,
+				 "%pS: BAR write 0x%x at 0x%x ignored: the BAR "
+				 "is mapped (turn memory decoding off to move "
+				 "it)",
+				 dev->sbdf, val, reg);
+		return;
+	}
+	*probe = false;
+	vpci_phys_write(dev->host, dev->sbdf, reg, 4, val);
+	set_half(&bar->addr, hi, val & mask);
+	vpci_bars_apply(dev, slot_bit(dev, bar), false);
+}
+
+static uint32_t guest_bar_read(const struct vpci_dev *dev, unsigned int reg,
+			       unsigned int size, void *data)
+{
+	struct vpci_bar *slot = data, *bar = low_slot(slot);
+	uint64_t addr = bar->guest_addr & bar->addr_mask;
+
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return slot != bar ? half(addr, true) : half(addr, false) | bar->flags;
+}
+
+static void guest_bar_write(struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_bar *slot = data, *bar = low_slot(slot);
+
+	(void)size;
+	if (dropped_while_pending(dev, reg))
+		return;
+	set_half(&bar->guest_addr, slot != bar, val);
+	bar->guest_addr &= bar->addr_mask;
+	/* With decoding on this moves the mapping; a sizing pattern is never
+	 * mapped (see bar_placement), so a probe unmaps until restored. */
+	vpci_bars_apply(dev, slot_bit(dev, bar), false);
+}
+
+/* ----------------------------------------------------------------- ROM */
+
+static uint32_t hw_rom_read(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	const struct vpci_bar *rom = data;
+
+	(void)size;
+	if (rom->probe_lo)
+		return (uint32_t)rom->addr_mask | VPCI_ROM_ENABLE;
+	if (dev->hdr->rom_dirty)
+		return dev->hdr->rom_hw;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
+}
+
+static void hw_rom_write(struct vpci_dev *dev, unsigned int reg,
+			 unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_bar *rom = data;
+	uint32_t mask = (uint32_t)rom->addr_mask;
+
+	(void)size;
+	if (dropped_while_pending(dev, reg))
+		return;
+	if (rom->in_index && (val & VPCI_ROM_ENABLE)) {
+		/* Mapped and staying enabled: same rules as a BAR. */
+		rom->probe_lo = (val & mask) == mask;
+		if (!rom->probe_lo &&
+		    (val & mask) != ((uint32_t)rom->addr & mask))
+			vpci_log(dev->host, VPCI_LOG_WARN,
+				 "%pS: ROM write 0x%x ignored: the ROM is "
+				 "mapped (disable it to move it)",
+				 dev->sbdf, val);
+		return;
+	}
+	/* Enabling or disabling maps or unmaps the ROM only; the hardware
+	 * hears of it once that is done. */
+	rom->probe_lo = false;
+	rom->addr = val & mask;
+	dev->hdr->rom_enabled = val & VPCI_ROM_ENABLE;
+	dev->hdr->rom_hw = val;
+	dev->hdr->rom_dirty = true;
+	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
+}
+
+static uint32_t guest_rom_read(const struct vpci_dev *dev, unsigned int reg,
+			       unsigned int size, void *data)
+{
+	const struct vpci_bar *rom = data;
+
+	(void)reg;
+	(void)size;
+	return (uint32_t)(rom->guest_addr & rom->addr_mask) |
+	       (dev->hdr->rom_enabled ? VPCI_ROM_ENABLE : 0u);
+}
+
+static void guest_rom_write(struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_bar *rom = data;
+	bool enable = val & VPCI_ROM_ENABLE;
+
+	(void)size;
+	if (dropped_while_pending(dev, reg))
+		return;
+	rom->guest_addr = val & rom->addr_mask;
+	/* The hardware's enable bit follows the guest's. */
+	dev->hdr->rom_dirty = enable != dev->hdr->rom_enabled;
+	dev->hdr->rom_enabled = enable;
+	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
+}
+
+/* ------------------------------------------------ identity and latches */
+
+/* Local copies of the stock handlers: taking a global function's address
+ * would need the GOT, which a freestanding link may not have. */
+static uint32_t hw_ro_read(const struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, void *data)
+{
+	(void)data;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
+}
+
+static uint32_t latch_read(const struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	return *(const uint32_t *)data & vpci_size_mask(size);
+}
+
+static void latch_write(struct vpci_dev *dev, unsigned int reg,
+			unsigned int size, uint32_t val, void *data)
+{
+	(void)dev;
+	(void)reg;
+	*(uint32_t *)data = val & vpci_size_mask(size);
+}
+
+/* -------------------------------------------------------------- set-up */
+
+struct reg_def {
+	uint16_t offset;
+	uint8_t size;
+	vpci_read_fn *read;
+	vpci_write_fn *write;
+	void *data;
+	struct vpci_reg_masks masks;
+};
+
+static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
+		    unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		int rc = vpci_add_register(dev, defs[i].read, defs[i].write,
+					   defs[i].offset, defs[i].size,
+					   defs[i].data, &defs[i].masks);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The BAR and ROM registers, with the view's handlers. */
+static int add_bar_regs(struct vpci_dev *dev, bool guest)
+{
+	struct vpci_header *hdr = dev->hdr;
+	unsigned int i;
+	int rc = 0;
+
+	for (i = 0; i < VPCI_NR_SLOTS && !rc; i++) {
+		struct vpci_bar *bar = &hdr->bars[i];
+
+		if (bar->kind == VPCI_BAR_NONE ||
+		    (bar->kind == VPCI_BAR_IO && !guest))
+			continue; /* a gap: 0 for guests, hardware otherwise */
+		if (bar->kind == VPCI_BAR_ROM)
+			rc = vpci_add_register(
+				dev, guest ? guest_rom_read : hw_rom_read,
+				guest ? guest_rom_write : hw_rom_write,
+				bar->reg, 4, bar, NULL);
+		else
+			rc = vpci_add_register(
+				dev, guest ? guest_bar_read : hw_bar_read,
+				guest ? guest_bar_write : hw_bar_write,
+				bar->reg, 4, bar, NULL);
+	}
+	return rc;
+}
+
+static int add_hwdom_regs(struct vpci_dev *dev)
+{
+	int rc = vpci_add_register(dev, hw_cmd_read, hw_cmd_write,
+				   VPCI_REG_COMMAND, 2, NULL, NULL);
+
+	return rc ? rc : add_bar_regs(dev, false);
+}
+
+/*
+ * A guest's header. Identity, class, header type, subsystem, capability
+ * pointer and interrupt pin are the hardware's, read-only; cache line
+ * size, latency timer and interrupt line are latches the guest owns;
+ * BIST, CardBus CIS, the bridge's bus numbers and windows read as 0.
+ */
+static int add_guest_regs(struct vpci_dev *dev)
+{
+	struct vpci_header *hdr = dev->hdr;
+	const struct vpci_reg_masks status_masks = {
+		.ro = 0xffffu & ~(uint32_t)VPCI_STATUS_RW1C_MASK,
+		.rw1c = VPCI_STATUS_RW1C_MASK,
+	};
+	/* clang-format off */
+	const struct reg_def common[] = {
+		{VPCI_REG_VENDOR_ID, 4, hw_ro_read, NULL, NULL, {0}},
+		{VPCI_REG_COMMAND, 2, guest_cmd_read, guest_cmd_write, NULL,
+		 {0}},
+		{VPCI_REG_STATUS, 2, guest_status_read, guest_status_write,
+		 NULL, status_masks},
+		{VPCI_REG_REVISION, 4, hw_ro_read, NULL, NULL, {0}},
+		{VPCI_REG_CACHE_LINE_SIZE, 1, latch_read, latch_write,
+		 &hdr->cache_line, {0}},
+		{VPCI_REG_LATENCY_TIMER, 1, latch_read, latch_write,
+		 &hdr->latency, {0}},
+		{VPCI_REG_HEADER_TYPE, 1, hw_ro_read, NULL, NULL, {0}},
+		{VPCI_REG_CAP_PTR, 1, hw_ro_read, NULL, NULL, {0}},
+		{VPCI_REG_INTERRUPT_LINE, 1, latch_read, latch_write,
+		 &hdr->intx_line, {0}},
+		{VPCI_REG_INTERRUPT_PIN, 1, hw_ro_read, NULL, NULL, {0}},
+	};
+	const struct reg_def type0[] = {
+		{VPCI_REG_SUBSYS_VENDOR_ID, 4, hw_ro_read, NULL, NULL, {0}},
+		{0x3e, 2, hw_ro_read, NULL, NULL, {0}}, /* min_gnt, max_lat */
+	};
+	/* clang-format on */
+	int rc = add_regs(dev, common, sizeof(common) / sizeof(common[0]));
+
+	if (!rc && hdr->nr_bars == VPCI_TYPE0_NR_BARS)
+		rc = add_regs(dev, type0, sizeof(type0) / sizeof(type0[0]));
+	return rc ? rc : add_bar_regs(dev, true);
+}
+
+int vpci_header_init(struct vpci_dev *dev)
+{
+	struct vpci_host *host = dev->host;
+	struct vpci_header *hdr;
+	bool guest = vpci_dev_is_guest(dev);
+	unsigned int type, i;
+	int rc;
+
+	if (vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu) {
+		vpci_log(host, VPCI_LOG_ERROR, "%pS: no function answers",
+			 dev->sbdf);
+		return VPCI_EIO;
+	}
+	type = vpci_phys_read(host, dev->sbdf, VPCI_REG_HEADER_TYPE, 1) &
+	       VPCI_HEADER_TYPE_MASK;
+	if (type != VPCI_HEADER_TYPE_NORMAL &&
+	    type != VPCI_HEADER_TYPE_BRIDGE) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: header type %u is not emulated (only 0 and 1): "
+			 "no vPCI state",
+			 dev->sbdf, type);
+		return VPCI_ENOTSUP;
+	}
+	hdr = vpci_zalloc(host, sizeof(*hdr));
+	if (!hdr)
+		return VPCI_ENOMEM;
+	dev->hdr = hdr;
+	hdr->dev = dev;
+	hdr->nr_bars = type == VPCI_HEADER_TYPE_NORMAL ? VPCI_TYPE0_NR_BARS
+						       : VPCI_TYPE1_NR_BARS;
+	for (i = 0; i < VPCI_NR_SLOTS; i++) {
+		hdr->bars[i].slot = (uint8_t)i;
+		vpci_rangeset_init(&hdr->bars[i].excluded, host->ops,
+				   host->ctx);
+	}
+	vpci_bars_probe(dev);
+	if (guest) {
+		/*
+		 * A guest gets the device quiescent, as after a reset: no
+		 * decoding (its BAR addresses are not the guest's yet) and no
+		 * DMA until its driver asks. The BARs keep reading the host
+		 * addresses firmware gave them.
+		 */
+		const uint16_t quiet =
+			VPCI_CMD_IO | VPCI_CMD_MEMORY | VPCI_CMD_MASTER;
+
+		if (hdr->cmd & quiet)
+			vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,
+					hdr->cmd & (uint16_t)~quiet);
+		hdr->cmd &= VPCI_CMD_INTX_DISABLE;
+		hdr->cache_line = vpci_phys_read(host, dev->sbdf,
+						 VPCI_REG_CACHE_LINE_SIZE, 1);
+		hdr->latency = vpci_phys_read(host, dev->sbdf,
+					      VPCI_REG_LATENCY_TIMER, 1);
+		hdr->intx_line = INTX_LINE_UNKNOWN;
+	}
+	rc = guest ? add_guest_regs(dev) : add_hwdom_regs(dev);
+	if (rc)
+		return rc; /* the caller tears down */
+	for (i = 0; guest && i < VPCI_NR_SLOTS; i++)
+		if (hdr->bars[i].size_bytes &&
+		    hdr->bars[i].size_bytes < VPCI_FRAME_SIZE &&
+		    hdr->bars[i].kind != VPCI_BAR_IO)
+			vpci_log(host, VPCI_LOG_INFO,
+				 "%pS: BAR at 0x%x is smaller than a page: the "
+				 "guest is given the whole frame",
+				 dev->sbdf, hdr->bars[i].reg);
+	/* Hardware domain: decoding already on (firmware left it so, or a
+	 * guest did before giving the device back): map what it decodes. */
+	vpci_bars_apply(dev, VPCI_ALL_SLOTS, true);
+	return 0;
+}
+
+void vpci_header_teardown(struct vpci_dev *dev)
+{
+	struct vpci_header *hdr = dev->hdr;
+	unsigned int i;
+
+	if (!hdr)
+		return;
+	vpci_bars_release(dev);
+	for (i = 0; i < VPCI_NR_SLOTS; i++)
+		vpci_rangeset_destroy(&hdr->bars[i].excluded);
+	vpci_free(dev->host, hdr);
+	dev->hdr = NULL;
+}

@@ -1,0 +1,385 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Getting BARs mapped: the map work, and the pending-work queue behind
+ * vpci_process_pending(). Where BARs should map is bars.c's.
+ *
+ * Each owner group keeps, beside the wanted index, a mapped index: what
+ * the platform has actually mapped, updated frame-exactly from every
+ * map/unmap answer, preempted or failed ones included. Working a BAR's
+ * pending range walks it run by run: frames mapped but no longer wanted
+ * (or wanted with another translation) are unmapped; frames the BAR wants
+ * that are not mapped are mapped. Frames another BAR still needs stay;
+ * frames another BAR already provides are not mapped twice. Because each
+ * step compares the two indexes as they are now, pending work of several
+ * devices may run in any order, interleave, be preempted or fail without
+ * the platform ever seeing a double map or an unmap of an unmapped frame.
+ *
+ * Frame numbers are below 2^52, so last + 1 never wraps here.
+ */
+#include "internal.h"
+
+/* Give up a synchronous drain after this many preemptions in a row
+ * without a single frame of progress. */
+#define STALL_LIMIT 64u
+
+static void clip(uint64_t *end, uint64_t limit)
+{
+	if (limit < *end)
+		*end = limit;
+}
+
+/* Clip *end to where frame pos stops being (or starts being) in seg. */
+static void clip_seg(uint64_t *end, const struct vpci_fseg *seg, uint64_t pos)
+{
+	if (seg)
+		clip(end, seg->start <= pos ? seg->last : seg->start - 1u);
+}
+
+/* Does bar want frame pos mapped? Clips *end to where that changes. */
+static bool bar_wants(const struct vpci_bar *bar, uint64_t pos, uint64_t *end)
+{
+	struct vpci_range ex;
+	uint64_t off;
+
+	if (!bar->in_index || pos > bar->last_gfn)
+		return false;
+	if (pos < bar->first_gfn) {
+		clip(end, bar->first_gfn - 1u);
+		return false;
+	}
+	clip(end, bar->last_gfn);
+	off = pos - bar->first_gfn;
+	if (!vpci_rangeset_find_first(&bar->excluded, off,
+				      bar->last_gfn - bar->first_gfn, &ex)) {
+		if (ex.start <= off) {
+			clip(end, bar->first_gfn + ex.last);
+			return false;
+		}
+		clip(end, bar->first_gfn + ex.start - 1u);
+	}
+	return true;
+}
+
+static int platform_call(struct vpci_host *host, struct vpci_owner_group *g,
+			 bool unmap, uint32_t domid, uint64_t gfn, uint64_t nr,
+			 uint64_t delta, uint64_t *done)
+{
+	int (*fn)(void *, uint32_t, uint64_t, uint64_t, uint64_t, uint64_t *) =
+		unmap ? host->ops->unmap : host->ops->map;
+	int rc;
+
+	*done = 0;
+	if (!fn)
+		return VPCI_ENOTSUP;
+	rc = fn(host->ctx, domid, gfn, gfn + delta, nr, done);
+	if (!rc || *done > nr)
+		*done = nr;
+	if (rc > 0)
+		rc = VPCI_EIO;
+	g->frames_done += *done;
+	return rc;
+}
+
+/* Map [pos, end] for bar. Returns 0, VPCI_ERESTART, or the failure. */
+static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
+		   uint32_t domid, const struct vpci_bar *bar, uint64_t pos,
+		   uint64_t end, uint64_t *done)
+{
+	int rc = vpci_fidx_reserve(&g->mapped, 2);
+
+	*done = 0;
+	if (!rc)
+		rc = platform_call(dev->host, g, false, domid, pos,
+				   end - pos + 1u, bar->delta, done);
+	/* A gap filled from its start: one spare node, cannot fail. */
+	if (*done)
+		vpci_fidx_add(&g->mapped, pos, pos + *done - 1u, bar->delta,
+			      NULL, NULL, NULL);
+	return rc;
+}
+
+/* Unmap [pos, end]. A failure is logged and the run skipped (*skip: its
+ * frames stay mapped, and recorded as such). Returns 0 or VPCI_ERESTART. */
+static int unmap_run(struct vpci_dev *dev, struct vpci_owner_group *g,
+		     uint32_t domid, uint64_t delta, uint64_t pos, uint64_t end,
+		     bool *skip)
+{
+	int rc = vpci_fidx_reserve(&g->mapped, 2);
+	uint64_t done = 0;
+
+	*skip = false;
+	if (!rc)
+		rc = platform_call(dev->host, g, true, domid, pos,
+				   end - pos + 1u, delta, &done);
+	if (done)
+		vpci_fidx_remove(&g->mapped, pos, pos + done - 1u, NULL, NULL);
+	if (rc && rc != VPCI_ERESTART) {
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: unmapping gfn 0x%llx-0x%llx from domain %u "
+			 "failed (%s): left mapped",
+			 dev->sbdf, (unsigned long long)(pos + done),
+			 (unsigned long long)end, domid, vpci_strerror(rc));
+		if (!dev->hdr->error)
+			dev->hdr->error = rc;
+		*skip = true;
+		rc = 0;
+	}
+	return rc;
+}
+
+/*
+ * Bring the mappings of range r in line, run by run, advancing r->start.
+ * Returns 0 when r is done, VPCI_ERESTART, or a map failure.
+ */
+static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
+		     uint32_t domid, struct vpci_bar *bar, struct vpci_range *r)
+{
+	while (r->start <= r->last) {
+		uint64_t pos = r->start, end = r->last, done;
+		const struct vpci_fseg *m = vpci_fidx_find(&g->mapped, pos);
+		const struct vpci_fseg *w = vpci_fidx_find(&g->wanted, pos);
+		bool mapped = m && m->start <= pos;
+		bool wanted = w && w->start <= pos;
+		bool want, skip;
+		int rc = 0;
+
+		clip_seg(&end, m, pos);
+		clip_seg(&end, w, pos);
+		want = bar_wants(bar, pos, &end);
+		if (mapped && !(wanted && w->delta == m->delta)) {
+			/* Unmapped frames are looked at again: this BAR may
+			 * want them back with its own translation. */
+			rc = unmap_run(dev, g, domid, m->delta, pos, end,
+				       &skip);
+			if (skip)
+				r->start = end + 1u;
+		} else if (!mapped && want) {
+			rc = map_run(dev, g, domid, bar, pos, end, &done);
+			r->start = pos + done;
+		} else {
+			r->start = end + 1u; /* right already, or not ours */
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static bool dev_has_pend(const struct vpci_header *hdr)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
+		if (hdr->bars[slot].nr_pend)
+			return true;
+	return false;
+}
+
+static void enqueue(struct vpci_owner_group *g, struct vpci_dev *dev)
+{
+	if (dev->hdr->pending)
+		return;
+	dev->hdr->pending = true;
+	dev->hdr->pending_next = NULL;
+	if (g->pending_tail)
+		g->pending_tail->hdr->pending_next = dev;
+	else
+		g->pending_head = dev;
+	g->pending_tail = dev;
+}
+
+/* O(pending devices): the queue is short, and usually dev is its head. */
+static void dequeue(struct vpci_owner_group *g, struct vpci_dev *dev)
+{
+	struct vpci_dev **link = &g->pending_head, *prev = NULL;
+
+	if (!dev->hdr->pending)
+		return;
+	while (*link != dev) {
+		prev = *link;
+		link = &prev->hdr->pending_next;
+	}
+	*link = dev->hdr->pending_next;
+	if (g->pending_tail == dev)
+		g->pending_tail = prev;
+	dev->hdr->pending = false;
+	dev->hdr->pending_next = NULL;
+}
+
+static void drop_pend(struct vpci_header *hdr)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
+		hdr->bars[slot].nr_pend = 0;
+}
+
+/*
+ * Work dev's pending ranges. On completion the device leaves the queue and
+ * its deferred hardware writes are made; returns the first failure since
+ * the last completion (already logged), or 0. VPCI_ERESTART: preempted.
+ */
+static int dev_run(struct vpci_dev *dev)
+{
+	struct vpci_header *hdr = dev->hdr;
+	struct vpci_owner_group *g = vpci_owner_group(dev);
+	unsigned int slot = 0;
+	uint32_t domid = 0;
+	int rc;
+
+	if (!vpci_group_domid(dev->host, g, &domid))
+		drop_pend(hdr); /* no domain: nothing is or can be mapped */
+	while (slot < VPCI_NR_SLOTS) {
+		struct vpci_bar *bar = &hdr->bars[slot];
+
+		if (!bar->nr_pend) {
+			slot++;
+			continue;
+		}
+		rc = reconcile(dev, g, domid, bar, &bar->pend[0]);
+		if (rc == VPCI_ERESTART)
+			return rc;
+		if (rc) {
+			/* From here on nothing is wanted, so the work left
+			 * only unmaps and cannot fail this way again. */
+			vpci_bars_fail(dev, rc);
+			slot = 0;
+			continue;
+		}
+		bar->pend[0] = bar->pend[1];
+		bar->nr_pend--;
+	}
+	dequeue(g, dev);
+	rc = hdr->error;
+	hdr->error = 0;
+	vpci_header_complete(dev);
+	return rc;
+}
+
+/* Work dev's queue to the end, through preemption (setup, teardown). */
+static void dev_drain(struct vpci_dev *dev)
+{
+	struct vpci_owner_group *g = vpci_owner_group(dev);
+	unsigned int stalls = 0;
+
+	while (dev->hdr->pending) {
+		uint64_t before = g->frames_done;
+
+		if (dev_run(dev) != VPCI_ERESTART)
+			break;
+		stalls = g->frames_done == before ? stalls + 1u : 0u;
+		if (stalls >= STALL_LIMIT) {
+			vpci_log(dev->host, VPCI_LOG_ERROR,
+				 "%pS: the platform makes no map progress: "
+				 "mappings left as they are",
+				 dev->sbdf);
+			drop_pend(dev->hdr);
+			dequeue(g, dev);
+		}
+	}
+}
+
+/*
+ * Give BARs blocked by a conflict another go after some BAR left the
+ * wanted index. Each retry either enters (no BAR leaves) or blocks again;
+ * a failure turns a device's decoding off for good; so this ends.
+ */
+static void retry_blocked(struct vpci_owner_group *g)
+{
+	while (g->retry) {
+		struct vpci_bar *bar = g->blocked;
+
+		g->retry = false;
+		g->blocked = NULL;
+		while (bar) {
+			struct vpci_bar *next = bar->blocked_next;
+			struct vpci_dev *dev = vpci_bar_header(bar)->dev;
+
+			bar->blocked = false;
+			bar->blocked_next = NULL;
+			if (vpci_bar_sync(dev, bar->slot))
+				vpci_bars_fail(dev, VPCI_ENOMEM);
+			if (bar->nr_pend) {
+				enqueue(g, dev);
+				dev_run(dev);
+			}
+			bar = next;
+		}
+	}
+}
+
+void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync)
+{
+	struct vpci_header *hdr = dev->hdr;
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
+		int rc = (mask & (1u << slot)) ? vpci_bar_sync(dev, slot) : 0;
+
+		if (rc) {
+			vpci_bars_fail(dev, rc);
+			break;
+		}
+	}
+	if (!dev_has_pend(hdr)) {
+		if (!hdr->pending)
+			vpci_header_complete(dev);
+	} else {
+		enqueue(vpci_owner_group(dev), dev);
+		if (dev_run(dev) == VPCI_ERESTART && sync)
+			dev_drain(dev);
+	}
+	retry_blocked(vpci_owner_group(dev));
+}
+
+void vpci_bars_release(struct vpci_dev *dev)
+{
+	struct vpci_header *hdr = dev->hdr;
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
+		vpci_bar_unblock(vpci_owner_group(dev), &hdr->bars[slot]);
+		vpci_bar_leave(dev, &hdr->bars[slot]);
+	}
+	/* The new owner's setup reads the hardware as it is. */
+	hdr->cmd_dirty = false;
+	hdr->rom_dirty = false;
+	if (dev_has_pend(hdr)) {
+		enqueue(vpci_owner_group(dev), dev);
+		dev_drain(dev);
+	}
+	dequeue(vpci_owner_group(dev), dev);
+	retry_blocked(vpci_owner_group(dev));
+}
+
+bool vpci_bars_pending(const struct vpci_dev *dev)
+{
+	return dev->hdr && dev->hdr->pending;
+}
+
+int vpci_process_pending(struct vpci_domain *dom)
+{
+	struct vpci_host *host;
+	struct vpci_owner_group *g;
+	struct vpci_dev *dev;
+	int rc = 0, err = 0;
+
+	if (!dom)
+		return VPCI_EINVAL;
+	host = dom->host;
+	vpci_lock(host);
+	g = vpci_domain_group(dom);
+	while ((dev = g->pending_head) != NULL) {
+		int r = dev_run(dev);
+
+		if (r == VPCI_ERESTART) {
+			rc = r;
+			break;
+		}
+		if (r && !err)
+			err = r;
+		retry_blocked(g);
+	}
+	vpci_unlock(host);
+	return rc ? rc : err;
+}

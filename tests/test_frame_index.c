@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frame coverage index (src/core/frame_index.c): counts, the runs an
+ * add or remove reports, translation conflicts, merging, the no-allocation
+ * guarantee for removals, and a randomised comparison with a per-frame
+ * array model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_platform.h"
+#include "internal.h"
+
+#define MAX_EDGES 64
+
+struct edges {
+	struct vpci_range r[MAX_EDGES];
+	uint64_t delta[MAX_EDGES];
+	unsigned int nr;
+};
+
+struct bench {
+	struct fake_platform fp;
+	struct vpci_host *host;
+	struct vpci_fidx idx;
+	struct edges e;
+};
+
+static int setup(void **state)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+
+	fake_platform_init(&b->fp);
+	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
+	vpci_fidx_init(&b->idx, b->host);
+	*state = b;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct bench *b = *state;
+
+	vpci_fidx_destroy(&b->idx);
+	vpci_host_destroy(b->host);
+	assert_int_equal(b->fp.live_allocs, 0);
+	fake_platform_fini(&b->fp);
+	free(b);
+	return 0;
+}
+
+static void record(void *arg, uint64_t start, uint64_t last, uint64_t delta)
+{
+	struct edges *e = arg;
+
+	assert_true(e->nr < MAX_EDGES);
+	e->r[e->nr] = (struct vpci_range){start, last};
+	e->delta[e->nr++] = delta;
+}
+
+static int add(struct bench *b, uint64_t s, uint64_t l, uint64_t delta)
+{
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 64), 0);
+	b->e.nr = 0;
+	return vpci_fidx_add(&b->idx, s, l, delta, record, &b->e, NULL);
+}
+
+static int del(struct bench *b, uint64_t s, uint64_t l)
+{
+	b->e.nr = 0;
+	return vpci_fidx_remove(&b->idx, s, l, record, &b->e);
+}
+
+static void assert_edge(const struct bench *b, unsigned int i, uint64_t s,
+			uint64_t l)
+{
+	assert_true(i < b->e.nr);
+	assert_int_equal(b->e.r[i].start, s);
+	assert_int_equal(b->e.r[i].last, l);
+}
+
+static void assert_seg(const struct bench *b, uint64_t frame, uint64_t s,
+		       uint64_t l, uint32_t count)
+{
+	const struct vpci_fseg *seg = vpci_fidx_find(&b->idx, frame);
+
+	assert_non_null(seg);
+	assert_int_equal(seg->start, s);
+	assert_int_equal(seg->last, l);
+	assert_int_equal(seg->count, count);
+}
+
+static void add_reports_exactly_the_newly_covered_runs(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 10, 20, 0), 0);
+	assert_int_equal(b->e.nr, 1);
+	assert_edge(b, 0, 10, 20);
+	assert_int_equal(add(b, 5, 30, 0), 0);
+	assert_int_equal(b->e.nr, 2);
+	assert_edge(b, 0, 5, 9);
+	assert_edge(b, 1, 21, 30);
+	assert_seg(b, 5, 5, 9, 1);
+	assert_seg(b, 15, 10, 20, 2);
+	assert_seg(b, 25, 21, 30, 1);
+	assert_int_equal(add(b, 12, 14, 0), 0);
+	assert_int_equal(b->e.nr, 0); /* all covered already */
+	assert_seg(b, 12, 12, 14, 3);
+}
+
+static void remove_reports_exactly_the_uncovered_runs(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 10, 20, 0), 0);
+	assert_int_equal(add(b, 15, 30, 0), 0);
+	assert_int_equal(del(b, 10, 20), 0);
+	assert_int_equal(b->e.nr, 1);
+	assert_edge(b, 0, 10, 14);
+	/* What is left merged back into one run. */
+	assert_seg(b, 15, 15, 30, 1);
+	assert_int_equal(b->idx.nr_segs, 1);
+	assert_int_equal(del(b, 15, 30), 0);
+	assert_edge(b, 0, 15, 30);
+	assert_null(vpci_fidx_find(&b->idx, 0));
+}
+
+static void adjacent_ranges_merge_and_split_back(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 0, 9, 7), 0);
+	assert_int_equal(add(b, 10, 19, 7), 0);
+	assert_int_equal(b->idx.nr_segs, 1);
+	assert_seg(b, 0, 0, 19, 1);
+	/* Another translation never merges. */
+	assert_int_equal(add(b, 20, 29, 8), 0);
+	assert_int_equal(b->idx.nr_segs, 2);
+	assert_int_equal(del(b, 10, 19), 0);
+	assert_edge(b, 0, 10, 19);
+	assert_seg(b, 0, 0, 9, 1);
+}
+
+static void a_different_translation_is_a_conflict(void **state)
+{
+	struct bench *b = *state;
+	const struct vpci_fseg *conflict = NULL;
+
+	assert_int_equal(add(b, 100, 199, 1000), 0);
+	assert_int_equal(
+		vpci_fidx_add(&b->idx, 150, 250, 2000, NULL, NULL, &conflict),
+		VPCI_EEXIST);
+	assert_non_null(conflict);
+	assert_int_equal(conflict->start, 100);
+	/* Nothing changed. */
+	assert_int_equal(b->idx.nr_segs, 1);
+	assert_seg(b, 150, 100, 199, 1);
+	/* Touching is not overlapping. */
+	assert_int_equal(add(b, 200, 250, 2000), 0);
+}
+
+static void removing_what_is_not_covered_is_refused(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 10, 20, 0), 0);
+	assert_int_equal(del(b, 15, 25), VPCI_EINVAL);
+	assert_int_equal(del(b, 30, 40), VPCI_EINVAL);
+	assert_int_equal(del(b, 20, 10), VPCI_EINVAL);
+	assert_seg(b, 10, 10, 20, 1);
+}
+
+static void changes_without_spare_nodes_fail_cleanly(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(vpci_fidx_add(&b->idx, 1, 2, 0, NULL, NULL, NULL),
+			 VPCI_ENOSPC);
+	assert_int_equal(b->idx.nr_segs, 0);
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 1), 0);
+	assert_int_equal(vpci_fidx_add(&b->idx, 0, 99, 0, NULL, NULL, NULL), 0);
+	/* A hole in the middle needs one more node. */
+	assert_int_equal(del(b, 40, 60), VPCI_ENOSPC);
+	assert_seg(b, 50, 0, 99, 1);
+	b->fp.allocs_until_failure = 0;
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 1), VPCI_ENOMEM);
+	b->fp.allocs_until_failure = -1;
+}
+
+static void edges_of_the_frame_space_work(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 0, 0, 0), 0);
+	assert_int_equal(add(b, UINT64_MAX, UINT64_MAX, 0), 0);
+	assert_int_equal(add(b, 0, UINT64_MAX, 0), 0);
+	assert_int_equal(b->e.nr, 1);
+	assert_edge(b, 0, 1, UINT64_MAX - 1);
+	assert_seg(b, 0, 0, 0, 2);
+	assert_seg(b, UINT64_MAX, UINT64_MAX, UINT64_MAX, 2);
+	assert_int_equal(del(b, 0, UINT64_MAX), 0);
+	assert_edge(b, 0, 1, UINT64_MAX - 1);
+	assert_int_equal(del(b, 0, 0), 0);
+	assert_int_equal(del(b, UINT64_MAX, UINT64_MAX), 0);
+	assert_int_equal(b->idx.nr_segs, 0);
+}
+
+static void find_returns_the_holder_or_the_next(void **state)
+{
+	struct bench *b = *state;
+
+	assert_int_equal(add(b, 10, 20, 0), 0);
+	assert_int_equal(add(b, 40, 50, 0), 0);
+	assert_int_equal(vpci_fidx_find(&b->idx, 0)->start, 10);
+	assert_int_equal(vpci_fidx_find(&b->idx, 20)->start, 10);
+	assert_int_equal(vpci_fidx_find(&b->idx, 21)->start, 40);
+	assert_null(vpci_fidx_find(&b->idx, 51));
+}
+
+/* ------------------------------------------- randomised, against a model */
+
+#define UNIVERSE 512u
+#define MAX_LIVE 48u
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+struct model {
+	uint32_t count[UNIVERSE];
+	uint64_t delta[UNIVERSE];
+	struct vpci_range live[MAX_LIVE];
+	uint64_t live_delta[MAX_LIVE];
+	unsigned int nr_live;
+};
+
+static int check_segment(void *arg, const struct vpci_fseg *seg)
+{
+	const struct model *m = arg;
+	uint64_t f;
+
+	for (f = seg->start; f <= seg->last; f++) {
+		assert_int_equal(m->count[f], seg->count);
+		assert_int_equal(m->delta[f], seg->delta);
+	}
+	/* Maximal: the frame just after differs. */
+	if (seg->last + 1 < UNIVERSE && m->count[seg->last + 1] == seg->count)
+		assert_int_not_equal(m->delta[seg->last + 1], seg->delta);
+	return 0;
+}
+
+static void check_model(const struct bench *b, const struct model *m)
+{
+	uint64_t covered = 0, f;
+	size_t segs = 0;
+	const struct vpci_fseg *s;
+
+	vpci_fidx_for_each(&b->idx, check_segment, (void *)m);
+	for (s = vpci_fidx_find(&b->idx, 0); s;
+	     s = vpci_fidx_find(&b->idx, s->last + 1)) {
+		covered += s->last - s->start + 1;
+		segs++;
+	}
+	for (f = 0; f < UNIVERSE; f++)
+		covered -= m->count[f] ? 1 : 0;
+	assert_int_equal(covered, 0);
+	assert_int_equal(segs, b->idx.nr_segs);
+	assert_true(!m->nr_live || segs <= 2u * m->nr_live - 1u);
+}
+
+/* The reported runs are exactly the frames that crossed 0. */
+static void check_edges(const struct bench *b, const uint32_t *before,
+			const struct model *m)
+{
+	uint64_t f;
+	unsigned int i, crossed = 0, reported = 0;
+
+	for (f = 0; f < UNIVERSE; f++)
+		crossed += (before[f] == 0) != (m->count[f] == 0);
+	for (i = 0; i < b->e.nr; i++) {
+		for (f = b->e.r[i].start; f <= b->e.r[i].last; f++)
+			assert_true((before[f] == 0) != (m->count[f] == 0));
+		reported +=
+			(unsigned int)(b->e.r[i].last - b->e.r[i].start + 1);
+	}
+	assert_int_equal(crossed, reported);
+}
+
+static void random_changes_match_a_frame_array(void **state)
+{
+	struct bench *b = *state;
+	struct model *m = calloc(1, sizeof(*m));
+	uint32_t before[UNIVERSE];
+	unsigned int step;
+
+	for (step = 0; step < 20000; step++) {
+		memcpy(before, m->count, sizeof(before));
+		if (m->nr_live < MAX_LIVE && (m->nr_live == 0 || rnd() % 2)) {
+			uint64_t s = rnd() % UNIVERSE;
+			uint64_t l = s + rnd() % 40;
+			uint64_t delta = rnd() % 3, f;
+			bool ok = true;
+			int rc;
+
+			if (l >= UNIVERSE)
+				l = UNIVERSE - 1;
+			for (f = s; f <= l; f++)
+				ok &= !m->count[f] || m->delta[f] == delta;
+			/* Exactly what 2 * ranges + 1 nodes allow. */
+			assert_int_equal(
+				vpci_fidx_reserve(&b->idx,
+						  2u * (m->nr_live + 1) + 1 -
+							  b->idx.nr_segs),
+				0);
+			b->e.nr = 0;
+			rc = vpci_fidx_add(&b->idx, s, l, delta, record, &b->e,
+					   NULL);
+			assert_int_equal(rc, ok ? 0 : VPCI_EEXIST);
+			if (ok) {
+				for (f = s; f <= l; f++) {
+					m->count[f]++;
+					m->delta[f] = delta;
+				}
+				m->live[m->nr_live] = (struct vpci_range){s, l};
+				m->live_delta[m->nr_live++] = delta;
+			}
+		} else {
+			unsigned int i = (unsigned int)(rnd() % m->nr_live);
+			struct vpci_range r = m->live[i];
+			uint64_t f;
+
+			/* Removals never allocate. */
+			b->fp.allocs_until_failure = 0;
+			assert_int_equal(del(b, r.start, r.last), 0);
+			b->fp.allocs_until_failure = -1;
+			for (f = r.start; f <= r.last; f++)
+				m->count[f]--;
+			m->live[i] = m->live[--m->nr_live];
+			m->live_delta[i] = m->live_delta[m->nr_live];
+		}
+		check_edges(b, before, m);
+		check_model(b, m);
+	}
+	free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(add_reports_exactly_the_newly_covered_runs),
+		T(remove_reports_exactly_the_uncovered_runs),
+		T(adjacent_ranges_merge_and_split_back),
+		T(a_different_translation_is_a_conflict),
+		T(removing_what_is_not_covered_is_refused),
+		T(changes_without_spare_nodes_fail_cleanly),
+		T(edges_of_the_frame_space_work),
+		T(find_returns_the_holder_or_the_next),
+		T(random_changes_match_a_frame_array),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
