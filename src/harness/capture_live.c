@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Taking a capture of a running machine (or re-shaping a copied sysfs
+ * tree): enumerate the functions, copy their sysfs files into
+ * OUTDIR/devices/SSSS:BB:DD.F/, cross-check what libpciaccess decoded from
+ * config against the kernel's resource file, and load the result back.
+ * Reading captures is capture_read.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <pciaccess.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "capture_live.h"
+#include "topology_internal.h"
+
+#define TEXT_FILE_MAX 65536 /* resource has 17 short lines; ids far less */
+
+/* What libpciaccess decoded for one BAR, kept past pci_system_cleanup(). */
+struct live_region {
+	uint64_t size;
+	bool is_io, is_64, is_prefetchable;
+};
+
+struct live_fn {
+	char name[TOPO_SBDF_STRLEN];
+	bool probed; /* regions/rom_size valid (live host only) */
+	struct live_region regions[6];
+	uint64_t rom_size;
+};
+
+struct live_list {
+	struct live_fn *fns;
+	size_t nr;
+};
+
+/* The files copied besides config, in the order lspci's sysfs back end
+ * looks for them; resource is required. */
+static const char *const text_files[] = {
+	"resource", "vendor", "device", "class", "revision", "irq",
+	"subsystem_vendor", "subsystem_device",
+};
+
+static int path_join(char *out, struct topo_error *err, const char *a,
+		     const char *b, const char *c)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s%s%s", a, b, c ? "/" : "",
+			 c ? c : "");
+
+	if (n < 0 || n >= PATH_MAX) {
+		topo_set_error(err, "%s/%s: path too long", a, b);
+		return -1;
+	}
+	return 0;
+}
+
+static int mkdir_p(const char *dir, struct topo_error *err)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(dir), i;
+
+	if (len == 0 || len >= sizeof(path)) {
+		topo_set_error(err, "%s: bad output directory name", dir);
+		return -1;
+	}
+	memcpy(path, dir, len + 1);
+	for (i = 1; i <= len; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			topo_set_error(err, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+		path[i] = i < len ? '/' : '\0';
+	}
+	return 0;
+}
+
+/* ----------------------------------------------------------- enumerate */
+
+static struct live_fn *list_add(struct live_list *list, const char *name,
+				struct topo_error *err)
+{
+	struct live_fn *grown = realloc(list->fns,
+					(list->nr + 1) * sizeof(*grown));
+
+	if (!grown) {
+		topo_set_error(err, "out of memory");
+		return NULL;
+	}
+	list->fns = grown;
+	memset(&grown[list->nr], 0, sizeof(*grown));
+	snprintf(grown[list->nr].name, sizeof(grown->name), "%s", name);
+	return &grown[list->nr++];
+}
+
+static void record_regions(struct live_fn *fn, const struct pci_device *dev)
+{
+	unsigned int i;
+
+	fn->probed = true;
+	for (i = 0; i < 6; i++) {
+		fn->regions[i].size = dev->regions[i].size;
+		fn->regions[i].is_io = dev->regions[i].is_IO;
+		fn->regions[i].is_64 = dev->regions[i].is_64;
+		fn->regions[i].is_prefetchable =
+			dev->regions[i].is_prefetchable;
+	}
+	fn->rom_size = dev->rom_size;
+}
+
+static int enumerate_live(struct live_list *list, struct topo_error *err)
+{
+	struct pci_slot_match any = { PCI_MATCH_ANY, PCI_MATCH_ANY,
+				      PCI_MATCH_ANY, PCI_MATCH_ANY, 0 };
+	struct pci_device_iterator *iter;
+	struct pci_device *dev;
+	int rc = pci_system_init();
+
+	if (rc != 0) {
+		topo_set_error(err,
+			       "%s: libpciaccess cannot enumerate PCI (%s); no "
+			       "PCI functions found",
+			       CAPTURE_LIVE_SYSFS, strerror(rc));
+		return -1;
+	}
+	iter = pci_slot_match_iterator_create(&any);
+	rc = iter ? 0 : -1;
+	if (!iter)
+		topo_set_error(err, "libpciaccess: out of memory");
+	while (rc == 0 && (dev = pci_device_next(iter))) {
+		char name[TOPO_SBDF_STRLEN];
+		struct live_fn *fn;
+
+		if (dev->domain > 0xffff) {
+			fprintf(stderr, "warning: domain %x does not fit 16 bits; "
+					"%02x:%02x.%u skipped\n",
+				dev->domain, dev->bus, dev->dev, dev->func);
+			continue;
+		}
+		topo_sbdf_str(VPCI_SBDF(dev->domain, dev->bus, dev->dev,
+					dev->func),
+			      name);
+		fn = list_add(list, name, err);
+		if (!fn)
+			rc = -1;
+		else if (pci_device_probe(dev) == 0)
+			record_regions(fn, dev);
+		else
+			fprintf(stderr, "warning: %s: libpciaccess cannot probe "
+					"it; BARs not cross-checked\n",
+				name);
+	}
+	pci_iterator_destroy(iter);
+	pci_system_cleanup();
+	return rc;
+}
+
+static int enumerate_dir(const char *src, struct live_list *list,
+			 struct topo_error *err)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	vpci_sbdf_t sbdf;
+	int rc = 0;
+	DIR *d;
+
+	if (path_join(path, err, src, "devices", NULL))
+		return -1;
+	d = opendir(path);
+	if (!d) {
+		topo_set_error(err, "%s: %s; no PCI functions found", path,
+			       strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)))
+		if (topo_parse_sbdf(de->d_name, &sbdf) &&
+		    !list_add(list, de->d_name, err))
+			rc = -1;
+	closedir(d);
+	return rc;
+}
+
+static int live_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct live_fn *)a)->name,
+		      ((const struct live_fn *)b)->name);
+}
+
+/* ---------------------------------------------------------------- copy */
+
+/* Up to max bytes of path; *file_size is what stat claims (sysfs config
+ * claims 256/4096 even when an unprivileged read stops at 64). */
+static int read_file(const char *path, uint8_t *buf, size_t max,
+		     size_t *len, off_t *file_size, struct topo_error *err)
+{
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+
+	if (!f) {
+		topo_set_error(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*file_size = fstat(fileno(f), &st) == 0 ? st.st_size : 0;
+	*len = fread(buf, 1, max, f);
+	if (ferror(f)) {
+		topo_set_error(err, "%s: read error", path);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int write_file(const char *path, const uint8_t *buf, size_t len,
+		      struct topo_error *err)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok;
+
+	if (!f) {
+		topo_set_error(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ok = fwrite(buf, 1, len, f) == len;
+	ok = fclose(f) == 0 && ok;
+	if (!ok) {
+		topo_set_error(err, "%s: write error", path);
+		return -1;
+	}
+	return 0;
+}
+
+struct capture_stats {
+	size_t nr_fns, nr_partial;
+	size_t by_len[3]; /* 64, 256, 4096 */
+};
+
+static int copy_config(const char *from, const char *to, const char *name,
+		       struct capture_stats *stats, FILE *progress,
+		       struct topo_error *err)
+{
+	uint8_t buf[TOPO_CONFIG_MAX];
+	off_t file_size;
+	size_t len;
+
+	if (read_file(from, buf, sizeof(buf), &len, &file_size, err))
+		return -1;
+	if (len < 64) {
+		topo_set_error(err, "%s: only %zu bytes readable; need 64",
+			       from, len);
+		return -1;
+	}
+	if (write_file(to, buf, len, err))
+		return -1;
+	stats->by_len[len >= 4096 ? 2 : len >= 256 ? 1 : 0]++;
+	if (file_size > (off_t)len) {
+		stats->nr_partial++;
+		if (progress)
+			fprintf(progress,
+				"%s  config %zu of %lld bytes (the kernel "
+				"shows the rest to root only)\n",
+				name, len, (long long)file_size);
+	} else if (progress) {
+		fprintf(progress, "%s  config %zu bytes\n", name, len);
+	}
+	return 0;
+}
+
+static int copy_text(const char *from, const char *to, bool required,
+		     struct topo_error *err)
+{
+	uint8_t *buf = malloc(TEXT_FILE_MAX);
+	struct topo_error missing;
+	off_t file_size;
+	size_t len;
+	int rc;
+
+	if (!buf) {
+		topo_set_error(err, "out of memory");
+		return -1;
+	}
+	rc = read_file(from, buf, TEXT_FILE_MAX, &len, &file_size,
+		       required ? err : &missing);
+	if (rc == 0)
+		rc = write_file(to, buf, len, err);
+	else if (!required) {
+		fprintf(stderr, "warning: %s; not copied\n", missing.msg);
+		rc = 0;
+	}
+	free(buf);
+	return rc;
+}
+
+static int capture_fn(const char *src, const char *outdir,
+		      const struct live_fn *fn, struct capture_stats *stats,
+		      FILE *progress, struct topo_error *err)
+{
+	char from_dir[PATH_MAX], to_dir[PATH_MAX], from[PATH_MAX],
+		to[PATH_MAX];
+	size_t i;
+
+	if (path_join(from_dir, err, src, "devices", fn->name) ||
+	    path_join(to_dir, err, outdir, "devices", fn->name) ||
+	    mkdir_p(to_dir, err) ||
+	    path_join(from, err, from_dir, "config", NULL) ||
+	    path_join(to, err, to_dir, "config", NULL) ||
+	    copy_config(from, to, fn->name, stats, progress, err))
+		return -1;
+	for (i = 0; i < sizeof(text_files) / sizeof(text_files[0]); i++)
+		if (path_join(from, err, from_dir, text_files[i], NULL) ||
+		    path_join(to, err, to_dir, text_files[i], NULL) ||
+		    copy_text(from, to, i == 0, err))
+			return -1;
+	stats->nr_fns++;
+	return 0;
+}
+
+/* --------------------------------------------------------- cross-check */
+
+static void check_region(const char *name, unsigned int i,
+			 const struct live_region *pa, const uint64_t res[3])
+{
+	uint64_t size = res[0] || res[1] ? res[1] - res[0] + 1 : 0;
+	bool io = res[2] & IORESOURCE_IO, is_64 = res[2] & IORESOURCE_MEM_64;
+	bool pref = res[2] & IORESOURCE_PREFETCH;
+
+	if (pa->size != size)
+		fprintf(stderr,
+			"warning: %s BAR %u: libpciaccess size %" PRIu64
+			", resource size %" PRIu64 "\n",
+			name, i, pa->size, size);
+	if (!pa->size || !size)
+		return;
+	if (pa->is_io != io || (!io && (pa->is_64 != is_64 ||
+					 pa->is_prefetchable != pref)))
+		fprintf(stderr,
+			"warning: %s BAR %u: config says %s%s%s, resource flags "
+			"0x%" PRIx64 " say %s%s%s\n",
+			name, i, pa->is_io ? "I/O" : "memory",
+			pa->is_64 ? " 64-bit" : "",
+			pa->is_prefetchable ? " prefetchable" : "", res[2],
+			io ? "I/O" : "memory", is_64 ? " 64-bit" : "",
+			pref ? " prefetchable" : "");
+}
+
+/* libpciaccess decodes type bits from config; the kernel's resource file
+ * is what the OS assigned. Disagreement means a quirk worth a look. */
+static void cross_check(const char *outdir, const struct live_fn *fn)
+{
+	char path[PATH_MAX], *line = NULL;
+	unsigned int i = 0;
+	size_t cap = 0;
+	FILE *f;
+
+	if (!fn->probed)
+		return;
+	if (snprintf(path, sizeof(path), "%s/devices/%s/resource", outdir,
+		     fn->name) >= (int)sizeof(path))
+		return;
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	for (; i <= TOPO_ROM_INDEX && topo_read_line(f, &line, &cap) >= 0;
+	     i++) {
+		uint64_t res[3];
+		struct live_region rom = { fn->rom_size, false, false, false };
+
+		if (!topo_parse_resource_line(line, res))
+			break;
+		if (i == TOPO_ROM_INDEX)
+			res[2] &= IORESOURCE_MEM; /* ROM: compare size only */
+		check_region(fn->name, i,
+			     i == TOPO_ROM_INDEX ? &rom : &fn->regions[i], res);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void report(FILE *progress, const char *outdir,
+		   const struct capture_stats *st, const struct topology *topo)
+{
+	size_t i;
+
+	for (i = 0; i < topo->nr_warnings; i++)
+		fprintf(stderr, "warning: %s\n", topo->warnings[i].msg);
+	if (!progress)
+		return;
+	fprintf(progress,
+		"captured %zu functions into %s: %zu with 4096 config bytes, "
+		"%zu with 256, %zu with 64\n",
+		st->nr_fns, outdir, st->by_len[2], st->by_len[1],
+		st->by_len[0]);
+	if (st->nr_partial)
+		fprintf(progress,
+			"%zu functions were cut short: run as root for the "
+			"full config space\n",
+			st->nr_partial);
+}
+
+int capture_live(const char *sysfs_dir, const char *outdir,
+		 struct topo_error *err, FILE *progress)
+{
+	const char *src = sysfs_dir ? sysfs_dir : CAPTURE_LIVE_SYSFS;
+	bool live = strcmp(src, CAPTURE_LIVE_SYSFS) == 0 ||
+		    strcmp(src, CAPTURE_LIVE_SYSFS "/") == 0;
+	struct capture_stats stats = { 0 };
+	struct live_list list = { NULL, 0 };
+	struct topology topo;
+	size_t i;
+	int rc;
+
+	if (!outdir) {
+		topo_set_error(err, "no output directory given");
+		return -1;
+	}
+	rc = live ? enumerate_live(&list, err) : enumerate_dir(src, &list, err);
+	if (rc == 0 && list.nr == 0) {
+		topo_set_error(err, "%s/devices: no PCI functions found", src);
+		rc = -1;
+	}
+	if (rc == 0) {
+		qsort(list.fns, list.nr, sizeof(*list.fns), live_cmp);
+		rc = mkdir_p(outdir, err);
+	}
+	for (i = 0; rc == 0 && i < list.nr; i++) {
+		rc = capture_fn(live ? CAPTURE_LIVE_SYSFS : src, outdir,
+				&list.fns[i], &stats, progress, err);
+		if (rc == 0)
+			cross_check(outdir, &list.fns[i]);
+	}
+	free(list.fns);
+	if (rc != 0)
+		return -1;
+	if (topology_load(outdir, &topo, err) != 0)
+		return -1;
+	report(progress, outdir, &stats, &topo);
+	topology_free(&topo);
+	return 0;
+}

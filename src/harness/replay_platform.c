@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The replay platform's hooks (see replay_platform.h). Config accesses go
+ * to the hardware model unchanged; everything else is libc.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay_platform.h"
+
+static uint32_t replay_conf_read(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+				 unsigned int size)
+{
+	struct replay_platform *rp = ctx;
+
+	return hwmodel_conf_read(rp->hw, sbdf, reg, size);
+}
+
+static void replay_conf_write(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+			      unsigned int size, uint32_t val)
+{
+	struct replay_platform *rp = ctx;
+
+	hwmodel_conf_write(rp->hw, sbdf, reg, size, val);
+}
+
+static void trace(struct replay_platform *rp, const char *what, uint32_t domid,
+		  uint64_t gfn, uint64_t mfn, uint64_t nr_frames)
+{
+	if (!rp->trace_out || domid != rp->trace_domid)
+		return;
+	fprintf(rp->trace_out, "%s 0x%" PRIx64 " 0x%" PRIx64 " %" PRIu64 "\n",
+		what, gfn, mfn, nr_frames);
+}
+
+static int replay_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+		      uint64_t nr_frames, uint64_t *done_frames)
+{
+	struct replay_platform *rp = ctx;
+
+	rp->nr_map_calls++;
+	rp->nr_frames_mapped += nr_frames;
+	trace(rp, "map", domid, gfn, mfn, nr_frames);
+	if (done_frames)
+		*done_frames = nr_frames;
+	return 0;
+}
+
+static int replay_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
+			uint64_t nr_frames, uint64_t *done_frames)
+{
+	struct replay_platform *rp = ctx;
+
+	rp->nr_unmap_calls++;
+	rp->nr_frames_unmapped += nr_frames;
+	trace(rp, "unmap", domid, gfn, mfn, nr_frames);
+	if (done_frames)
+		*done_frames = nr_frames;
+	return 0;
+}
+
+static void *replay_zalloc(void *ctx, size_t size_bytes)
+{
+	(void)ctx;
+	return calloc(1, size_bytes ? size_bytes : 1);
+}
+
+static void replay_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+static void replay_log(void *ctx, enum vpci_log_level level, const char *msg)
+{
+	static const char *const names[] = {
+		[VPCI_LOG_ERROR] = "error",
+		[VPCI_LOG_WARN] = "warning",
+		[VPCI_LOG_INFO] = "info",
+		[VPCI_LOG_DEBUG] = "debug",
+	};
+	struct replay_platform *rp = ctx;
+	const char *name = (unsigned int)level < 4 ? names[level] : "log";
+
+	if (level > rp->log_level)
+		return;
+	fprintf(stderr, "%s: vpci %s: %s\n",
+		rp->log_prefix ? rp->log_prefix : "vpci-harness", name, msg);
+}
+
+const struct vpci_platform_ops replay_platform_ops = {
+	.conf_read = replay_conf_read,
+	.conf_write = replay_conf_write,
+	.map = replay_map,
+	.unmap = replay_unmap,
+	.zalloc = replay_zalloc,
+	.free = replay_free,
+	.log = replay_log,
+};
+
+void replay_platform_init(struct replay_platform *rp, struct hwmodel *hw)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->hw = hw;
+	rp->log_level = VPCI_LOG_WARN;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The harness as a libvpci platform: physical config space is the hardware
+ * model of a loaded topology, memory comes from libc, log lines go to
+ * stderr, and map/unmap requests are counted and, when tracing, printed as
+ * "map GFN MFN NR" / "unmap GFN MFN NR" lines. It never refuses or
+ * preempts a mapping: the replay shows what the core asks for.
+ */
+#ifndef HARNESS_REPLAY_PLATFORM_H
+#define HARNESS_REPLAY_PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "hwmodel.h"
+#include "vpci/platform.h"
+
+struct replay_platform {
+	struct hwmodel *hw;
+	FILE *trace_out;	/* NULL: tracing off */
+	uint32_t trace_domid;	/* only this domain's events are printed */
+	const char *log_prefix; /* "vpci-harness" in front of core log lines */
+	enum vpci_log_level log_level; /* print core lines up to this level */
+	uint64_t nr_map_calls, nr_unmap_calls;
+	uint64_t nr_frames_mapped, nr_frames_unmapped;
+};
+
+/* The ops table; pass a struct replay_platform as ctx. */
+extern const struct vpci_platform_ops replay_platform_ops;
+
+/* Zero rp and point it at hw; tracing and logging set by the caller. */
+void replay_platform_init(struct replay_platform *rp, struct hwmodel *hw);
+
+#endif /* HARNESS_REPLAY_PLATFORM_H */

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building a replay session (see session.h): topology → hardware model →
+ * vPCI host with every function → hidden/read-only marks → hardware domain
+ * (domid 0) → optional guest (domid 1) with its devices assigned at
+ * virtual SBDFs. Also the host-SBDF translation every subcommand uses.
+ *
+ * Virtual SBDFs: the guest's devices are grouped by physical slot
+ * (segment, bus, device); each group gets the next virtual slot on
+ * 0000:00, from 00 upward in host SBDF order, and keeps its function
+ * numbers, so a multi-function device stays one multi-function device.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "script.h"
+#include "session.h"
+
+/*
+ * --hide/--ro call vpci_device_hide() and vpci_device_set_readonly(). A
+ * core without them: set this to 0 and the options say "not supported".
+ */
+#define SESSION_CORE_HAS_HIDE 1
+
+static int core_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+#if SESSION_CORE_HAS_HIDE
+	return vpci_device_hide(host, sbdf);
+#else
+	(void)host;
+	(void)sbdf;
+	return VPCI_ENOTSUP;
+#endif
+}
+
+static int core_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+#if SESSION_CORE_HAS_HIDE
+	return vpci_device_set_readonly(host, sbdf);
+#else
+	(void)host;
+	(void)sbdf;
+	return VPCI_ENOTSUP;
+#endif
+}
+
+#define MAX_PENDING_ROUNDS 1000000u
+#define UNKNOWN_SIZE_LIST  4
+
+/* -------------------------------------------------------------- options */
+
+int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
+		    size_t msg_len)
+{
+	char *copy = strdup(arg), *save = NULL, *t;
+	vpci_sbdf_t *grown;
+	int rc = 0;
+
+	if (!copy) {
+		snprintf(msg, msg_len, "out of memory");
+		return -1;
+	}
+	if (!*copy || copy[strlen(copy) - 1] == ',' || *copy == ',' ||
+	    strstr(copy, ",,")) {
+		snprintf(msg, msg_len, "'%s': empty element in SBDF list", arg);
+		free(copy);
+		return -1;
+	}
+	for (t = strtok_r(copy, ",", &save); t && !rc;
+	     t = strtok_r(NULL, ",", &save)) {
+		vpci_sbdf_t sbdf;
+
+		if (!script_parse_sbdf(t, &sbdf)) {
+			snprintf(msg, msg_len,
+				 "'%s': bad SBDF (expected SSSS:BB:DD.F or "
+				 "BB:DD.F)",
+				 t);
+			rc = -1;
+			break;
+		}
+		grown = realloc(list->sbdfs, (list->nr + 1) * sizeof(*grown));
+		if (!grown) {
+			snprintf(msg, msg_len, "out of memory");
+			rc = -1;
+			break;
+		}
+		list->sbdfs = grown;
+		list->sbdfs[list->nr++] = sbdf;
+	}
+	free(copy);
+	return rc;
+}
+
+void sbdf_list_free(struct sbdf_list *list)
+{
+	free(list->sbdfs);
+	list->sbdfs = NULL;
+	list->nr = 0;
+}
+
+static int sbdf_cmp(const void *a, const void *b)
+{
+	vpci_sbdf_t x = *(const vpci_sbdf_t *)a, y = *(const vpci_sbdf_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* ------------------------------------------------------------- messages */
+
+static void print_warnings(const struct topology *topo)
+{
+	size_t i;
+
+	for (i = 0; i < topo->nr_warnings; i++)
+		fprintf(stderr, "warning: %s\n", topo->warnings[i].msg);
+}
+
+/* One line for all BARs whose size the source did not give: the hardware
+ * model makes them unimplemented, which a reader must know. */
+static void note_unknown_sizes(const struct topology *topo)
+{
+	char list[UNKNOWN_SIZE_LIST * 32] = "", name[TOPO_SBDF_STRLEN];
+	size_t i, nr = 0, used = 0;
+	unsigned int b;
+
+	for (i = 0; i < topo->nr_fns; i++) {
+		const struct topo_fn *fn = &topo->fns[i];
+
+		for (b = 0; b < TOPO_NR_BARS; b++) {
+			const struct topo_bar *bar = &fn->bars[b];
+
+			if (bar->kind == TOPO_BAR_NONE ||
+			    bar->kind == TOPO_BAR_MEM64_HI || bar->size_known)
+				continue;
+			if (nr++ >= UNKNOWN_SIZE_LIST)
+				continue;
+			topo_sbdf_str(fn->sbdf, name);
+			if (b == TOPO_ROM_INDEX)
+				used += (size_t)snprintf(
+					list + used, sizeof(list) - used,
+					"%s%s ROM", nr > 1 ? ", " : "", name);
+			else
+				used += (size_t)snprintf(
+					list + used, sizeof(list) - used,
+					"%s%s BAR%u", nr > 1 ? ", " : "", name,
+					b);
+		}
+	}
+	if (!nr)
+		return;
+	fprintf(stderr,
+		"warning: %s: no size known for %zu BAR%s (%s%s); replayed as "
+		"unimplemented (reads 0, sizes to 0)\n",
+		topo->source, nr, nr == 1 ? "" : "s", list,
+		nr > UNKNOWN_SIZE_LIST ? ", ..." : "");
+}
+
+/* -------------------------------------------------------------- helpers */
+
+static int check_in_topology(const struct session *s,
+			     const struct sbdf_list *list, const char *option,
+			     char *msg, size_t msg_len)
+{
+	char name[TOPO_SBDF_STRLEN];
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		if (!topology_find(&s->topo, list->sbdfs[i])) {
+			snprintf(msg, msg_len, "%s %s: no such function in %s",
+				 option, topo_sbdf_str(list->sbdfs[i], name),
+				 s->topo.source);
+			return -1;
+		}
+	return 0;
+}
+
+static int mark_devices(struct session *s, const struct session_options *opt,
+			char *msg, size_t msg_len)
+{
+	char name[TOPO_SBDF_STRLEN];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < opt->hide.nr; i++) {
+		rc = core_hide(s->host, opt->hide.sbdfs[i]);
+		if (rc == VPCI_ENOTSUP) {
+			snprintf(msg, msg_len,
+				 "--hide %s: not supported yet (the core has "
+				 "no hidden devices)",
+				 topo_sbdf_str(opt->hide.sbdfs[i], name));
+			return -1;
+		}
+		if (rc) {
+			snprintf(msg, msg_len, "--hide %s: %s",
+				 topo_sbdf_str(opt->hide.sbdfs[i], name),
+				 vpci_strerror(rc));
+			return -1;
+		}
+	}
+	for (i = 0; i < opt->ro.nr; i++) {
+		rc = core_set_readonly(s->host, opt->ro.sbdfs[i]);
+		if (rc == VPCI_ENOTSUP) {
+			snprintf(msg, msg_len,
+				 "--ro %s: not supported yet (the core has no "
+				 "read-only devices)",
+				 topo_sbdf_str(opt->ro.sbdfs[i], name));
+			return -1;
+		}
+		if (rc) {
+			snprintf(msg, msg_len, "--ro %s: %s",
+				 topo_sbdf_str(opt->ro.sbdfs[i], name),
+				 vpci_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int create_domain(struct session *s, uint32_t domid,
+			 enum vpci_domain_kind kind, uint32_t flags,
+			 struct vpci_domain **out, char *msg, size_t msg_len)
+{
+	struct vpci_domain_config cfg = {
+		.domid = domid,
+		.kind = kind,
+		.flags = flags,
+		.msi = VPCI_TRI_DEFAULT,
+		.msix = VPCI_TRI_DEFAULT,
+	};
+	const char *reason = NULL;
+	int rc = vpci_domain_create(s->host, &cfg, out, &reason);
+
+	if (rc)
+		snprintf(msg, msg_len, "cannot create %s (domid %u): %s",
+			 kind == VPCI_DOMAIN_HARDWARE ? "the hardware domain"
+						      : "the guest",
+			 domid, reason ? reason : vpci_strerror(rc));
+	return rc ? -1 : 0;
+}
+
+/* Header type 0 is the only kind a guest can be given (bridges and
+ * CardBus bridges stay with the hardware domain). */
+static bool assignable(const struct topo_fn *fn)
+{
+	return (fn->config[0x0e] & 0x7f) == 0;
+}
+
+/*
+ * Assign the --guest functions. On success *host_out holds them sorted by
+ * host SBDF and *virt_out their virtual SBDFs beside them (both malloc'd).
+ */
+static int assign_guest_devices(struct session *s,
+				const struct sbdf_list *guest,
+				vpci_sbdf_t **host_out, vpci_sbdf_t **virt_out,
+				char *msg, size_t msg_len)
+{
+	char name[TOPO_SBDF_STRLEN];
+	vpci_sbdf_t *sorted, *virt, prev_slot = 0;
+	unsigned int next_slot = 0;
+	size_t i, n = guest->nr;
+	int rc = 0;
+
+	sorted = malloc(n * sizeof(*sorted));
+	virt = malloc(n * sizeof(*virt));
+	if (!sorted || !virt) {
+		free(sorted);
+		free(virt);
+		snprintf(msg, msg_len, "out of memory");
+		return -1;
+	}
+	memcpy(sorted, guest->sbdfs, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), sbdf_cmp);
+	for (i = 0; i < n && !rc; i++) {
+		vpci_sbdf_t slot = sorted[i] & ~7u;
+		const struct topo_fn *fn = topology_find(&s->topo, sorted[i]);
+
+		topo_sbdf_str(sorted[i], name);
+		rc = -1;
+		if (i > 0 && sorted[i] == sorted[i - 1]) {
+			snprintf(msg, msg_len, "--guest %s: given twice", name);
+			break;
+		}
+		if (!assignable(fn)) {
+			snprintf(msg, msg_len,
+				 "--guest %s: header type %u is not an "
+				 "endpoint; only type-0 functions can be "
+				 "assigned",
+				 name, fn->config[0x0e] & 0x7fu);
+			break;
+		}
+		if (i == 0 || slot != prev_slot) {
+			if (next_slot > 0x1f) {
+				snprintf(msg, msg_len,
+					 "--guest %s: more than 32 slots "
+					 "needed on the guest's bus 0",
+					 name);
+				break;
+			}
+			next_slot++;
+		}
+		prev_slot = slot;
+		virt[i] =
+			VPCI_SBDF(0, 0, next_slot - 1, VPCI_SBDF_FN(sorted[i]));
+		rc = vpci_assign_device(s->guest, sorted[i], virt[i]);
+		if (rc) {
+			snprintf(msg, msg_len, "--guest %s: cannot assign: %s",
+				 name, vpci_strerror(rc));
+			rc = -1;
+		}
+	}
+	if (rc) {
+		free(sorted);
+		free(virt);
+		return -1;
+	}
+	*host_out = sorted;
+	*virt_out = virt;
+	return 0;
+}
+
+static int fn_dom_cmp(const void *a, const void *b)
+{
+	const struct session_fn *x = a, *y = b;
+
+	return (x->dom_sbdf > y->dom_sbdf) - (x->dom_sbdf < y->dom_sbdf);
+}
+
+/*
+ * A guest given functions of a slot but not its function 0 sees the
+ * core's stub function 0 there: list it too (it has no host SBDF of its
+ * own, so only dumps and exports show it).
+ */
+static void add_stubs(struct session *s)
+{
+	size_t i, n = s->nr_view;
+
+	for (i = 0; i < n; i++) {
+		vpci_sbdf_t fn0 = s->view[i].dom_sbdf & ~7u;
+		struct session_fn *stub;
+
+		if (VPCI_SBDF_FN(s->view[i].dom_sbdf) == 0 ||
+		    (i > 0 && (s->view[i - 1].dom_sbdf & ~7u) == fn0) ||
+		    vpci_read(s->target, fn0, 0, 2) == 0xffffu)
+			continue;
+		stub = &s->view_by_dom[s->nr_view_by_dom++];
+		stub->host_sbdf = s->view[i].host_sbdf & ~7u;
+		stub->dom_sbdf = fn0;
+		stub->topo = NULL;
+		stub->stub = true;
+	}
+}
+
+/* The functions the replayed domain sees, in both orders. For a guest,
+ * host[] (sorted) and virt[] are its n devices. */
+static int build_view(struct session *s, const vpci_sbdf_t *host,
+		      const vpci_sbdf_t *virt, size_t n, char *msg,
+		      size_t msg_len)
+{
+	size_t i;
+
+	if (!s->guest)
+		n = s->topo.nr_fns;
+	s->view = calloc(n ? n : 1, sizeof(*s->view));
+	/* Room for one stub function 0 per function, at worst. */
+	s->view_by_dom = calloc(n ? 2 * n : 1, sizeof(*s->view_by_dom));
+	if (!s->view || !s->view_by_dom) {
+		snprintf(msg, msg_len, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct session_fn *v = &s->view[i];
+
+		v->host_sbdf = s->guest ? host[i] : s->topo.fns[i].sbdf;
+		v->dom_sbdf = s->guest ? virt[i] : v->host_sbdf;
+		v->topo = topology_find(&s->topo, v->host_sbdf);
+	}
+	s->nr_view = n;
+	memcpy(s->view_by_dom, s->view, n * sizeof(*s->view));
+	s->nr_view_by_dom = n;
+	if (s->guest)
+		add_stubs(s);
+	qsort(s->view_by_dom, s->nr_view_by_dom, sizeof(*s->view_by_dom),
+	      fn_dom_cmp);
+	return 0;
+}
+
+/* ---------------------------------------------------------- public API */
+
+static int open_steps(struct session *s, const char *path,
+		      const struct session_options *opt, char *msg,
+		      size_t msg_len)
+{
+	struct topo_error err = {{0}};
+	char name[TOPO_SBDF_STRLEN];
+	vpci_sbdf_t *host = NULL, *virt = NULL;
+	size_t i;
+	int rc;
+
+	if (topology_load(path, &s->topo, &err)) {
+		snprintf(msg, msg_len, "%s", err.msg);
+		return -1;
+	}
+	if (check_in_topology(s, &opt->guest, "--guest", msg, msg_len) ||
+	    check_in_topology(s, &opt->hide, "--hide", msg, msg_len) ||
+	    check_in_topology(s, &opt->ro, "--ro", msg, msg_len))
+		return -1;
+	if (hwmodel_init(&s->hw, &s->topo)) {
+		snprintf(msg, msg_len, "%s: out of memory", path);
+		return -1;
+	}
+	replay_platform_init(&s->plat, &s->hw);
+	if (opt->trace) {
+		s->plat.trace_out = opt->trace_out ? opt->trace_out : stdout;
+		s->plat.trace_domid =
+			opt->guest.nr ? SESSION_GUEST_ID : SESSION_HWDOM_ID;
+	}
+	rc = vpci_host_create(&replay_platform_ops, &s->plat, 0, &s->host);
+	if (rc) {
+		snprintf(msg, msg_len, "cannot create the vPCI host: %s",
+			 vpci_strerror(rc));
+		return -1;
+	}
+	for (i = 0; i < s->topo.nr_fns; i++) {
+		rc = vpci_device_add(s->host, s->topo.fns[i].sbdf);
+		if (rc) {
+			snprintf(msg, msg_len, "%s: %s: cannot add: %s", path,
+				 topo_sbdf_str(s->topo.fns[i].sbdf, name),
+				 vpci_strerror(rc));
+			return -1;
+		}
+	}
+	if (mark_devices(s, opt, msg, msg_len) ||
+	    create_domain(s, SESSION_HWDOM_ID, VPCI_DOMAIN_HARDWARE,
+			  VPCI_DOMAIN_F_VPCI, &s->hwdom, msg, msg_len))
+		return -1;
+	s->target = s->hwdom;
+	if (opt->guest.nr) {
+		if (create_domain(s, SESSION_GUEST_ID, VPCI_DOMAIN_GUEST,
+				  VPCI_DOMAIN_F_VPCI |
+					  VPCI_DOMAIN_F_HOST_BRIDGE,
+				  &s->guest, msg, msg_len) ||
+		    assign_guest_devices(s, &opt->guest, &host, &virt, msg,
+					 msg_len))
+			return -1;
+		s->target = s->guest;
+	}
+	rc = build_view(s, host, virt, opt->guest.nr, msg, msg_len);
+	free(host);
+	free(virt);
+	/* Only once the session stands: an error stays a single line. */
+	if (!rc) {
+		print_warnings(&s->topo);
+		note_unknown_sizes(&s->topo);
+	}
+	return rc;
+}
+
+int session_open(struct session *s, const char *path,
+		 const struct session_options *opt, char *msg, size_t msg_len)
+{
+	memset(s, 0, sizeof(*s));
+	if (open_steps(s, path, opt, msg, msg_len)) {
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	/* Tearing the host down unmaps what is mapped; that is the harness
+	 * exiting, not something the replayed domain did. */
+	s->plat.trace_out = NULL;
+	vpci_host_destroy(s->host);
+	hwmodel_free(&s->hw);
+	topology_free(&s->topo);
+	free(s->view);
+	free(s->view_by_dom);
+	memset(s, 0, sizeof(*s));
+}
+
+const struct session_fn *session_lookup(const struct session *s,
+					vpci_sbdf_t host_sbdf)
+{
+	size_t lo = 0, hi = s->nr_view;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->view[mid].host_sbdf == host_sbdf)
+			return &s->view[mid];
+		if (s->view[mid].host_sbdf < host_sbdf)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static uint32_t all_ones(unsigned int size)
+{
+	return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1u;
+}
+
+uint32_t session_read(struct session *s, vpci_sbdf_t host_sbdf,
+		      unsigned int reg, unsigned int size)
+{
+	const struct session_fn *fn = session_lookup(s, host_sbdf);
+
+	if (!fn)
+		return all_ones(size);
+	return session_dom_read(s, fn->dom_sbdf, reg, size);
+}
+
+void session_write(struct session *s, vpci_sbdf_t host_sbdf, unsigned int reg,
+		   unsigned int size, uint32_t val)
+{
+	const struct session_fn *fn = session_lookup(s, host_sbdf);
+
+	if (fn)
+		session_dom_write(s, fn->dom_sbdf, reg, size, val);
+}
+
+uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
+			  unsigned int reg, unsigned int size)
+{
+	return vpci_read(s->target, dom_sbdf, reg, size);
+}
+
+void session_dom_write(struct session *s, vpci_sbdf_t dom_sbdf,
+		       unsigned int reg, unsigned int size, uint32_t val)
+{
+	unsigned int rounds = 0;
+	int rc;
+
+	vpci_write(s->target, dom_sbdf, reg, size, val);
+	/* The replay platform never preempts, but the core may still defer
+	 * work to here; finish it before the next access, as a vCPU would
+	 * before resuming. */
+	do {
+		rc = vpci_process_pending(s->target);
+	} while (rc == VPCI_ERESTART && ++rounds < MAX_PENDING_ROUNDS);
+	if (rc && rc != VPCI_ERESTART)
+		fprintf(stderr, "warning: pending map work failed: %s\n",
+			vpci_strerror(rc));
+}
+
+void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,
+			uint8_t buf[SESSION_CONFIG_BYTES])
+{
+	unsigned int off, i;
+
+	for (off = 0; off < SESSION_CONFIG_BYTES; off += 4) {
+		uint32_t val = session_dom_read(s, dom_sbdf, off, 4);
+
+		for (i = 0; i < 4; i++)
+			buf[off + i] = (uint8_t)(val >> (8 * i));
+	}
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A replay session: one loaded topology behind a hardware model, a vPCI
+ * host over it, the hardware domain and optionally one guest with devices
+ * assigned. It owns the translation from a host SBDF (what the user
+ * types) to the SBDF the replayed domain uses for it, and the list of
+ * functions that domain can see. Subcommands (script, dump, export, stats)
+ * only read through it.
+ */
+#ifndef HARNESS_SESSION_H
+#define HARNESS_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "replay_platform.h"
+#include "topology.h"
+#include "vpci/vpci.h"
+
+#define SESSION_HWDOM_ID 0u
+#define SESSION_GUEST_ID 1u
+
+/* A list of SBDFs given on the command line. */
+struct sbdf_list {
+	vpci_sbdf_t *sbdfs;
+	size_t nr;
+};
+
+struct session_options {
+	struct sbdf_list guest; /* non-empty: create a guest with these */
+	struct sbdf_list hide;
+	struct sbdf_list ro;
+	bool trace;	 /* print map/unmap events of the replayed domain */
+	FILE *trace_out; /* where (stdout when NULL) */
+};
+
+/* One function the replayed domain sees. */
+struct session_fn {
+	vpci_sbdf_t host_sbdf;
+	vpci_sbdf_t dom_sbdf; /* virtual for a guest, host_sbdf otherwise */
+	const struct topo_fn *topo; /* NULL for a stub */
+	bool stub; /* the core's stub function 0 (only in view_by_dom) */
+};
+
+struct session {
+	struct topology topo;
+	struct hwmodel hw;
+	struct replay_platform plat;
+	struct vpci_host *host;
+	struct vpci_domain *hwdom;
+	struct vpci_domain *guest;  /* NULL without --guest */
+	struct vpci_domain *target; /* the domain scripts and dumps use */
+	struct session_fn *view;    /* sorted by host_sbdf */
+	size_t nr_view;
+	/* The same plus stub functions 0, sorted by dom_sbdf. */
+	struct session_fn *view_by_dom;
+	size_t nr_view_by_dom;
+};
+
+/*
+ * Load the topology at path and build the session. Loader warnings and
+ * the unknown-BAR-size note go to stderr, once. On failure prints nothing
+ * and returns -1 with msg filled (one line naming the file or device).
+ */
+int session_open(struct session *s, const char *path,
+		 const struct session_options *opt, char *msg, size_t msg_len);
+void session_close(struct session *s);
+
+/* The visible function at host_sbdf, or NULL when the domain cannot see
+ * it. */
+const struct session_fn *session_lookup(const struct session *s,
+					vpci_sbdf_t host_sbdf);
+
+/* Config access by the replayed domain to the function at host_sbdf;
+ * functions it cannot see read all-ones and ignore writes. */
+uint32_t session_read(struct session *s, vpci_sbdf_t host_sbdf,
+		      unsigned int reg, unsigned int size);
+void session_write(struct session *s, vpci_sbdf_t host_sbdf, unsigned int reg,
+		   unsigned int size, uint32_t val);
+
+/* The same through the domain's own SBDF (virtual for a guest). */
+uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
+			  unsigned int reg, unsigned int size);
+void session_dom_write(struct session *s, vpci_sbdf_t dom_sbdf,
+		       unsigned int reg, unsigned int size, uint32_t val);
+
+/* The whole 4096-byte config space of dom_sbdf as the domain reads it,
+ * in 4-byte reads. */
+#define SESSION_CONFIG_BYTES 4096u
+void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,
+			uint8_t buf[SESSION_CONFIG_BYTES]);
+
+/* Append the SBDFs of a comma-separated list to list. Returns 0, or -1
+ * with msg filled (naming the bad element). */
+int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
+		    size_t msg_len);
+void sbdf_list_free(struct sbdf_list *list);
+
+#endif /* HARNESS_SESSION_H */

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The harness's in-memory picture of a real machine's PCI functions, as
+ * loaded from a sysfs-shaped capture or an lspci dump. It is pure data:
+ * hwmodel.c makes it behave like hardware, the loaders fill it.
+ */
+#ifndef HARNESS_TOPOLOGY_H
+#define HARNESS_TOPOLOGY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vpci/platform.h"
+
+#define TOPO_CONFIG_MAX 4096u
+#define TOPO_NR_BARS 7 /* BAR0..5, then the expansion ROM as index 6 */
+#define TOPO_ROM_INDEX 6
+
+enum topo_bar_kind {
+	TOPO_BAR_NONE = 0, /* unimplemented (reads 0, size 0) */
+	TOPO_BAR_MEM32,
+	TOPO_BAR_MEM64_LO, /* low half of a 64-bit BAR; next index is HI */
+	TOPO_BAR_MEM64_HI, /* high half: repeats LO's size, addr, prefetch */
+	TOPO_BAR_IO,
+	TOPO_BAR_ROM,
+};
+
+struct topo_bar {
+	enum topo_bar_kind kind;
+	bool prefetchable;
+	bool size_known;     /* false: the source gave no size */
+	uint64_t size_bytes; /* power of two when known; whole 64-bit BAR on LO */
+	uint64_t addr;       /* as programmed in the captured config */
+};
+
+struct topo_fn {
+	vpci_sbdf_t sbdf;
+	uint8_t config[TOPO_CONFIG_MAX]; /* captured bytes, zero past len */
+	unsigned int config_len;         /* 64, 256 or 4096 */
+	struct topo_bar bars[TOPO_NR_BARS];
+	unsigned int source_line; /* dump line or 0 for captures */
+};
+
+/* A one-line message: "FILE:LINE: what" or "DIR/devices/X/resource: what". */
+struct topo_error {
+	char msg[768];
+};
+
+struct topology {
+	char source[512]; /* the file or directory it came from */
+	struct topo_fn *fns; /* sorted by sbdf */
+	size_t nr_fns;
+	/*
+	 * Things the loader accepted but a reader should know about (a
+	 * 64-bit BAR in the last slot, a size that is not a power of two,
+	 * an id file disagreeing with config), one line each, in the
+	 * order found. The loader never prints; the caller decides.
+	 */
+	struct topo_error *warnings;
+	size_t nr_warnings;
+};
+
+/* Load a capture directory or an lspci dump file (format detected).
+ * Returns 0, or -1 with err filled. */
+int topology_load(const char *path, struct topology *topo,
+		  struct topo_error *err);
+void topology_free(struct topology *topo);
+struct topo_fn *topology_find(const struct topology *topo, vpci_sbdf_t sbdf);
+
+/* "SSSS:BB:DD.F" into buf (at least TOPO_SBDF_STRLEN bytes); returns buf. */
+#define TOPO_SBDF_STRLEN 13
+char *topo_sbdf_str(vpci_sbdf_t sbdf, char *buf);
+
+/* Parse exactly "SSSS:BB:DD.F" (hex, function 0-7); true on success. */
+bool topo_parse_sbdf(const char *s, vpci_sbdf_t *sbdf);
+
+/* "none", "mem32", "mem64", "mem64-hi", "io", "rom" (sizes.tsv words). */
+const char *topo_bar_kind_name(enum topo_bar_kind kind);
+
+/* Config offset of BAR index i (0-5, or TOPO_ROM_INDEX) for this header
+ * type, or 0 when the header has no such BAR. */
+unsigned int topo_bar_offset(const struct topo_fn *fn, unsigned int i);
+
+/* One entry of a capability list. */
+struct topo_cap {
+	uint16_t offset;
+	uint16_t id;
+	uint8_t version; /* extended capabilities only */
+};
+
+/*
+ * Walk the captured standard (topo_caps) or extended (topo_ext_caps)
+ * capability list into caps[max_caps], in list order; returns how many.
+ * Loops, pointers into the header and pointers past the captured bytes
+ * end the walk: real dumps contain broken lists (pciutils' broken-ecaps).
+ */
+#define TOPO_MAX_CAPS 48      /* 192 bytes / 4-byte minimum */
+#define TOPO_MAX_EXT_CAPS 960 /* 3840 bytes / 4-byte minimum */
+size_t topo_caps(const struct topo_fn *fn, struct topo_cap *caps,
+		 size_t max_caps);
+size_t topo_ext_caps(const struct topo_fn *fn, struct topo_cap *caps,
+		     size_t max_caps);
+
+/* A PCI Express function: a PCIe capability (ID 0x10) is in its list. */
+bool topo_fn_is_pcie(const struct topo_fn *fn);
+
+#endif /* HARNESS_TOPOLOGY_H */
