@@ -48,7 +48,9 @@ step "gcc build and tests"
 if setup build/gcc; then
 	run_meson_tests gcc build/gcc
 	step "the same under valgrind"
-	run_meson_tests valgrind build/gcc --setup valgrind --no-suite freestanding --no-suite harness-shell
+	run_meson_tests valgrind build/gcc --setup valgrind --no-suite freestanding --no-suite harness-cli
+	step "vpci-harness itself under valgrind, driven by the shell tests"
+	run_meson_tests harness-valgrind build/gcc --setup harnessvalgrind --suite harness-cli
 else
 	failed=$((failed + 1))
 fi
