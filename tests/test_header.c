@@ -108,7 +108,7 @@ static void bridge_has_two_bars_and_rom_at_0x38(void **state)
 	/* A guest's bridge: BAR0 emulated, bus numbers read 0. */
 	gw(e, 0x10, 4, 0xffffffff);
 	assert_int_equal(gr(e, 0x10, 4), 0xffffc000);
-	assert_int_equal(gr(e, 0x38, 4), 0xfc100000);
+	assert_int_equal(gr(e, 0x38, 4), 0); /* not placed by the guest yet */
 	assert_int_equal(gr(e, VPCI_REG_PRIMARY_BUS, 4), 0);
 }
 
@@ -220,6 +220,21 @@ static void probe_all(struct env *e, const struct view *v, enum probe_kind kind)
 	assert_int_equal(e->fp.nr_map_calls, 0);
 }
 
+/* What guest firmware does first: place the BARs (here where the host
+ * has them, so the same expected values serve both views). */
+static void guest_place_like_host(struct env *e, const struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nic_cases) / sizeof(nic_cases[0]); i++) {
+		view_write(e, v, nic_cases[i].reg, 4, nic_cases[i].orig_lo);
+		if (nic_cases[i].is64)
+			view_write(e, v, nic_cases[i].reg + 4, 4,
+				   nic_cases[i].orig_hi);
+	}
+	view_write(e, v, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)NIC_ROM);
+}
+
 static void probes_in_view(struct env *e, bool guest)
 {
 	struct view v;
@@ -229,6 +244,8 @@ static void probes_in_view(struct env *e, bool guest)
 	if (guest)
 		assign(e);
 	v = guest ? guest_view(e) : hw_view(e);
+	if (guest)
+		guest_place_like_host(e, &v);
 	for (k = PROBE_ONES; k <= PROBE_WORDS; k++)
 		probe_all(e, &v, k);
 }
@@ -275,7 +292,36 @@ static void rom_probes_guest(void **state)
 	add_nic(e, DEV, 0);
 	assign(e);
 	v = guest_view(e);
+	guest_place_like_host(e, &v);
+	assert_int_equal(e->fp.nr_map_calls, 0); /* decoding is off */
 	rom_probes(e, &v);
+}
+
+/* A guest starts from a device as after reset: no host address shows,
+ * and no capability list leads into space it cannot read. */
+static void guest_starts_unplaced_without_capabilities(void **state)
+{
+	struct env *e = *state;
+	struct fake_fn *fn = add_nic(e, DEV, 0);
+	size_t i;
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0x40);
+	assign(e);
+	for (i = 0; i < sizeof(nic_cases) / sizeof(nic_cases[0]); i++) {
+		const struct bar_case *c = &nic_cases[i];
+		uint32_t type_bits = c->orig_lo & (c->reg == 0x14 ? 0x3u : 0xfu);
+
+		assert_int_equal(gr(e, c->reg, 4), type_bits);
+		if (c->is64)
+			assert_int_equal(gr(e, c->reg + 4, 4), 0);
+	}
+	assert_int_equal(gr(e, VPCI_REG_ROM_ADDRESS, 4), 0);
+	assert_int_equal(gr(e, VPCI_REG_STATUS, 2) & VPCI_STATUS_CAP_LIST, 0);
+	assert_int_equal(gr(e, VPCI_REG_CAP_PTR, 1), 0);
+	/* The hardware keeps its own. */
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_CAP_PTR, 1), 0x40);
+	assert_int_equal(fake_fn_get(fn, 0x10, 4), (uint32_t)NIC_BAR0);
 }
 
 /* Unimplemented BAR0, the 64-bit BAR5 in the last slot and a 16-bit
@@ -496,9 +542,9 @@ static void guest_status_is_read_only_but_rw1c_errors(void **state)
 			    VPCI_STATUS_REC_MASTER_ABORT |
 			    VPCI_STATUS_DETECTED_PARITY);
 	assign(e);
+	/* No capability list for guests yet: that bit reads 0. */
 	assert_int_equal(gr(e, VPCI_REG_STATUS, 2),
-			 VPCI_STATUS_CAP_LIST | VPCI_STATUS_66MHZ |
-				 VPCI_STATUS_REC_MASTER_ABORT |
+			 VPCI_STATUS_66MHZ | VPCI_STATUS_REC_MASTER_ABORT |
 				 VPCI_STATUS_DETECTED_PARITY);
 	e->fp.record_accesses = true;
 	/* Writing back what was read clears exactly the error bits set. */
@@ -530,7 +576,7 @@ static void guest_identity_and_latches(void **state)
 	assert_int_equal(fake_fn_get(fn, 0, 4), 0x10008086);
 	assert_int_equal(gr(e, VPCI_REG_REVISION, 4), 0x02000003);
 	assert_int_equal(gr(e, VPCI_REG_SUBSYS_VENDOR_ID, 4), 0xabcd1af4);
-	assert_int_equal(gr(e, VPCI_REG_CAP_PTR, 1), 0x40);
+	assert_int_equal(gr(e, VPCI_REG_CAP_PTR, 1), 0); /* no guest caps yet */
 	/* BIST cannot be started from a guest. */
 	assert_int_equal(gr(e, VPCI_REG_BIST, 1), 0);
 	/* Interrupt line: a latch, 0xff until set; pin from the hardware. */
@@ -600,6 +646,7 @@ int main(void)
 		T(every_probe_on_every_bar_guest),
 		T(rom_probes_hwdom),
 		T(rom_probes_guest),
+		T(guest_starts_unplaced_without_capabilities),
 		T(odd_bars_read_as_hardware_or_zero),
 		T(linux_read_base_hwdom),
 		T(linux_read_base_guest),

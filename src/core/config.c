@@ -269,8 +269,8 @@ static void gap_write(const struct vpci_dev *dev, unsigned int pos,
 	}
 }
 
-static uint32_t register_read(const struct vpci_dev *dev,
-			      const struct vpci_register *r)
+static inline uint32_t register_read(const struct vpci_dev *dev,
+				     const struct vpci_register *r)
 {
 	uint32_t val = r->read ? r->read(dev, r->offset, r->size, r->data) : 0;
 
@@ -300,20 +300,39 @@ static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 	r->write(dev, r->offset, r->size, val, r->data);
 }
 
-uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
-		       unsigned int size)
+/*
+ * The common case, kept free of calls: the access is exactly one whole
+ * register. The index points at the first register ending after the
+ * dword's start, so an aligned register is that one or the next.
+ */
+static inline __attribute__((always_inline)) const struct vpci_register *
+exact_register(const struct vpci_regtable *t, unsigned int reg,
+	       unsigned int size)
+{
+	unsigned int dword = reg / 4u, i;
+	const struct vpci_register *r;
+
+	if (dword < VPCI_STD_DWORDS)
+		i = t->lb_std[dword];
+	else if (t->lb_ext)
+		i = t->lb_ext[dword - VPCI_STD_DWORDS];
+	else
+		return NULL;
+	for (r = &t->regs[i]; i < t->nr && r->offset <= reg; i++, r++)
+		if (r->offset == reg)
+			return r->size == size ? r : NULL;
+	return NULL;
+}
+
+/* An access over several registers and gaps: split, then merge. */
+static __attribute__((noinline)) uint32_t
+read_split(struct vpci_dev *dev, unsigned int reg, unsigned int size)
 {
 	const struct vpci_regtable *t = &dev->regs;
 	unsigned int pos = reg, end = reg + size;
-	unsigned int i;
+	unsigned int i = first_register_after(t, reg);
 	uint32_t out = 0;
 
-	if (!vpci_access_ok(reg, size))
-		return vpci_size_mask(size);
-	i = first_register_after(t, reg);
-	/* The common case: exactly one whole register. */
-	if (i < t->nr && t->regs[i].offset == reg && t->regs[i].size == size)
-		return register_read(dev, &t->regs[i]);
 	while (pos < end) {
 		const struct vpci_register *r = i < t->nr ? &t->regs[i] : NULL;
 		unsigned int from, n;
@@ -340,21 +359,25 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	return out;
 }
 
-void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
-		    uint32_t val)
+uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size)
+{
+	const struct vpci_register *exact;
+
+	if (!vpci_access_ok(reg, size))
+		return vpci_size_mask(size);
+	exact = exact_register(&dev->regs, reg, size);
+	return exact ? register_read(dev, exact) : read_split(dev, reg, size);
+}
+
+static __attribute__((noinline)) void
+write_split(struct vpci_dev *dev, unsigned int reg, unsigned int size,
+	    uint32_t val)
 {
 	const struct vpci_regtable *t = &dev->regs;
 	unsigned int pos = reg, end = reg + size;
-	unsigned int i;
+	unsigned int i = first_register_after(t, reg);
 
-	if (!vpci_access_ok(reg, size))
-		return;
-	val &= vpci_size_mask(size);
-	i = first_register_after(t, reg);
-	if (i < t->nr && t->regs[i].offset == reg && t->regs[i].size == size) {
-		register_write(dev, &t->regs[i], 0, size, val);
-		return;
-	}
 	while (pos < end) {
 		const struct vpci_register *r = i < t->nr ? &t->regs[i] : NULL;
 		unsigned int from, n;
@@ -380,4 +403,19 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 		pos += n;
 		i++;
 	}
+}
+
+void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
+		    uint32_t val)
+{
+	const struct vpci_register *exact;
+
+	if (!vpci_access_ok(reg, size))
+		return;
+	val &= vpci_size_mask(size);
+	exact = exact_register(&dev->regs, reg, size);
+	if (exact)
+		register_write(dev, exact, 0, size, val);
+	else
+		write_split(dev, reg, size, val);
 }

@@ -32,12 +32,28 @@ bool vpci_header_intx_forced(const struct vpci_dev *dev)
 	return false;
 }
 
-/* Hook for the capabilities issue: whether the guest sees a list at all.
- * Until capabilities are emulated, the hardware's bit. */
+/*
+ * Hook for the capabilities issue: whether the guest sees a list at all.
+ * No capability is emulated for guests yet, and a passed-through pointer
+ * would lead into gaps that read 0, so a guest sees no list: the bit is
+ * clear and the capability pointer reads 0.
+ */
 static uint16_t guest_cap_list_bit(const struct vpci_dev *dev, uint32_t hw)
 {
 	(void)dev;
-	return (uint16_t)(hw & VPCI_STATUS_CAP_LIST);
+	(void)hw;
+	return 0;
+}
+
+static uint32_t guest_cap_ptr_read(const struct vpci_dev *dev,
+				   unsigned int reg, unsigned int size,
+				   void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	(void)data;
+	return 0; /* no list: see guest_cap_list_bit() */
 }
 
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
@@ -437,7 +453,7 @@ static int add_guest_regs(struct vpci_dev *dev)
 		{VPCI_REG_LATENCY_TIMER, 1, latch_read, latch_write,
 		 &hdr->latency, {0}},
 		{VPCI_REG_HEADER_TYPE, 1, hw_ro_read, NULL, NULL, {0}},
-		{VPCI_REG_CAP_PTR, 1, hw_ro_read, NULL, NULL, {0}},
+		{VPCI_REG_CAP_PTR, 1, guest_cap_ptr_read, NULL, NULL, {0}},
 		{VPCI_REG_INTERRUPT_LINE, 1, latch_read, latch_write,
 		 &hdr->intx_line, {0}},
 		{VPCI_REG_INTERRUPT_PIN, 1, hw_ro_read, NULL, NULL, {0}},
@@ -494,11 +510,14 @@ int vpci_header_init(struct vpci_dev *dev)
 		/*
 		 * A guest gets the device quiescent, as after a reset: no
 		 * decoding (its BAR addresses are not the guest's yet) and no
-		 * DMA until its driver asks. The BARs keep reading the host
-		 * addresses firmware gave them.
+		 * DMA until its driver asks. Its BARs read 0 until it places
+		 * them: host physical addresses are none of a guest's business.
 		 */
 		const uint16_t quiet =
 			VPCI_CMD_IO | VPCI_CMD_MEMORY | VPCI_CMD_MASTER;
+
+		for (i = 0; i < VPCI_NR_SLOTS; i++)
+			hdr->bars[i].guest_addr = 0;
 
 		if (hdr->cmd & quiet)
 			vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,

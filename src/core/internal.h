@@ -357,9 +357,9 @@ static inline uint32_t vpci_size_mask(unsigned int size)
 
 static inline bool vpci_access_ok(unsigned int reg, unsigned int size)
 {
-	return (size == 1 || size == 2 || size == 4) &&
-	       reg < VPCI_CFG_SPACE_SIZE &&
-	       size <= VPCI_CFG_SPACE_SIZE - reg;
+	/* 1, 2 or 4 (bits 1, 2, 4 of 0x16), and reg + size <= 4096. */
+	return size <= 4 && ((0x16u >> size) & 1u) &&
+	       reg <= VPCI_CFG_SPACE_SIZE - size;
 }
 
 /* Physical config access for a device's function (any size/offset). */
