@@ -67,7 +67,7 @@ fi
 step "fuzzers (libFuzzer, short runs over the seed corpora)"
 if CC=clang setup build/fuzz -Dfuzz=true -Dtests=disabled -Dharness=disabled; then
 	for f in build/fuzz/fuzz/fuzz_*; do
-		[ -x "$f" ] || continue
+		[ -f "$f" ] && [ -x "$f" ] || continue
 		name=$(basename "$f")
 		corpus=fuzz/corpus/${name#fuzz_}
 		scratch=$(mktemp -d) # new inputs land here, not in the tree

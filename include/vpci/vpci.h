@@ -63,7 +63,8 @@ struct vpci_dev;
  */
 int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 		     uint32_t limits, struct vpci_host **out);
-/* Destroy the host, its domains and devices. Does not unmap anything. */
+/* Destroy the host, its domains and devices, unmapping (through the
+ * platform) everything its domains still had mapped. */
 void vpci_host_destroy(struct vpci_host *host);
 /* VPCI_CAP_* mask: derived from the ops provided and the limits. */
 uint32_t vpci_host_caps(const struct vpci_host *host);
@@ -227,8 +228,9 @@ struct vpci_domain_config {
 int vpci_domain_create(struct vpci_host *host,
 		       const struct vpci_domain_config *cfg,
 		       struct vpci_domain **out, const char **reason);
-/* Destroy a domain; its devices return to the hardware domain. Map work
- * still pending is dropped. */
+/* Destroy a domain: what it had mapped is unmapped, map work still pending
+ * is dropped, and its devices return to the hardware domain (which maps
+ * their BARs if the hardware still decodes them). */
 void vpci_domain_destroy(struct vpci_domain *dom);
 uint32_t vpci_domain_id(const struct vpci_domain *dom);
 
@@ -308,6 +310,12 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 /*
  * Continue map/unmap work the platform preempted. Returns 0 when nothing
  * is left, VPCI_ERESTART when more remains, or the error that ended it.
+ *
+ * A platform whose map/unmap returns VPCI_ERESTART must call this until
+ * it returns something else before the vCPU that caused the work runs
+ * again (as Xen does on the way back to the guest): while a device has
+ * work pending, writes to its command register, BARs and ROM are dropped
+ * (and logged), and reads show the value being applied.
  */
 int vpci_process_pending(struct vpci_domain *dom);
 

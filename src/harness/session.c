@@ -290,18 +290,20 @@ static int assign_guest_devices(struct session *s,
 			break;
 		}
 		if (i == 0 || slot != prev_slot) {
-			if (next_slot > 0x1f) {
+			if (next_slot >= 32u * 256u) {
 				snprintf(msg, msg_len,
-					 "--guest %s: more than 32 slots "
-					 "needed on the guest's bus 0",
+					 "--guest %s: more than 8192 slots "
+					 "needed in the guest's segment",
 					 name);
 				break;
 			}
 			next_slot++;
 		}
 		prev_slot = slot;
-		virt[i] =
-			VPCI_SBDF(0, 0, next_slot - 1, VPCI_SBDF_FN(sorted[i]));
+		/* 32 slots a bus, then the next bus: no 32-device limit. */
+		virt[i] = VPCI_SBDF(0, (next_slot - 1) / 32u,
+				    (next_slot - 1) % 32u,
+				    VPCI_SBDF_FN(sorted[i]));
 		rc = vpci_assign_device(s->guest, sorted[i], virt[i]);
 		if (rc) {
 			snprintf(msg, msg_len, "--guest %s: cannot assign: %s",
