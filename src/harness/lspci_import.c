@@ -42,17 +42,6 @@ struct dump_ctx {
 	struct dump_dev dev;
 };
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Up to max hex digits at *s; the count read (0: none). */
 static unsigned int read_hex(const char **s, unsigned int max,
 			     unsigned long *out)
@@ -60,8 +49,8 @@ static unsigned int read_hex(const char **s, unsigned int max,
 	unsigned long v = 0;
 	unsigned int n = 0;
 
-	while (n < max && hexval((*s)[0]) >= 0) {
-		v = v << 4 | (unsigned long)hexval((*s)[0]);
+	while (n < max && topo_hex_digit((*s)[0]) >= 0) {
+		v = v << 4 | (unsigned long)topo_hex_digit((*s)[0]);
 		(*s)++;
 		n++;
 	}
@@ -194,8 +183,8 @@ static long row_offset(const char *s)
 	const char *p = s;
 	unsigned int n = read_hex(&p, 3, &off);
 
-	if (n < 2 || p[0] != ':' || p[1] != ' ' || hexval(p[2]) < 0 ||
-	    hexval(p[3]) < 0 || (p[4] != ' ' && p[4] != '\0'))
+	if (n < 2 || p[0] != ':' || p[1] != ' ' || topo_hex_digit(p[2]) < 0 ||
+	    topo_hex_digit(p[3]) < 0 || (p[4] != ' ' && p[4] != '\0'))
 		return -1;
 	return (long)off;
 }
@@ -219,8 +208,8 @@ static int parse_row(struct dump_ctx *ctx, const char *s, unsigned long off)
 	for (i = 0; i < ROW_BYTES; i++) {
 		int hi, lo;
 
-		if (p[0] != ' ' || (hi = hexval(p[1])) < 0 ||
-		    (lo = hexval(p[2])) < 0) {
+		if (p[0] != ' ' || (hi = topo_hex_digit(p[1])) < 0 ||
+		    (lo = topo_hex_digit(p[2])) < 0) {
 			dump_error(ctx, "expected 16 hex bytes after \"%02lx:\", "
 					"found %u",
 				   off, i);

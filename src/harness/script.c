@@ -16,17 +16,6 @@
 #define SCRIPT_MAX_TOKENS  6
 #define CONFIG_SPACE_BYTES 4096u
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1..max_digits hex digits at *s up to the terminator stop; advances *s
  * past them. */
 static bool hex_run(const char **s, unsigned int max_digits, char stop,
@@ -35,7 +24,7 @@ static bool hex_run(const char **s, unsigned int max_digits, char stop,
 	unsigned int v = 0, n = 0;
 	int d;
 
-	while ((d = hex_value(**s)) >= 0) {
+	while ((d = topo_hex_digit(**s)) >= 0) {
 		if (++n > max_digits)
 			return false;
 		v = v << 4 | (unsigned int)d;
@@ -86,7 +75,7 @@ bool script_parse_number(const char *s, uint64_t max, uint64_t *val)
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 		digits = s + 2;
 		base = 16;
-		if (hex_value(*digits) < 0)
+		if (topo_hex_digit(*digits) < 0)
 			return false;
 	} else if (*s < '0' || *s > '9') {
 		return false; /* no sign, no spaces */

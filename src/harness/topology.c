@@ -263,7 +263,7 @@ char *topo_sbdf_str(vpci_sbdf_t sbdf, char *buf)
 	return buf;
 }
 
-static int hex_digit(char c)
+int topo_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -280,7 +280,7 @@ static bool hex_field(const char *s, unsigned int n, unsigned int *out)
 	unsigned int v = 0, i;
 
 	for (i = 0; i < n; i++) {
-		int d = hex_digit(s[i]);
+		int d = topo_hex_digit(s[i]);
 
 		if (d < 0)
 			return false;
