@@ -30,6 +30,26 @@ static uint64_t take(struct cursor *c, unsigned int bytes)
 	return v;
 }
 
+/* Real-looking hardware: BARs of every kind and a ROM, decoding on. */
+static void add_real_fn(struct fake_platform *fp, vpci_sbdf_t sbdf,
+			uint8_t header_type, uint64_t base)
+{
+	struct fake_fn *fn = fake_fn_add(fp, sbdf);
+
+	fake_fn_set_header(fn, 0x8086, (uint16_t)(0x1000 + (sbdf & 0xff)),
+			   header_type);
+	fake_fn_set_bar(fn, 0, 0x10000, 0);
+	fake_fn_set_bar_addr(fn, 0, base);
+	if (header_type == 0) {
+		fake_fn_set_bar(fn, 2, 0x100000,
+				VPCI_BAR_MEM_TYPE_64 | VPCI_BAR_MEM_PREFETCH);
+		fake_fn_set_bar_addr(fn, 2, base + 0x100000000ull);
+		fake_fn_set_bar(fn, 4, 0x100, VPCI_BAR_SPACE_IO);
+		fake_fn_set_rom(fn, 0x30, 0x8000, (uint32_t)base + 0x20000, false);
+	}
+	fake_fn_set(fn, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+}
+
 static void add_fn(struct fake_platform *fp, vpci_sbdf_t sbdf, uint32_t seed)
 {
 	struct fake_fn *fn = fake_fn_add(fp, sbdf);
@@ -62,15 +82,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fake_platform fp;
 	struct vpci_host *host;
 	struct vpci_domain *hw, *guest, *dom;
-	unsigned int i;
+	unsigned int i, knobs;
 
 	fake_platform_init(&fp);
-	for (i = 0; i < 4; i++)
+	/* Two real devices (one a bridge) whose BARs share pages, and two
+	 * functions of junk hardware. */
+	add_real_fn(&fp, fns[0], 0, 0xe0000000ull);
+	add_real_fn(&fp, fns[1], 1, 0xe0008000ull);
+	for (i = 2; i < 4; i++)
 		add_fn(&fp, fns[i], i * 0x1111u);
+	/* The first byte picks preemption and allocation failure. */
+	knobs = (unsigned int)take(&c, 1);
+	fp.map_budget_frames = knobs & 0x7;
 	if (vpci_host_create(&fp.ops, &fp, 0, &host) ||
 	    vpci_domain_create(host, &hw_cfg, &hw, NULL) ||
 	    vpci_domain_create(host, &g_cfg, &guest, NULL))
 		abort();
+	/* From here on, allocations may fail: building device state must
+	 * cope (the device becomes read-only or the call fails cleanly). */
+	if (knobs & 0x80)
+		fp.allocs_until_failure = (long)((knobs >> 3) & 0xf) * 3;
 	vpci_domain_add_ecam(hw, ECAM_BASE, 0, 0, 1);
 	vpci_domain_add_ecam(guest, ECAM_BASE, 0, 0, 0);
 	for (i = 0; i < 4; i++)
@@ -95,11 +126,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			addr = ECAM_BASE + (take(&c, 3) & 0x3fffff);
 			vpci_ecam_write(dom, addr, sz, take(&c, 8));
 			break;
-		case 4:
-			vpci_assign_device(guest, fns[take(&c, 1) & 3],
-					   VPCI_SBDF(0, 0, take(&c, 1) & 31,
-						     take(&c, 1) & 7));
+		case 4: {
+			unsigned int which = (unsigned int)take(&c, 1);
+
+			if (which & 0x80)
+				vpci_device_hide(host, fns[which & 3]);
+			else if (which & 0x40)
+				vpci_device_set_readonly(host, fns[which & 3]);
+			else
+				vpci_assign_device(guest, fns[which & 3],
+						   VPCI_SBDF(0, 0, take(&c, 1) & 31,
+							     fns[which & 3] & 7));
 			break;
+		}
 		case 5:
 			vpci_deassign_device(guest, fns[take(&c, 1) & 3]);
 			break;
@@ -114,9 +153,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 	}
+	/* Whatever the guest did, the platform never saw a double map or an
+	 * unmap of something not mapped... */
+	if (fp.map_violations)
+		abort();
 	vpci_host_destroy(host);
 	if (fp.live_allocs != 0)
-		abort(); /* the core leaked */
+		abort(); /* ...and the core leaked nothing */
 	fake_platform_fini(&fp);
 	return 0;
 }
