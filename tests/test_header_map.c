@@ -329,6 +329,61 @@ static void excluded_pages_are_never_mapped(void **state)
 	assert_int_equal(fake_mapped_frames(&e->fp, HW), 0);
 }
 
+/* An MSI-X capability at 0x40 (hardware's list) with its table in page 2
+ * and PBA in page 3 of BAR0 (64 KiB), as NICs commonly have. */
+static void add_msix_cap(struct fake_fn *fn, uint32_t table, uint32_t pba)
+{
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0x40);
+	fake_fn_set(fn, 0x40, 2, VPCI_CAP_ID_MSIX); /* next: 0 */
+	fake_fn_set(fn, 0x42, 2, 63);               /* 64 entries: 1 KiB */
+	fake_fn_set(fn, 0x44, 4, table);
+	fake_fn_set(fn, 0x48, 4, pba);
+}
+
+static void guest_never_maps_msix_table_and_pba(void **state)
+{
+	struct env *e = *state;
+
+	add_msix_cap(add_nic_fn(e, DEV, 0), 0x2000 | 0, 0x3000 | 0);
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	assign(e);
+	program_guest_bars(e);
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	assert_mapped(e, GUEST, G_BAR0 >> 12, NIC_BAR0 >> 12, 2);
+	assert_unmapped(e, GUEST, (G_BAR0 >> 12) + 2, 2);
+	assert_mapped(e, GUEST, (G_BAR0 >> 12) + 4, (NIC_BAR0 >> 12) + 4, 12);
+	assert_mapped(e, GUEST, G_BAR2 >> 12, NIC_BAR2 >> 12, 0x100);
+	gw(e, VPCI_REG_COMMAND, 2, 0);
+	assert_int_equal(fake_mapped_frames(&e->fp, GUEST), 0);
+	assert_int_equal(e->fp.map_violations, 0);
+}
+
+static void broken_msix_capability_excludes_nothing_and_terminates(void **state)
+{
+	struct env *e = *state;
+	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
+
+	/* A list that loops on itself, and an MSI-X entry naming BAR 5
+	 * (unimplemented) with an offset past any BAR. */
+	add_msix_cap(fn, 0xfffff005u, 0x3000 | 7);
+	fake_fn_set(fn, 0x40, 2, VPCI_CAP_ID_PM | (0x50u << 8));
+	fake_fn_set(fn, 0x50, 2, VPCI_CAP_ID_MSIX | (0x40u << 8));
+	fake_fn_set(fn, 0x52, 2, 63);
+	fake_fn_set(fn, 0x54, 4, 0xfffff005u);
+	fake_fn_set(fn, 0x58, 4, 0x3000 | 7);
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	assign(e);
+	assert_true(fake_log_contains(&e->fp, "not inside a memory BAR"));
+	program_guest_bars(e);
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	assert_mapped(e, GUEST, G_BAR0 >> 12, NIC_BAR0 >> 12, 16);
+	/* A list with no MSI-X that loops forever must end too. */
+	fake_fn_set(fn, 0x50, 2, VPCI_CAP_ID_PM | (0x40u << 8));
+	assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+	assign(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,6 +403,8 @@ int main(void)
 		T(failed_unmap_is_logged_and_retried_later),
 		T(giving_a_device_back_moves_its_mappings),
 		T(excluded_pages_are_never_mapped),
+		T(guest_never_maps_msix_table_and_pba),
+		T(broken_msix_capability_excludes_nothing_and_terminates),
 #undef T
 	};
 

@@ -518,6 +518,7 @@ int vpci_header_init(struct vpci_dev *dev)
 
 		for (i = 0; i < VPCI_NR_SLOTS; i++)
 			hdr->bars[i].guest_addr = 0;
+		vpci_msix_exclude_pages(dev);
 
 		if (hdr->cmd & quiet)
 			vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,

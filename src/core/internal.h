@@ -406,6 +406,9 @@ bool vpci_header_intx_forced(const struct vpci_dev *dev);
 
 /* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
 void vpci_bars_probe(struct vpci_dev *dev);
+/* Guests: keep the MSI-X table and PBA pages out of BAR mappings (after
+ * the BARs are probed, before anything is mapped). */
+void vpci_msix_exclude_pages(struct vpci_dev *dev);
 /* True if addr is bar's sizing pattern (every address bit set in a
  * half): a probe, never a place to map. */
 bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr);

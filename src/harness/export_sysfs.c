@@ -23,7 +23,6 @@
 #define STATUS_CAP_LIST	  0x0010u
 #define CAP_PTR_REG	  0x34
 #define CAP_ID_SSVID	  0x0d
-#define NR_RESOURCE_LINES 7 /* BAR0-5 and the ROM, as this kernel writes */
 
 /* Linux's IORESOURCE_* bits, as sysfs `resource` shows them. */
 #define IORESOURCE_IO	     0x00000100ull
@@ -33,8 +32,10 @@
 #define IORESOURCE_SIZEALIGN 0x00040000ull
 #define IORESOURCE_MEM_64    0x00100000ull
 
-struct resource {
-	uint64_t start, end, flags;
+const char *const sysfs_attr_names[] = {
+	"vendor",	    "device",		"class",
+	"revision",	    "irq",		"subsystem_vendor",
+	"subsystem_device", NULL,
 };
 
 /* --------------------------------------------------------- BAR probe */
@@ -60,7 +61,7 @@ static uint32_t probe_dword(struct session *s, vpci_sbdf_t sbdf,
  * returns how many slots it used (2 for a 64-bit BAR). */
 static unsigned int probe_bar(struct session *s, vpci_sbdf_t sbdf,
 			      unsigned int reg, bool rom, bool last_slot,
-			      struct resource *res)
+			      struct sysfs_resource *res)
 {
 	uint32_t orig, sized, orig_hi = 0, sized_hi = 0;
 	uint64_t addr, mask;
@@ -103,18 +104,20 @@ static unsigned int probe_bar(struct session *s, vpci_sbdf_t sbdf,
 	return is64 ? 2 : 1;
 }
 
-static void probe_resources(struct session *s, vpci_sbdf_t sbdf,
-			    unsigned int header_type,
-			    struct resource res[NR_RESOURCE_LINES])
+void sysfs_probe_resources(struct session *s, vpci_sbdf_t sbdf,
+			   struct sysfs_resource res[SYSFS_NR_RESOURCES])
 {
+	unsigned int header_type =
+		session_dom_read(s, sbdf, HDR_TYPE_REG, 1) & 0x7fu;
 	unsigned int nr_bars = header_type == 0 ? 6 : header_type == 1 ? 2 : 0;
-	unsigned int rom_reg = header_type == 0 ? 0x30 : 0x38;
-	uint32_t cmd = session_dom_read(s, sbdf, CMD_REG, 2);
+	unsigned int rom_reg = SYSFS_ROM_REG(header_type);
+	uint32_t cmd;
 	unsigned int i = 0;
 
-	memset(res, 0, NR_RESOURCE_LINES * sizeof(*res));
+	memset(res, 0, SYSFS_NR_RESOURCES * sizeof(*res));
 	if (!nr_bars)
 		return;
+	cmd = session_dom_read(s, sbdf, CMD_REG, 2);
 	/* Decode off while the BARs hold all-ones, as Linux does, so nothing
 	 * gets mapped at a bogus address. */
 	if (cmd & CMD_DECODE)
@@ -153,15 +156,6 @@ static int write_file(const char *dir, const char *name, const void *data,
 		return -1;
 	}
 	return 0;
-}
-
-static int write_text(const char *dir, const char *name, const char *fmt,
-		      unsigned int val, char *msg, size_t msg_len)
-{
-	char text[32];
-	int len = snprintf(text, sizeof(text), fmt, val);
-
-	return write_file(dir, name, text, (size_t)len, msg, msg_len);
 }
 
 static int make_dir(const char *path, char *msg, size_t msg_len)
@@ -219,28 +213,66 @@ static void subsystem_ids(const uint8_t *cfg, unsigned int *vendor,
 		}
 }
 
-static int write_resource(const char *dir, const struct resource *res,
-			  char *msg, size_t msg_len)
+size_t sysfs_resource_text(const struct sysfs_resource *res, char *buf,
+			   size_t len)
 {
-	char text[NR_RESOURCE_LINES * 64];
 	size_t used = 0;
 	unsigned int i;
+	int n;
 
-	for (i = 0; i < NR_RESOURCE_LINES; i++)
-		used += (size_t)snprintf(
-			text + used, sizeof(text) - used,
-			"0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64 "\n",
-			res[i].start, res[i].end, res[i].flags);
-	return write_file(dir, "resource", text, used, msg, msg_len);
+	for (i = 0; i < SYSFS_NR_RESOURCES; i++) {
+		n = snprintf(buf + used, len - used,
+			     "0x%016" PRIx64 " 0x%016" PRIx64 " 0x%016" PRIx64
+			     "\n",
+			     res[i].start, res[i].end, res[i].flags);
+		if (n < 0 || (size_t)n >= len - used)
+			return used;
+		used += (size_t)n;
+	}
+	return used;
+}
+
+int sysfs_attr_text(const uint8_t cfg[SESSION_CONFIG_BYTES], const char *name,
+		    char *buf, size_t len)
+{
+	unsigned int ss_vendor, ss_device, val;
+	const char *fmt = "0x%04x\n";
+	int n;
+
+	subsystem_ids(cfg, &ss_vendor, &ss_device);
+	if (!strcmp(name, "vendor")) {
+		val = cfg16(cfg, 0);
+	} else if (!strcmp(name, "device")) {
+		val = cfg16(cfg, 2);
+	} else if (!strcmp(name, "class")) {
+		val = cfg[9] | (unsigned int)cfg16(cfg, 0x0a) << 8;
+		fmt = "0x%06x\n";
+	} else if (!strcmp(name, "revision")) {
+		val = cfg[8];
+		fmt = "0x%02x\n";
+	} else if (!strcmp(name, "irq")) {
+		val = cfg[0x3c];
+		fmt = "%u\n";
+	} else if (!strcmp(name, "subsystem_vendor")) {
+		val = ss_vendor;
+	} else if (!strcmp(name, "subsystem_device")) {
+		val = ss_device;
+	} else {
+		return -1;
+	}
+	n = snprintf(buf, len, fmt, val);
+	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
 static int export_fn(struct session *s, const char *devices, vpci_sbdf_t sbdf,
 		     char *msg, size_t msg_len)
 {
 	char dir[PATH_MAX], name[TOPO_SBDF_STRLEN];
+	char text[SYSFS_RESOURCE_TEXT_MAX];
 	uint8_t cfg[SESSION_CONFIG_BYTES];
-	struct resource res[NR_RESOURCE_LINES];
-	unsigned int ss_vendor, ss_device;
+	struct sysfs_resource res[SYSFS_NR_RESOURCES];
+	size_t i;
+	int len;
 
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", devices,
 			     topo_sbdf_str(sbdf, name)) >= sizeof(dir)) {
@@ -252,24 +284,19 @@ static int export_fn(struct session *s, const char *devices, vpci_sbdf_t sbdf,
 	/* Config first: the probe below restores what it changes, and the
 	 * dump must show the state before it. */
 	session_dom_config(s, sbdf, cfg);
-	probe_resources(s, sbdf, cfg[HDR_TYPE_REG] & 0x7fu, res);
-	subsystem_ids(cfg, &ss_vendor, &ss_device);
+	sysfs_probe_resources(s, sbdf, res);
 	if (write_file(dir, "config", cfg, sizeof(cfg), msg, msg_len) ||
-	    write_resource(dir, res, msg, msg_len) ||
-	    write_text(dir, "vendor", "0x%04x\n", cfg16(cfg, 0), msg,
-		       msg_len) ||
-	    write_text(dir, "device", "0x%04x\n", cfg16(cfg, 2), msg,
-		       msg_len) ||
-	    write_text(dir, "class", "0x%06x\n",
-		       cfg[9] | (unsigned int)cfg16(cfg, 0x0a) << 8, msg,
-		       msg_len) ||
-	    write_text(dir, "revision", "0x%02x\n", cfg[8], msg, msg_len) ||
-	    write_text(dir, "irq", "%u\n", cfg[0x3c], msg, msg_len) ||
-	    write_text(dir, "subsystem_vendor", "0x%04x\n", ss_vendor, msg,
-		       msg_len) ||
-	    write_text(dir, "subsystem_device", "0x%04x\n", ss_device, msg,
+	    write_file(dir, "resource", text,
+		       sysfs_resource_text(res, text, sizeof(text)), msg,
 		       msg_len))
 		return -1;
+	for (i = 0; sysfs_attr_names[i]; i++) {
+		len = sysfs_attr_text(cfg, sysfs_attr_names[i], text,
+				      sizeof(text));
+		if (write_file(dir, sysfs_attr_names[i], text, (size_t)len, msg,
+			       msg_len))
+			return -1;
+	}
 	return 0;
 }
 
