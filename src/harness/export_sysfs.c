@@ -16,13 +16,13 @@
 
 #include "output.h"
 
-#define CMD_REG		  0x04
-#define CMD_DECODE	  0x0003u /* I/O and memory space enable */
-#define HDR_TYPE_REG	  0x0e
-#define STATUS_REG	  0x06
-#define STATUS_CAP_LIST	  0x0010u
-#define CAP_PTR_REG	  0x34
-#define CAP_ID_SSVID	  0x0d
+#define CMD_REG		0x04
+#define CMD_DECODE	0x0003u /* I/O and memory space enable */
+#define HDR_TYPE_REG	0x0e
+#define STATUS_REG	0x06
+#define STATUS_CAP_LIST 0x0010u
+#define CAP_PTR_REG	0x34
+#define CAP_ID_SSVID	0x0d
 
 /* Linux's IORESOURCE_* bits, as sysfs `resource` shows them. */
 #define IORESOURCE_IO	     0x00000100ull
@@ -33,9 +33,8 @@
 #define IORESOURCE_MEM_64    0x00100000ull
 
 const char *const sysfs_attr_names[] = {
-	"vendor",	    "device",		"class",
-	"revision",	    "irq",		"subsystem_vendor",
-	"subsystem_device", NULL,
+	"vendor",	    "device",		"class", "revision", "irq",
+	"subsystem_vendor", "subsystem_device", NULL,
 };
 
 /* --------------------------------------------------------- BAR probe */

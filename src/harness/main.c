@@ -159,12 +159,30 @@ static int run_stats(struct cli *cli)
 	return finish_stdout();
 }
 
+#ifdef VPCI_HARNESS_FUSE
+static int run_mount(struct cli *cli)
+{
+	struct session s;
+	char msg[1024];
+	int rc;
+
+	/* Trace lines are read while the mount lives: one write per line. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	rc = open_session(cli, &s);
+	if (rc)
+		return rc;
+	rc = mount_fuse(&s, cli->args[1], msg, sizeof(msg));
+	session_close(&s);
+	return rc ? fail_at(msg) : finish_stdout();
+}
+#else
 static int run_mount(struct cli *cli)
 {
 	(void)cli;
 	fprintf(stderr, "mount: not built (libfuse3 not available)\n");
 	return EXIT_ERROR;
 }
+#endif
 
 static int run_help(struct cli *cli);
 
@@ -212,9 +230,22 @@ static const struct command commands[] = {
 	 "Summarise TOPOLOGY: functions, BARs by kind and total size,\n"
 	 "hidden and read-only counts, overlapping memory BARs, and the\n"
 	 "functions a guest could be assigned.\n"},
+#ifdef VPCI_HARNESS_FUSE
+	{"mount", run_mount, OPT_GUEST | OPT_HIDE | OPT_RO | OPT_TRACE, 2, 2,
+	 "[--guest SBDF[,SBDF...]] [--hide SBDF] [--ro SBDF] [--trace]\n"
+	 "       TOPOLOGY MOUNTPOINT",
+	 "Serve the domain's view live as a FUSE file system shaped like\n"
+	 "export-sysfs's tree, for `lspci -A linux-sysfs -O\n"
+	 "sysfs.path=MOUNTPOINT` and setpci: reads and writes of each\n"
+	 "config file are config accesses by the domain. Runs in the\n"
+	 "foreground until unmounted (fusermount3 -u MOUNTPOINT) or\n"
+	 "interrupted. Options as for replay; --trace prints map/unmap\n"
+	 "lines as the domain's writes cause them.\n"},
+#else
 	{"mount", run_mount, 0, 0, 100, "TOPOLOGY MOUNTPOINT",
 	 "Serve the domain's view as a FUSE file system. Not built: this\n"
 	 "build has no libfuse3.\n"},
+#endif
 	{"help", run_help, 0, 0, 1, "[COMMAND]",
 	 "Show the commands, or one command's options.\n"},
 };
@@ -399,6 +430,7 @@ int main(int argc, char **argv)
 			argv[1]);
 		return EXIT_ERROR;
 	}
+#ifndef VPCI_HARNESS_FUSE
 	if (cli.cmd->run == run_mount) {
 		/* Not built: nothing to parse, but --help still answers. */
 		for (rc = 2; rc < argc; rc++)
@@ -409,6 +441,7 @@ int main(int argc, char **argv)
 			}
 		return run_mount(&cli);
 	}
+#endif
 	rc = parse_options(&cli, argc - 1, argv + 1);
 	if (rc == 0)
 		rc = cli.cmd->run(&cli);

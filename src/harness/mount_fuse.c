@@ -484,7 +484,8 @@ static int serve(struct mount_state *ms, const char *mountpoint, char *msg,
 	}
 	if (fuse_mount(f, mountpoint)) {
 		snprintf(msg, msg_len, "%s: cannot mount: %s", mountpoint,
-			 *fuse_last_msg ? fuse_last_msg : "fuse_mount failed");
+			 *fuse_last_msg ? fuse_last_msg
+					: "refused (fusermount3 may say why)");
 		fuse_destroy(f);
 		f = NULL;
 		goto out;

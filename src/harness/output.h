@@ -35,8 +35,8 @@ int export_sysfs(struct session *s, const char *outdir, char *msg,
  * flags), sized through vPCI as the domain's OS would (decode off, write
  * all-ones, read, restore); the probe writes config space.
  */
-#define SYSFS_NR_RESOURCES	 7
-#define SYSFS_RESOURCE_TEXT_MAX	 (SYSFS_NR_RESOURCES * 64)
+#define SYSFS_NR_RESOURCES	7
+#define SYSFS_RESOURCE_TEXT_MAX (SYSFS_NR_RESOURCES * 64)
 #define SYSFS_ROM_REG(hdr_type) ((hdr_type) == 0 ? 0x30u : 0x38u)
 struct sysfs_resource {
 	uint64_t start, end, flags;
