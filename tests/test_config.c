@@ -152,7 +152,9 @@ static uint8_t expected_byte(const struct bench *b, unsigned int off,
 	if (r < 0)
 		return guest ? 0 : b->fn->cfg[off];
 	shift = (off - layout[r].offset) * 8;
-	return (uint8_t)((b->latches[r].value & ~layout[r].masks.rsvdz) >>
+	/* Reserved bits, preserved or zero, read as 0 (PCIe RsvdP). */
+	return (uint8_t)((b->latches[r].value &
+			  ~(layout[r].masks.rsvdz | layout[r].masks.rsvdp)) >>
 			 shift);
 }
 
@@ -281,6 +283,23 @@ static void writes_every_size_at_every_offset_hwdom(void **state)
 static void writes_every_size_at_every_offset_guest(void **state)
 {
 	writes_every_size_at_every_offset(state, true);
+}
+
+/* PCIe RsvdP: reads return 0 whatever the handler holds; a write of the
+ * register (even of the reserved bits) keeps the handler's value. */
+static void rsvdp_bits_read_zero_and_keep_their_value(void **state)
+{
+	struct bench *b = *state;
+	struct latch *l = &b->latches[4]; /* 0x10, rsvdp 0x0000000f */
+
+	l->value = 0x1234567a;
+	assert_int_equal(vpci_dev_read(b->dev, 0x10, 4), 0x12345670);
+	assert_int_equal(vpci_dev_read(b->dev, 0x10, 1), 0x70);
+	vpci_dev_write(b->dev, 0x10, 4, 0xabcdef05);
+	assert_int_equal(l->value, 0xabcdef0a);
+	vpci_dev_write(b->dev, 0x10, 1, 0x00);
+	assert_int_equal(l->value, 0xabcdef0a);
+	assert_int_equal(vpci_dev_read(b->dev, 0x10, 4), 0xabcdef00);
 }
 
 static void full_write_without_keep_masks_skips_read(void **state)
@@ -422,6 +441,7 @@ int main(void)
 		T(reads_every_size_at_every_offset_guest),
 		T(writes_every_size_at_every_offset_hwdom),
 		T(writes_every_size_at_every_offset_guest),
+		T(rsvdp_bits_read_zero_and_keep_their_value),
 		T(full_write_without_keep_masks_skips_read),
 		T(rw1c_bits_survive_writes_to_other_bytes),
 		T(misaligned_access_spanning_registers_and_gap),

@@ -245,6 +245,39 @@ static void window_registration_rejects_clashes(void **state)
 			 VPCI_ENOSPC);
 }
 
+/* A window whose last byte is the last byte of the address space: its
+ * end (base + size) is 2^64, which must not wrap to 0 and hide clashes. */
+static void window_ending_at_the_top_still_clashes(void **state)
+{
+	struct bench *b = *state;
+	const uint64_t top_mib = UINT64_MAX & ~0xfffffull; /* 2^64 - 1 MiB */
+	uint64_t v = 0;
+
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 7, 0, 0), 0);
+	/* Overlapping it from below (two buses), from the same base, and a
+	 * window covering it whole: all refused. */
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (1u << 20),
+					      8, 0, 1),
+			 VPCI_EEXIST);
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 9, 0, 0),
+			 VPCI_EEXIST);
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (3u << 20),
+					      10, 0, 3),
+			 VPCI_EEXIST); /* also ends at 2^64 */
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (3u << 20),
+					      10, 0, 4),
+			 VPCI_EINVAL); /* would run past the top */
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (2u << 20),
+					      11, 0, 2),
+			 VPCI_EEXIST);
+	/* Just below it is fine, and both decode. */
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (1u << 20),
+					      12, 0, 0),
+			 0);
+	assert_int_equal(vpci_ecam_read(b->hwdom, UINT64_MAX - 3, 4, &v), 0);
+	assert_int_equal(vpci_ecam_read(b->hwdom, top_mib - 4, 4, &v), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +289,7 @@ int main(void)
 		T(absent_function_reads_all_ones),
 		T(guest_sees_only_its_virtual_devices),
 		T(window_registration_rejects_clashes),
+		T(window_ending_at_the_top_still_clashes),
 #undef T
 	};
 

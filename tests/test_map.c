@@ -156,16 +156,17 @@ struct want {
 
 #define MAX_WANT 64
 
-/* A value written to a BAR's half that sets every address bit. */
+/* A BAR value that sets every address bit of the whole register (both
+ * halves of a 64-bit BAR): the sizing pattern, never a placement. */
 static bool sizing(uint64_t size, uint32_t lo, uint32_t hi, bool wide, bool rom)
 {
 	uint64_t mask = ~(size - 1);
 	uint32_t mlo =
 		(uint32_t)mask & (rom ? VPCI_ROM_ADDR_MASK : 0xfffffff0u);
 
-	if (mlo && (lo & mlo) == mlo)
-		return true;
-	return wide && hi == (uint32_t)(mask >> 32);
+	if (!wide)
+		return (lo & mlo) == mlo;
+	return (lo & mlo) == mlo && hi == (uint32_t)(mask >> 32);
 }
 
 /* The BARs (and ROM) a device's registers say should be mapped: a

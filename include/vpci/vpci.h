@@ -134,12 +134,19 @@ typedef void vpci_write_fn(struct vpci_dev *dev, unsigned int reg,
 
 /*
  * Per-bit behaviour of a register, within its size. Bits in no mask are
- * read-write. The masks must not overlap.
- *  ro:    writes keep the current value.
- *  rw1c:  the handler sees 1 only where the writer wrote 1 ("clear
- *         this"); bytes not written never carry a 1 (PCI 3.0 §6.2.3).
- *  rsvdp: reserved, preserved: writes keep the current value.
- *  rsvdz: reserved, zero: read as 0, written as 0.
+ * read-write: reads return the handler's bit, writes pass the writer's.
+ * The masks must not overlap.
+ *  ro:    reads return the handler's bit; writes pass the handler's
+ *         current bit (what its read returns), whatever was written.
+ *  rw1c:  reads return the handler's bit; a write passes 1 only where the
+ *         writer wrote 1 ("clear this"), 0 elsewhere, and bytes not
+ *         written never carry a 1 (PCI 3.0 section 6.2.3).
+ *  rsvdp: reserved and preserved (PCIe Base 6.0 section 7.4): reads
+ *         return 0 whatever the handler holds; writes pass the handler's
+ *         current bit, so the value behind is preserved.
+ *  rsvdz: reserved, zero: reads return 0; writes pass 0.
+ * A write of part of the register passes the other bytes as the handler
+ * holds them (ro/rw1c/rsvdp/rsvdz rules still apply to them).
  */
 struct vpci_reg_masks {
 	uint32_t ro;

@@ -133,11 +133,12 @@ void vpci_bars_probe(struct vpci_dev *dev)
 
 bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr)
 {
-	uint32_t lo_mask = (uint32_t)bar->addr_mask;
-	uint32_t hi_mask = (uint32_t)(bar->addr_mask >> 32);
-
-	if (lo_mask && ((uint32_t)addr & lo_mask) == lo_mask)
-		return true;
-	return bar->kind == VPCI_BAR_MEM64 && hi_mask &&
-	       ((uint32_t)(addr >> 32) & hi_mask) == hi_mask;
+	/*
+	 * Every address bit set, over the whole register: a 64-bit BAR is
+	 * one 64-bit value. Its low dword alone being all ones is a place
+	 * like any other (a 1 MiB BAR at 0x4fff00000, a 2 GiB BAR at an odd
+	 * multiple of 2 GiB); an OS sizing the low half first leaves the BAR
+	 * briefly at such a place, as real hardware would decode it.
+	 */
+	return bar->addr_mask && (addr & bar->addr_mask) == bar->addr_mask;
 }

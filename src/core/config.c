@@ -269,12 +269,21 @@ static void gap_write(const struct vpci_dev *dev, unsigned int pos,
 	}
 }
 
-static inline uint32_t register_read(const struct vpci_dev *dev,
-				     const struct vpci_register *r)
+/* The handler's value, within the register's size. */
+static inline uint32_t handler_read(const struct vpci_dev *dev,
+				    const struct vpci_register *r)
 {
 	uint32_t val = r->read ? r->read(dev, r->offset, r->size, r->data) : 0;
 
-	return val & ~r->masks.rsvdz & vpci_size_mask(r->size);
+	return val & vpci_size_mask(r->size);
+}
+
+/* What an access reads: reserved bits, RsvdP and RsvdZ alike, read as 0
+ * (PCIe Base 6.0 section 7.4, "Reserved and Preserved"). */
+static inline uint32_t register_read(const struct vpci_dev *dev,
+				     const struct vpci_register *r)
+{
+	return handler_read(dev, r) & ~(r->masks.rsvdz | r->masks.rsvdp);
 }
 
 /*
@@ -291,8 +300,10 @@ static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 
 	if (!r->write)
 		return;
+	/* RsvdP bits keep the handler's own value, which readers never see:
+	 * software preserves them, so the hardware behind keeps them. */
 	if (bytes != vpci_size_mask(r->size) || keep)
-		old = register_read(dev, r);
+		old = handler_read(dev, r) & ~m->rsvdz;
 	val = (old & ~bytes) | (wval & bytes);
 	val = (val & ~keep) | (old & keep);
 	val &= ~m->rsvdz;

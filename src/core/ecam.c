@@ -9,11 +9,17 @@
 #define ECAM_BUS_SHIFT 20
 #define ECAM_FN_SHIFT 12
 
+/* The last byte of a window: base + size may be 2^64, which wraps. */
+static uint64_t window_last(const struct vpci_ecam_window *w)
+{
+	return w->base + (w->size_bytes - 1u);
+}
+
 static bool windows_clash(const struct vpci_ecam_window *a,
 			  const struct vpci_ecam_window *b)
 {
-	bool gpa = a->base < b->base + b->size_bytes &&
-		   b->base < a->base + a->size_bytes;
+	/* Inclusive ends, so a window ending at 2^64 compares right. */
+	bool gpa = a->base <= window_last(b) && b->base <= window_last(a);
 	bool buses = a->segment == b->segment && a->bus_first <= b->bus_last &&
 		     b->bus_first <= a->bus_last;
 
@@ -36,7 +42,7 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
 
 	if (bus_first > bus_last ||
 	    (gpa_base & ((1ull << ECAM_BUS_SHIFT) - 1)) ||
-	    gpa_base > UINT64_MAX - w.size_bytes + 1)
+	    gpa_base > UINT64_MAX - (w.size_bytes - 1u))
 		return VPCI_EINVAL;
 	vpci_lock(dom->host);
 	for (i = 0; i < dom->nr_ecam && !rc; i++)
