@@ -300,6 +300,8 @@ struct vpci_domain {
 	unsigned int nr_ecam;
 	struct vpci_devmap vdevs; /* guests: virtual SBDF -> device */
 	struct vpci_owner_group group; /* guests: where their BARs map */
+	uint32_t cf8_latch; /* cf8.c: last 0xCF8 write (atomic access) */
+	bool cf8_amd_ext;   /* cf8.c: latch bits 27:24 are reg 11:8 */
 	struct vpci_domain *next; /* host's list of domains */
 };
 

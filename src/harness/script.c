@@ -107,11 +107,68 @@ static unsigned int tokenize(char *line, char *tok[SCRIPT_MAX_TOKENS])
 
 struct access {
 	bool write;
+	bool port_io; /* inb/inw/inl/outb/outw/outl: port, size, val */
+	unsigned int port;
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
 	unsigned int size;
 	uint32_t val;
 };
+
+/* The size an in/out mnemonic names (b, w, l), or 0 if it is none. */
+static unsigned int port_io_size(const char *cmd, bool *write)
+{
+	static const char sizes[] = "b\1w\2l\4";
+	const char *p;
+
+	*write = !strncmp(cmd, "out", 3);
+	if (*write)
+		cmd += 3;
+	else if (!strncmp(cmd, "in", 2))
+		cmd += 2;
+	else
+		return 0;
+	for (p = sizes; *p; p += 2)
+		if (cmd[0] == p[0] && cmd[1] == '\0')
+			return (unsigned int)p[1];
+	return 0;
+}
+
+/* "inb|inw|inl PORT" and "outb|outw|outl PORT VALUE", PORT 0xcf8-0xcff
+ * (x86 configuration mechanism #1). */
+static int parse_port_io(char **tok, unsigned int n, struct access *acc,
+			 char *why, size_t why_len)
+{
+	uint64_t v;
+
+	acc->port_io = true;
+	if (n != (acc->write ? 3u : 2u)) {
+		snprintf(why, why_len, "expected '%s PORT%s'", tok[0],
+			 acc->write ? " VALUE" : "");
+		return -1;
+	}
+	if (!script_parse_number(tok[1], 0xffff, &v) || v < VPCI_CF8_PORT ||
+	    v > VPCI_CFC_PORT + 3) {
+		snprintf(why, why_len,
+			 "bad port '%s' (expected 0xcf8..0xcff, the PCI "
+			 "configuration ports)",
+			 tok[1]);
+		return -1;
+	}
+	acc->port = (unsigned int)v;
+	acc->val = 0;
+	if (!acc->write)
+		return 1;
+	if (!script_parse_number(tok[2], (1ull << (8 * acc->size)) - 1, &v)) {
+		snprintf(why, why_len,
+			 "bad value '%s' (expected a number that fits in %u "
+			 "byte%s, hex with 0x or decimal)",
+			 tok[2], acc->size, acc->size == 1 ? "" : "s");
+		return -1;
+	}
+	acc->val = (uint32_t)v;
+	return 1;
+}
 
 /* Parse one line into *acc. Returns 1 for an access, 0 for nothing to do,
  * -1 with why filled. */
@@ -123,9 +180,14 @@ static int parse_line(char *line, struct access *acc, char *why, size_t why_len)
 
 	if (n == 0)
 		return 0;
+	acc->port_io = false;
+	if ((acc->size = port_io_size(tok[0], &acc->write)) != 0)
+		return parse_port_io(tok, n, acc, why, why_len);
 	if (strcmp(tok[0], "r") && strcmp(tok[0], "w")) {
 		snprintf(why, why_len,
-			 "unknown command '%s' (expected 'r' or 'w')", tok[0]);
+			 "unknown command '%s' (expected r, w, inb, inw, inl, "
+			 "outb, outw or outl)",
+			 tok[0]);
 		return -1;
 	}
 	acc->write = tok[0][0] == 'w';
@@ -175,6 +237,15 @@ static void perform(struct session *s, const struct access *acc, FILE *out)
 {
 	uint32_t val;
 
+	if (acc->port_io) {
+		if (acc->write) {
+			session_port_out(s, acc->port, acc->size, acc->val);
+			return;
+		}
+		val = session_port_in(s, acc->port, acc->size);
+		fprintf(out, "0x%0*x\n", (int)(2 * acc->size), val);
+		return;
+	}
 	if (acc->write) {
 		session_write(s, acc->sbdf, acc->reg, acc->size, acc->val);
 		return;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The replay script: one config access per line ("r SBDF OFFSET SIZE",
- * "w SBDF OFFSET SIZE VALUE"), run against a session. Also the number and
+ * "w SBDF OFFSET SIZE VALUE", or x86 port I/O to 0xCF8-0xCFF as "inl PORT",
+ * "outl PORT VALUE" with b/w/l sizes), run against a session. Also the number and
  * SBDF parsers the command line shares with it.
  */
 #ifndef HARNESS_SCRIPT_H

@@ -532,22 +532,48 @@ uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
 	return vpci_read(s->target, dom_sbdf, reg, size);
 }
 
-void session_dom_write(struct session *s, vpci_sbdf_t dom_sbdf,
-		       unsigned int reg, unsigned int size, uint32_t val)
+/* The replay platform never preempts, but the core may still defer work
+ * to after a write; finish it before the next access, as a vCPU would
+ * before resuming. */
+static void finish_pending(struct session *s)
 {
 	unsigned int rounds = 0;
 	int rc;
 
-	vpci_write(s->target, dom_sbdf, reg, size, val);
-	/* The replay platform never preempts, but the core may still defer
-	 * work to here; finish it before the next access, as a vCPU would
-	 * before resuming. */
 	do {
 		rc = vpci_process_pending(s->target);
 	} while (rc == VPCI_ERESTART && ++rounds < MAX_PENDING_ROUNDS);
 	if (rc && rc != VPCI_ERESTART)
 		fprintf(stderr, "warning: pending map work failed: %s\n",
 			vpci_strerror(rc));
+}
+
+void session_dom_write(struct session *s, vpci_sbdf_t dom_sbdf,
+		       unsigned int reg, unsigned int size, uint32_t val)
+{
+	vpci_write(s->target, dom_sbdf, reg, size, val);
+	finish_pending(s);
+}
+
+uint32_t session_port_in(struct session *s, unsigned int port,
+			 unsigned int size)
+{
+	if (port == VPCI_CF8_PORT && size == 4)
+		return vpci_cf8_read(s->target);
+	/* Other 0xCF8-0xCFB accesses (0xCF9 reset control...) are the
+	 * platform's own registers; the harness has none. */
+	return vpci_cfc_read(s->target, port, size);
+}
+
+void session_port_out(struct session *s, unsigned int port,
+		      unsigned int size, uint32_t val)
+{
+	if (port == VPCI_CF8_PORT && size == 4) {
+		vpci_cf8_write(s->target, val);
+		return;
+	}
+	vpci_cfc_write(s->target, port, size, val);
+	finish_pending(s);
 }
 
 void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,

@@ -17,6 +17,7 @@
 
 #include "replay_platform.h"
 #include "topology.h"
+#include "vpci/cf8.h"
 #include "vpci/vpci.h"
 
 #define SESSION_HWDOM_ID 0u
@@ -85,6 +86,14 @@ uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
 			  unsigned int reg, unsigned int size);
 void session_dom_write(struct session *s, vpci_sbdf_t dom_sbdf,
 		       unsigned int reg, unsigned int size, uint32_t val);
+
+/* Port I/O by the replayed domain to 0xCF8-0xCFF (x86 configuration
+ * mechanism #1): a dword at 0xCF8 is the address latch, 0xCFC-0xCFF the
+ * data window; anything else reads all-ones and ignores writes. */
+uint32_t session_port_in(struct session *s, unsigned int port,
+			 unsigned int size);
+void session_port_out(struct session *s, unsigned int port,
+		      unsigned int size, uint32_t val);
 
 /* The whole 4096-byte config space of dom_sbdf as the domain reads it,
  * in 4-byte reads. */

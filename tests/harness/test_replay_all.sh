@@ -118,4 +118,60 @@ for t in "$DATA"/sysfs/* "$DATA"/lspci/* "$DATA"/devices/*; do
 			"and size as 0"
 	fi
 done
+
+# Linux's configuration mechanism #1 probe and bus 0 scan, as port I/O
+# (tests/data/portio): every read equals what the topology's bytes say,
+# found by decoding each 0xCF8 value here, from the PCI spec layout.
+probe=$DATA/portio/linux-conf1-probe.txt
+expected_port_reads() { # ORIGINAL_BYTES SCRIPT
+	awk '
+	function hex(s,   i, v) {
+		v = 0; s = tolower(s); sub(/^0x/, "", s)
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	function bits(v, lo, n) { return int(v / 2 ^ lo) % 2 ^ n }
+	function ones(size) { return 2 ^ (8 * size) - 1 }
+	function cfc(port, size,   off, sbdf, reg, v, i) {
+		off = port - 3324 # 0xcfc
+		if (off < 0 || off % size || off + size > 4) return ones(size)
+		if (!bits(latch, 31, 1) || bits(latch, 24, 7)) return ones(size)
+		sbdf = sprintf("0000:%02x:%02x.%d", bits(latch, 16, 8),
+			bits(latch, 11, 5), bits(latch, 8, 3))
+		if (!((sbdf, 0) in byte)) return ones(size)
+		reg = bits(latch, 2, 6) * 4 + off
+		v = 0
+		for (i = size - 1; i >= 0; i--) v = v * 256 + byte[sbdf, reg + i]
+		return v
+	}
+	FNR == NR { byte[$1, $2] = hex($3); next }
+	{ sub(/#.*/, "") }
+	NF == 0 { next }
+	$1 == "outl" && hex($2) == 3320 { latch = hex($3); next }
+	$1 ~ /^in/ {
+		size = index("bwl", substr($1, 3, 1)); if (size == 3) size = 4
+		port = hex($2)
+		if (port == 3320 && size == 4) v = latch
+		else v = cfc(port, size)
+		printf "0x%0" 2 * size "x\n", v
+	}' "$@"
+}
+while read -r t; do
+	label=${t#"$DATA"/}
+	if have_lspci; then
+		lspci_original "$t" | lspci_bytes >"$WORK/orig"
+	else
+		H dump "$t" 2>/dev/null | lspci_bytes >"$WORK/orig"
+	fi
+	expected_port_reads "$WORK/orig" "$probe" >"$WORK/want"
+	if ! H replay "$t" "$probe" >"$WORK/out" 2>"$WORK/err"; then
+		fail "$label: port I/O probe failed: $(head -1 "$WORK/err")"
+	elif ! diff -q "$WORK/want" "$WORK/out" >/dev/null; then
+		fail "$label: port I/O probe reads differ from the data:" \
+			"$(diff "$WORK/want" "$WORK/out" | head -3 | tr '\n' ' ')"
+	else
+		pass
+	fi
+done < <(all_topologies)
 finish
