@@ -139,7 +139,7 @@ static int enumerate_live(struct live_list *list, struct topo_error *err)
 		struct live_fn *fn;
 
 		if (dev->domain > 0xffff) {
-			fprintf(stderr, "warning: domain %x does not fit 16 bits; "
+			fprintf(stderr, "vpci-harness: warning: domain %x does not fit 16 bits; "
 					"%02x:%02x.%u skipped\n",
 				dev->domain, dev->bus, dev->dev, dev->func);
 			continue;
@@ -153,7 +153,7 @@ static int enumerate_live(struct live_list *list, struct topo_error *err)
 		else if (pci_device_probe(dev) == 0)
 			record_regions(fn, dev);
 		else
-			fprintf(stderr, "warning: %s: libpciaccess cannot probe "
+			fprintf(stderr, "vpci-harness: warning: %s: libpciaccess cannot probe "
 					"it; BARs not cross-checked\n",
 				name);
 	}
@@ -291,7 +291,7 @@ static int copy_text(const char *from, const char *to, bool required,
 	if (rc == 0)
 		rc = write_file(to, buf, len, err);
 	else if (!required) {
-		fprintf(stderr, "warning: %s; not copied\n", missing.msg);
+		fprintf(stderr, "vpci-harness: warning: %s; not copied\n", missing.msg);
 		rc = 0;
 	}
 	free(buf);
@@ -333,7 +333,7 @@ static void check_region(const char *name, unsigned int i,
 
 	if (pa->size != size)
 		fprintf(stderr,
-			"warning: %s BAR %u: libpciaccess size %" PRIu64
+			"vpci-harness: warning: %s BAR %u: libpciaccess size %" PRIu64
 			", resource size %" PRIu64 "\n",
 			name, i, pa->size, size);
 	if (!pa->size || !size)
@@ -341,7 +341,7 @@ static void check_region(const char *name, unsigned int i,
 	if (pa->is_io != io || (!io && (pa->is_64 != is_64 ||
 					 pa->is_prefetchable != pref)))
 		fprintf(stderr,
-			"warning: %s BAR %u: config says %s%s%s, resource flags "
+			"vpci-harness: warning: %s BAR %u: config says %s%s%s, resource flags "
 			"0x%" PRIx64 " say %s%s%s\n",
 			name, i, pa->is_io ? "I/O" : "memory",
 			pa->is_64 ? " 64-bit" : "",
@@ -391,7 +391,7 @@ static void report(FILE *progress, const char *outdir,
 	size_t i;
 
 	for (i = 0; i < topo->nr_warnings; i++)
-		fprintf(stderr, "warning: %s\n", topo->warnings[i].msg);
+		fprintf(stderr, "vpci-harness: warning: %s\n", topo->warnings[i].msg);
 	if (!progress)
 		return;
 	fprintf(progress,

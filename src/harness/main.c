@@ -6,69 +6,30 @@
  * carries only what a subcommand is specified to print.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "capture_live.h"
+#include "cli.h"
 #include "output.h"
+#include "reg_names.h"
 #include "script.h"
 #include "session.h"
 
-#define PROG	   "vpci-harness"
-#define EXIT_ERROR 2
-
-enum opt_bits {
-	OPT_GUEST = 1u << 0,
-	OPT_HIDE = 1u << 1,
-	OPT_RO = 1u << 2,
-	OPT_TRACE = 1u << 3,
-	OPT_SYSFS = 1u << 4,
-};
-
-struct cli {
-	const struct command *cmd;
-	struct session_options sopt;
-	const char *sysfs_dir;
-	char **args; /* positional arguments */
-	int nr_args;
-};
-
-struct command {
-	const char *name;
-	int (*run)(struct cli *cli);
-	unsigned int opts; /* OPT_* accepted */
-	int min_args, max_args;
-	const char *synopsis;
-	const char *help;
-};
+#ifndef VPCI_HARNESS_VERSION
+#define VPCI_HARNESS_VERSION "unknown"
+#endif
 
 /* ----------------------------------------------------------- messages */
 
-static int fail(const struct cli *cli, const char *msg)
-{
-	if (cli && cli->cmd)
-		fprintf(stderr, PROG " %s: %s\n", cli->cmd->name, msg);
-	else
-		fprintf(stderr, PROG ": %s\n", msg);
-	return EXIT_ERROR;
-}
-
-/* An error message that already names its file or device. */
-static int fail_at(const char *msg)
-{
-	fprintf(stderr, "%s\n", msg);
-	return EXIT_ERROR;
-}
+#define fail cli_fail
 
 static int finish_stdout(void)
 {
-	if (fflush(stdout) || ferror(stdout)) {
-		fprintf(stderr, PROG ": writing to standard output: %s\n",
-			strerror(errno));
-		return EXIT_ERROR;
-	}
+	if (fflush(stdout) || ferror(stdout))
+		return fail("writing to standard output: %s", strerror(errno));
 	return 0;
 }
 
@@ -80,7 +41,7 @@ static int run_capture(struct cli *cli)
 	FILE *progress = isatty(STDERR_FILENO) ? stderr : NULL;
 
 	if (capture_live(cli->sysfs_dir, cli->args[0], &err, progress))
-		return fail_at(err.msg);
+		return fail("%s", err.msg);
 	return 0;
 }
 
@@ -90,7 +51,7 @@ static int open_session(struct cli *cli, struct session *s)
 
 	cli->sopt.trace_out = stdout;
 	if (session_open(s, cli->args[0], &cli->sopt, msg, sizeof(msg)))
-		return fail_at(msg);
+		return fail("%s", msg);
 	return 0;
 }
 
@@ -104,10 +65,8 @@ static int run_replay(struct cli *cli)
 
 	if (!from_stdin) {
 		in = fopen(script, "r");
-		if (!in) {
-			fprintf(stderr, "%s: %s\n", script, strerror(errno));
-			return EXIT_ERROR;
-		}
+		if (!in)
+			return fail("%s: %s", script, strerror(errno));
 	}
 	rc = open_session(cli, &s);
 	if (!rc) {
@@ -131,7 +90,7 @@ static int run_dump(struct cli *cli)
 		return rc;
 	rc = export_lspci(&s, stdout);
 	session_close(&s);
-	return rc ? fail(cli, "writing the dump failed") : finish_stdout();
+	return rc ? fail("writing the dump failed") : finish_stdout();
 }
 
 static int run_export_sysfs(struct cli *cli)
@@ -144,7 +103,7 @@ static int run_export_sysfs(struct cli *cli)
 		return rc;
 	rc = export_sysfs(&s, cli->args[1], msg, sizeof(msg));
 	session_close(&s);
-	return rc ? fail_at(msg) : 0;
+	return rc ? fail("%s", msg) : 0;
 }
 
 static int run_stats(struct cli *cli)
@@ -173,81 +132,81 @@ static int run_mount(struct cli *cli)
 		return rc;
 	rc = mount_fuse(&s, cli->args[1], msg, sizeof(msg));
 	session_close(&s);
-	return rc ? fail_at(msg) : finish_stdout();
+	return rc ? fail("%s", msg) : finish_stdout();
 }
 #else
 static int run_mount(struct cli *cli)
 {
 	(void)cli;
-	fprintf(stderr, "mount: not built (libfuse3 not available)\n");
-	return EXIT_ERROR;
+	return fail("mount: not built (libfuse3 not available)");
 }
 #endif
 
 static int run_help(struct cli *cli);
+static int run_complete(struct cli *cli);
+
+#define VIEW_OPTS  (OPT_GUEST | OPT_HIDE | OPT_RO)
+#define MOUNT_OPTS (VIEW_OPTS | OPT_TRACE | OPT_SLOT | OPT_ID)
 
 static const struct command commands[] = {
-	{"capture", run_capture, OPT_SYSFS, 1, 1, "[--sysfs DIR] OUTDIR",
+	{"capture", run_capture, OPT_SYSFS, 1, 1, "OUTDIR",
 	 "Copy this machine's /sys/bus/pci (or DIR, a directory shaped like\n"
 	 "it) into OUTDIR as a capture: devices/SSSS:BB:DD.F/{config,\n"
-	 "resource, vendor, device, class, revision, irq, subsystem_*}.\n"
-	 "Run as root for the full 4096-byte config spaces.\n"},
-	{"replay", run_replay, OPT_GUEST | OPT_HIDE | OPT_RO | OPT_TRACE, 1, 2,
-	 "[--guest SBDF[,SBDF...]] [--hide SBDF] [--ro SBDF] [--trace]\n"
-	 "       TOPOLOGY [SCRIPT|-]",
+	 "resource, vendor, device, class, revision, irq, subsystem_*,\n"
+	 "driver, iommu_group, numa_node, sriov_*, virtfn*, physfn}.\n"
+	 "Functions come from libpciaccess, their details from sysfs.\n"
+	 "Without the privileges to read whole config spaces (root) it says\n"
+	 "so and exits 2 unless --allow-partial.\n"},
+	{"replay", run_replay, VIEW_OPTS | OPT_TRACE | OPT_GUEST_SBDF, 1, 2,
+	 "TOPOLOGY [SCRIPT|-]",
 	 "Replay config accesses against TOPOLOGY (a capture directory or an\n"
-	 "lspci -xxx/-xxxx dump file) behind vPCI. SCRIPT (default: standard\n"
-	 "input; interactive on a terminal) has one access per line:\n"
-	 "  r SBDF OFFSET SIZE         prints 0x + 2*SIZE hex digits\n"
-	 "  w SBDF OFFSET SIZE VALUE   prints nothing\n"
-	 "SBDF is SSSS:BB:DD.F or BB:DD.F (the HOST address); OFFSET and\n"
-	 "VALUE are 0x-hex or decimal; SIZE is 1, 2 or 4. '#' starts a\n"
-	 "comment. Functions the domain cannot see read all-ones.\n"
-	 "  --guest LIST  create a guest (domid 1) with these functions and\n"
-	 "                send the accesses to it; without it they come\n"
-	 "                from the hardware domain (domid 0)\n"
-	 "  --hide SBDF   give a function to the hypervisor: the hardware\n"
-	 "                domain still reads it, no guest may have it\n"
-	 "  --ro SBDF     hide it and drop the hardware domain's writes\n"
-	 "                (no vPCI state at all)\n"
-	 "  --trace       print 'map GFN MFN NR' / 'unmap GFN MFN NR' lines\n"
-	 "                (4 KiB frames) for the replayed domain, from\n"
-	 "                the start (the hardware domain maps its\n"
-	 "                decoding BARs when it is created)\n"},
-	{"dump", run_dump, OPT_GUEST | OPT_HIDE | OPT_RO, 1, 1,
-	 "[--guest SBDF[,SBDF...]] [--hide SBDF] [--ro SBDF] TOPOLOGY",
+	 "lspci -xxx/-xxxx dump file) behind vPCI, as the hardware domain\n"
+	 "or (--guest) a guest. SCRIPT (default: standard input;\n"
+	 "interactive on a terminal) has one line per access, numbers in\n"
+	 "hex (0x optional):\n"
+	 "  r SBDF OFFSET SIZE          prints 0x + 2*SIZE hex digits\n"
+	 "  w SBDF OFFSET SIZE VALUE    prints nothing\n"
+	 "  SBDF REG[+OFF][.B|.W|.L][@N][=VALUE[:MASK][,...]] ...\n"
+	 "                              setpci's syntax and register names\n"
+	 "                              (COMMAND, CAP_MSIX+2.W, "
+	 "ECAP_REBAR+8.L);\n"
+	 "                              reads print as setpci does\n"
+	 "SBDF is SSSS:BB:DD.F or BB:DD.F, the host's address (the guest's\n"
+	 "with --guest-sbdf); SIZE is 1, 2 or 4. '#' starts a comment.\n"
+	 "Functions the domain cannot see read all-ones.\n"},
+	{"dump", run_dump, VIEW_OPTS | OPT_SLOT | OPT_ID, 1, 1, "TOPOLOGY",
 	 "Print every function the domain sees (with --guest: the guest, at\n"
 	 "its virtual SBDFs) in lspci -xxxx format, read through vPCI;\n"
 	 "`lspci -F FILE` reads it back.\n"},
-	{"export-sysfs", run_export_sysfs, OPT_GUEST | OPT_HIDE | OPT_RO, 2, 2,
-	 "[--guest SBDF[,SBDF...]] [--hide SBDF] [--ro SBDF]\n"
-	 "       TOPOLOGY OUTDIR",
+	{"export-sysfs", run_export_sysfs, VIEW_OPTS | OPT_SLOT | OPT_ID, 2, 2,
+	 "TOPOLOGY OUTDIR",
 	 "Write the domain's view as a sysfs-shaped tree under OUTDIR, for\n"
 	 "`lspci -A linux-sysfs -O sysfs.path=OUTDIR`. BAR sizes in each\n"
 	 "resource file come from sizing the BARs through vPCI.\n"},
-	{"stats", run_stats, OPT_HIDE | OPT_RO, 1, 1,
-	 "[--hide SBDF] [--ro SBDF] TOPOLOGY",
+	{"stats", run_stats, OPT_HIDE | OPT_RO | OPT_SLOT | OPT_ID, 1, 1,
+	 "TOPOLOGY",
 	 "Summarise TOPOLOGY: functions, BARs by kind and total size,\n"
-	 "hidden and read-only counts, overlapping memory BARs, and the\n"
-	 "functions a guest could be assigned.\n"},
+	 "hidden and read-only counts, overlapping memory BARs, what the\n"
+	 "capture recorded (drivers, IOMMU groups, NUMA nodes, SR-IOV) and\n"
+	 "the functions a guest could be assigned.\n"},
+	{"mount", run_mount, MOUNT_OPTS, 2, 2, "TOPOLOGY MOUNTPOINT",
 #ifdef VPCI_HARNESS_FUSE
-	{"mount", run_mount, OPT_GUEST | OPT_HIDE | OPT_RO | OPT_TRACE, 2, 2,
-	 "[--guest SBDF[,SBDF...]] [--hide SBDF] [--ro SBDF] [--trace]\n"
-	 "       TOPOLOGY MOUNTPOINT",
 	 "Serve the domain's view live as a FUSE file system shaped like\n"
 	 "export-sysfs's tree, for `lspci -A linux-sysfs -O\n"
 	 "sysfs.path=MOUNTPOINT` and setpci: reads and writes of each\n"
 	 "config file are config accesses by the domain. Runs in the\n"
 	 "foreground until unmounted (fusermount3 -u MOUNTPOINT) or\n"
-	 "interrupted. Options as for replay; --trace prints map/unmap\n"
-	 "lines as the domain's writes cause them.\n"},
+	 "interrupted. --trace prints map/unmap lines as the domain's\n"
+	 "writes cause them.\n"
 #else
-	{"mount", run_mount, 0, 0, 100, "TOPOLOGY MOUNTPOINT",
 	 "Serve the domain's view as a FUSE file system. Not built: this\n"
-	 "build has no libfuse3.\n"},
+	 "build has no libfuse3.\n"
 #endif
+	},
 	{"help", run_help, 0, 0, 1, "[COMMAND]",
 	 "Show the commands, or one command's options.\n"},
+	/* For the bash completion script; not listed. */
+	{"complete", run_complete, 0, 0, 1, "[COMMAND|registers]", NULL},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -268,16 +227,13 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: " PROG " COMMAND [options] ARGS\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %s %s\n", commands[i].name,
-			commands[i].synopsis);
-	fprintf(out, "\n'" PROG " COMMAND --help' describes one command. "
-		     "Errors exit with status 2.\n");
-}
-
-static void command_help(const struct command *cmd)
-{
-	printf("usage: " PROG " %s %s\n\n%s", cmd->name, cmd->synopsis,
-	       cmd->help);
+		if (commands[i].help)
+			fprintf(out, "  %-13s %s%s\n", commands[i].name,
+				commands[i].opts ? "[options] " : "",
+				commands[i].args_synopsis);
+	fprintf(out, "\n'" PROG " COMMAND --help' describes one command; "
+		     "'" PROG " --version' prints the\nversion. Errors exit "
+		     "with status 2.\n");
 }
 
 static int run_help(struct cli *cli)
@@ -289,125 +245,33 @@ static int run_help(struct cli *cli)
 		return 0;
 	}
 	cmd = find_command(cli->args[0]);
-	if (!cmd) {
-		fprintf(stderr, PROG ": no command '%s'\n", cli->args[0]);
-		return EXIT_ERROR;
-	}
-	command_help(cmd);
+	if (!cmd)
+		return fail("no command '%s'", cli->args[0]);
+	cli_command_help(stdout, cmd);
 	return 0;
 }
 
-/* ------------------------------------------------------------ options */
+/* ------------------------------------------------------------- main */
 
-static const struct option long_options[] = {
-	{"guest", required_argument, NULL, 'g'},
-	{"hide", required_argument, NULL, 'H'},
-	{"ro", required_argument, NULL, 'R'},
-	{"trace", no_argument, NULL, 't'},
-	{"sysfs", required_argument, NULL, 's'},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
-
-static unsigned int option_bit(int c)
+/* `vpci-harness complete [COMMAND]`: words for the bash completion. */
+static int run_complete(struct cli *cli)
 {
-	switch (c) {
-	case 'g':
-		return OPT_GUEST;
-	case 'H':
-		return OPT_HIDE;
-	case 'R':
-		return OPT_RO;
-	case 't':
-		return OPT_TRACE;
-	case 's':
-		return OPT_SYSFS;
-	default:
+	size_t i;
+
+	if (cli->nr_args == 0) {
+		for (i = 0; i < NR_COMMANDS; i++)
+			if (commands[i].help)
+				printf("%s ", commands[i].name);
+		printf("--help --version\n");
 		return 0;
 	}
-}
-
-static int add_sbdfs(struct cli *cli, struct sbdf_list *list,
-		     const char *option, const char *arg, bool many)
-{
-	char msg[512], line[600];
-
-	if (!many && strchr(arg, ',')) {
-		snprintf(line, sizeof(line),
-			 "%s takes one SBDF (repeat the option for more)",
-			 option);
-		return fail(cli, line);
+	if (!strcmp(cli->args[0], "registers")) {
+		reg_names_print(stdout);
+		return 0;
 	}
-	if (sbdf_list_parse(list, arg, msg, sizeof(msg))) {
-		snprintf(line, sizeof(line), "%s %s", option, msg);
-		return fail(cli, line);
-	}
-	return 0;
-}
-
-/* Parse argv (argv[0] is the command name). Returns 0, 1 after --help,
- * or EXIT_ERROR. */
-static int parse_options(struct cli *cli, int argc, char **argv)
-{
-	char msg[256];
-	int c, rc = 0;
-
-	opterr = 0;
-	optind = 1;
-	while (!rc &&
-	       (c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
-		if (c == 'h') {
-			command_help(cli->cmd);
-			return 1;
-		}
-		if (c == '?' || c == ':') {
-			snprintf(msg, sizeof(msg),
-				 "%s option '%s' (see " PROG " %s --help)",
-				 c == '?' ? "unknown" : "missing argument for",
-				 argv[optind - 1], cli->cmd->name);
-			return fail(cli, msg);
-		}
-		if (!(option_bit(c) & cli->cmd->opts)) {
-			snprintf(msg, sizeof(msg),
-				 "option '%s' does not apply (see " PROG
-				 " %s --help)",
-				 argv[optind - 1], cli->cmd->name);
-			return fail(cli, msg);
-		}
-		switch (c) {
-		case 'g':
-			rc = add_sbdfs(cli, &cli->sopt.guest, "--guest", optarg,
-				       true);
-			break;
-		case 'H':
-			rc = add_sbdfs(cli, &cli->sopt.hide, "--hide", optarg,
-				       false);
-			break;
-		case 'R':
-			rc = add_sbdfs(cli, &cli->sopt.ro, "--ro", optarg,
-				       false);
-			break;
-		case 't':
-			cli->sopt.trace = true;
-			break;
-		case 's':
-			cli->sysfs_dir = optarg;
-			break;
-		}
-	}
-	if (rc)
-		return rc;
-	cli->args = argv + optind;
-	cli->nr_args = argc - optind;
-	if (cli->nr_args < cli->cmd->min_args ||
-	    cli->nr_args > cli->cmd->max_args) {
-		snprintf(msg, sizeof(msg),
-			 "%s arguments (see " PROG " %s --help)",
-			 cli->nr_args < cli->cmd->min_args ? "missing"
-							   : "too many",
-			 cli->cmd->name);
-		return fail(cli, msg);
-	}
+	for (i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i].name, cli->args[0]))
+			cli_print_option_names(stdout, commands[i].opts);
 	return 0;
 }
 
@@ -418,37 +282,24 @@ int main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof(cli));
 	if (argc < 2)
-		return fail(NULL, "no command given (see " PROG " --help)");
+		return fail("no command given (see " PROG " --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "--version")) {
+		printf(PROG " " VPCI_HARNESS_VERSION "\n");
+		return finish_stdout();
+	}
 	cli.cmd = find_command(argv[1]);
-	if (!cli.cmd) {
-		fprintf(stderr,
-			PROG ": unknown command '%s' (see " PROG " --help)\n",
-			argv[1]);
-		return EXIT_ERROR;
-	}
-#ifndef VPCI_HARNESS_FUSE
-	if (cli.cmd->run == run_mount) {
-		/* Not built: nothing to parse, but --help still answers. */
-		for (rc = 2; rc < argc; rc++)
-			if (!strcmp(argv[rc], "--help") ||
-			    !strcmp(argv[rc], "-h")) {
-				command_help(cli.cmd);
-				return 0;
-			}
-		return run_mount(&cli);
-	}
-#endif
-	rc = parse_options(&cli, argc - 1, argv + 1);
+	if (!cli.cmd)
+		return fail("unknown command '%s' (see " PROG " --help)",
+			    argv[1]);
+	rc = cli_parse_options(&cli, argc - 1, argv + 1);
 	if (rc == 0)
 		rc = cli.cmd->run(&cli);
 	else if (rc == 1)
-		rc = 0;
-	sbdf_list_free(&cli.sopt.guest);
-	sbdf_list_free(&cli.sopt.hide);
-	sbdf_list_free(&cli.sopt.ro);
+		rc = finish_stdout();
+	cli_free(&cli);
 	return rc;
 }

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The script runner: parses replay scripts line by line and performs each
- * access through the session (which decides which domain and SBDF it
- * reaches). It prints only what reads return; map/unmap tracing is the
- * replay platform's, so both land on stdout in the order they happen.
+ * The script runner: splits replay scripts into lines and tokens, hands
+ * each line to its kind's handler (script_commands[]) and reports bad
+ * lines as "vpci-harness: NAME:LINE: what". It prints only what reads
+ * return; map/unmap tracing is the replay platform's, so both land on
+ * stdout in the order they happen. The setpci form is script_setpci.c.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "script.h"
 #include "session.h"
 
-#define SCRIPT_MAX_TOKENS  6
-#define CONFIG_SPACE_BYTES 4096u
+/* A setpci line may carry many operations; more is a mistake. */
+#define SCRIPT_MAX_TOKENS    64
+#define CONFIG_SPACE_BYTES   4096u
+#define PROGRESS_EVERY_LINES 4096u
 
 /* 1..max_digits hex digits at *s up to the terminator stop; advances *s
  * past them. */
@@ -65,28 +70,197 @@ bool script_parse_sbdf(const char *s, vpci_sbdf_t *sbdf)
 
 bool script_parse_number(const char *s, uint64_t max, uint64_t *val)
 {
-	unsigned long long v;
-	const char *digits = s;
-	char *end;
-	int base = 10;
+	uint64_t v = 0;
+	int d;
 
-	if (!s || !*s)
+	if (!s)
 		return false;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		digits = s + 2;
-		base = 16;
-		if (topo_hex_digit(*digits) < 0)
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		d = topo_hex_digit(*s);
+		if (d < 0 || v > (UINT64_MAX >> 4))
 			return false;
-	} else if (*s < '0' || *s > '9') {
-		return false; /* no sign, no spaces */
+		v = v << 4 | (uint64_t)d;
+		if (v > max)
+			return false;
 	}
-	errno = 0;
-	v = strtoull(digits, &end, base);
-	if (errno || *end || v > max)
-		return false;
 	*val = v;
 	return true;
 }
+
+/* ------------------------------------------------------ addressing */
+
+uint32_t script_read(struct script_ctx *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+		     unsigned int size)
+{
+	return session_addr_read(ctx->s, sbdf, reg, size);
+}
+
+void script_write(struct script_ctx *ctx, vpci_sbdf_t sbdf, unsigned int reg,
+		  unsigned int size, uint32_t val)
+{
+	session_addr_write(ctx->s, sbdf, reg, size, val);
+}
+
+/* ------------------------------------------------------ r and w lines */
+
+static int bad_sbdf(const char *tok, char *why, size_t why_len)
+{
+	snprintf(why, why_len,
+		 "bad SBDF '%s' (expected SSSS:BB:DD.F or BB:DD.F)", tok);
+	return -1;
+}
+
+/* "r SBDF OFFSET SIZE" and "w SBDF OFFSET SIZE VALUE". */
+static int run_rw(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
+		  char *why, size_t why_len)
+{
+	bool write = tok[0][0] == 'w';
+	vpci_sbdf_t sbdf;
+	unsigned int size, reg;
+	uint64_t v;
+
+	if (nr_tok != (write ? 5u : 4u)) {
+		snprintf(why, why_len, "expected '%s'",
+			 write ? "w SBDF OFFSET SIZE VALUE"
+			       : "r SBDF OFFSET SIZE");
+		return -1;
+	}
+	if (!script_parse_sbdf(tok[1], &sbdf))
+		return bad_sbdf(tok[1], why, why_len);
+	if (!script_parse_number(tok[3], 4, &v) ||
+	    (v != 1 && v != 2 && v != 4)) {
+		snprintf(why, why_len, "bad size '%s' (expected 1, 2 or 4)",
+			 tok[3]);
+		return -1;
+	}
+	size = (unsigned int)v;
+	if (!script_parse_number(tok[2], CONFIG_SPACE_BYTES - size, &v)) {
+		snprintf(why, why_len,
+			 "bad offset '%s' (expected hex 0..%x for a %u-byte "
+			 "access; 0x is optional)",
+			 tok[2], CONFIG_SPACE_BYTES - size, size);
+		return -1;
+	}
+	reg = (unsigned int)v;
+	if (!write) {
+		fprintf(ctx->out, "0x%0*x\n", (int)(2 * size),
+			script_read(ctx, sbdf, reg, size));
+		return 0;
+	}
+	if (!script_parse_number(tok[4], (1ull << (8 * size)) - 1, &v)) {
+		snprintf(why, why_len,
+			 "bad value '%s' (expected hex that fits in %u "
+			 "byte%s; 0x is optional)",
+			 tok[4], size, size == 1 ? "" : "s");
+		return -1;
+	}
+	script_write(ctx, sbdf, reg, size, (uint32_t)v);
+	return 0;
+}
+
+/* The size an in/out mnemonic names (b, w, l). */
+static unsigned int port_io_size(const char *mnemonic)
+{
+	char c = mnemonic[strlen(mnemonic) - 1];
+
+	return c == 'b' ? 1u : c == 'w' ? 2u : 4u;
+}
+
+/* "inb|inw|inl PORT" and "outb|outw|outl PORT VALUE", PORT 0xcf8-0xcff
+ * (x86 configuration mechanism #1). */
+static int run_port_io(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
+		       char *why, size_t why_len)
+{
+	bool write = tok[0][0] == 'o';
+	unsigned int size = port_io_size(tok[0]), port;
+	uint64_t v;
+
+	if (nr_tok != (write ? 3u : 2u)) {
+		snprintf(why, why_len, "expected '%s PORT%s'", tok[0],
+			 write ? " VALUE" : "");
+		return -1;
+	}
+	if (!script_parse_number(tok[1], 0xffff, &v) || v < VPCI_CF8_PORT ||
+	    v > VPCI_CFC_PORT + 3) {
+		snprintf(why, why_len,
+			 "bad port '%s' (expected cf8..cff, the PCI "
+			 "configuration ports)",
+			 tok[1]);
+		return -1;
+	}
+	port = (unsigned int)v;
+	if (!write) {
+		fprintf(ctx->out, "0x%0*x\n", (int)(2 * size),
+			session_port_in(ctx->s, port, size));
+		return 0;
+	}
+	if (!script_parse_number(tok[2], (1ull << (8 * size)) - 1, &v)) {
+		snprintf(why, why_len,
+			 "bad value '%s' (expected hex that fits in %u "
+			 "byte%s; 0x is optional)",
+			 tok[2], size, size == 1 ? "" : "s");
+		return -1;
+	}
+	session_port_out(ctx->s, port, size, (uint32_t)v);
+	return 0;
+}
+
+/*
+ * Every kind of line. To add one: an entry here (its first word) and a
+ * handler with the script_command signature; the entry with a NULL
+ * keyword (the setpci form) must stay last.
+ */
+static const struct script_command script_commands[] = {
+	{"r", "r SBDF OFFSET SIZE", run_rw},
+	{"w", "w SBDF OFFSET SIZE VALUE", run_rw},
+	{"inb", "inb PORT", run_port_io},
+	{"inw", "inw PORT", run_port_io},
+	{"inl", "inl PORT", run_port_io},
+	{"outb", "outb PORT VALUE", run_port_io},
+	{"outw", "outw PORT VALUE", run_port_io},
+	{"outl", "outl PORT VALUE", run_port_io},
+	{NULL, "SBDF REG[+OFF][.B|.W|.L][@N][=VALUE[:MASK][,...]]...",
+	 script_setpci_line},
+};
+
+#define NR_SCRIPT_COMMANDS                                                     \
+	(sizeof(script_commands) / sizeof(script_commands[0]))
+
+static const struct script_command *find_line_kind(const char *word)
+{
+	vpci_sbdf_t sbdf;
+	size_t i;
+
+	for (i = 0; i < NR_SCRIPT_COMMANDS; i++) {
+		const struct script_command *c = &script_commands[i];
+
+		if (c->keyword ? !strcmp(c->keyword, word)
+			       : script_parse_sbdf(word, &sbdf))
+			return c;
+	}
+	return NULL;
+}
+
+static void unknown_command(const char *word, char *why, size_t why_len)
+{
+	size_t i, used;
+
+	used = (size_t)snprintf(why, why_len, "unknown command '%s' (expected",
+				word);
+	for (i = 0; i < NR_SCRIPT_COMMANDS && used < why_len; i++)
+		used += (size_t)snprintf(
+			why + used, why_len - used, "%s '%s'", i ? "," : "",
+			script_commands[i].keyword ? script_commands[i].keyword
+						   : "SBDF REG...");
+	if (used < why_len)
+		snprintf(why + used, why_len - used, ")");
+}
+
+/* ---------------------------------------------------------- the runner */
 
 /* Split line in place at blanks, dropping a '#' comment. */
 static unsigned int tokenize(char *line, char *tok[SCRIPT_MAX_TOKENS])
@@ -105,165 +279,57 @@ static unsigned int tokenize(char *line, char *tok[SCRIPT_MAX_TOKENS])
 	return n;
 }
 
-struct access {
-	bool write;
-	bool port_io; /* inb/inw/inl/outb/outw/outl: port, size, val */
-	unsigned int port;
-	vpci_sbdf_t sbdf;
-	unsigned int reg;
-	unsigned int size;
-	uint32_t val;
-};
-
-/* The size an in/out mnemonic names (b, w, l), or 0 if it is none. */
-static unsigned int port_io_size(const char *cmd, bool *write)
-{
-	static const char sizes[] = "b\1w\2l\4";
-	const char *p;
-
-	*write = !strncmp(cmd, "out", 3);
-	if (*write)
-		cmd += 3;
-	else if (!strncmp(cmd, "in", 2))
-		cmd += 2;
-	else
-		return 0;
-	for (p = sizes; *p; p += 2)
-		if (cmd[0] == p[0] && cmd[1] == '\0')
-			return (unsigned int)p[1];
-	return 0;
-}
-
-/* "inb|inw|inl PORT" and "outb|outw|outl PORT VALUE", PORT 0xcf8-0xcff
- * (x86 configuration mechanism #1). */
-static int parse_port_io(char **tok, unsigned int n, struct access *acc,
-			 char *why, size_t why_len)
-{
-	uint64_t v;
-
-	acc->port_io = true;
-	if (n != (acc->write ? 3u : 2u)) {
-		snprintf(why, why_len, "expected '%s PORT%s'", tok[0],
-			 acc->write ? " VALUE" : "");
-		return -1;
-	}
-	if (!script_parse_number(tok[1], 0xffff, &v) || v < VPCI_CF8_PORT ||
-	    v > VPCI_CFC_PORT + 3) {
-		snprintf(why, why_len,
-			 "bad port '%s' (expected 0xcf8..0xcff, the PCI "
-			 "configuration ports)",
-			 tok[1]);
-		return -1;
-	}
-	acc->port = (unsigned int)v;
-	acc->val = 0;
-	if (!acc->write)
-		return 1;
-	if (!script_parse_number(tok[2], (1ull << (8 * acc->size)) - 1, &v)) {
-		snprintf(why, why_len,
-			 "bad value '%s' (expected a number that fits in %u "
-			 "byte%s, hex with 0x or decimal)",
-			 tok[2], acc->size, acc->size == 1 ? "" : "s");
-		return -1;
-	}
-	acc->val = (uint32_t)v;
-	return 1;
-}
-
-/* Parse one line into *acc. Returns 1 for an access, 0 for nothing to do,
- * -1 with why filled. */
-static int parse_line(char *line, struct access *acc, char *why, size_t why_len)
+/* Returns 0 (done or nothing to do) or -1 with why filled. */
+static int run_line(struct script_ctx *ctx, char *line, char *why,
+		    size_t why_len)
 {
 	char *tok[SCRIPT_MAX_TOKENS];
-	unsigned int n = tokenize(line, tok), want;
-	uint64_t v;
+	unsigned int n = tokenize(line, tok);
+	const struct script_command *cmd;
 
 	if (n == 0)
 		return 0;
-	acc->port_io = false;
-	if ((acc->size = port_io_size(tok[0], &acc->write)) != 0)
-		return parse_port_io(tok, n, acc, why, why_len);
-	if (strcmp(tok[0], "r") && strcmp(tok[0], "w")) {
-		snprintf(why, why_len,
-			 "unknown command '%s' (expected r, w, inb, inw, inl, "
-			 "outb, outw or outl)",
-			 tok[0]);
+	if (n > SCRIPT_MAX_TOKENS) {
+		snprintf(why, why_len, "more than %u words on one line",
+			 SCRIPT_MAX_TOKENS);
 		return -1;
 	}
-	acc->write = tok[0][0] == 'w';
-	want = acc->write ? 5 : 4;
-	if (n != want) {
-		snprintf(why, why_len, "%s",
-			 acc->write ? "expected 'w SBDF OFFSET SIZE VALUE'"
-				    : "expected 'r SBDF OFFSET SIZE'");
+	cmd = find_line_kind(tok[0]);
+	if (!cmd) {
+		unknown_command(tok[0], why, why_len);
 		return -1;
 	}
-	if (!script_parse_sbdf(tok[1], &acc->sbdf)) {
-		snprintf(why, why_len,
-			 "bad SBDF '%s' (expected SSSS:BB:DD.F or BB:DD.F)",
-			 tok[1]);
-		return -1;
-	}
-	if (!script_parse_number(tok[3], 4, &v) ||
-	    (v != 1 && v != 2 && v != 4)) {
-		snprintf(why, why_len, "bad size '%s' (expected 1, 2 or 4)",
-			 tok[3]);
-		return -1;
-	}
-	acc->size = (unsigned int)v;
-	if (!script_parse_number(tok[2], CONFIG_SPACE_BYTES - acc->size, &v)) {
-		snprintf(why, why_len,
-			 "bad offset '%s' (expected 0..0x%x for a %u-byte "
-			 "access, hex with 0x or decimal)",
-			 tok[2], CONFIG_SPACE_BYTES - acc->size, acc->size);
-		return -1;
-	}
-	acc->reg = (unsigned int)v;
-	acc->val = 0;
-	if (!acc->write)
-		return 1;
-	if (!script_parse_number(tok[4], (1ull << (8 * acc->size)) - 1, &v)) {
-		snprintf(why, why_len,
-			 "bad value '%s' (expected a number that fits in %u "
-			 "byte%s, hex with 0x or decimal)",
-			 tok[4], acc->size, acc->size == 1 ? "" : "s");
-		return -1;
-	}
-	acc->val = (uint32_t)v;
-	return 1;
+	return cmd->run(ctx, tok, n, why, why_len);
 }
 
-static void perform(struct session *s, const struct access *acc, FILE *out)
+/* Progress by bytes read, for a script in a regular file, when stderr is
+ * a terminal and stdout is not (else the two would tear each other). */
+static void start_progress(struct progress *p, FILE *in, FILE *out,
+			   bool interactive)
 {
-	uint32_t val;
+	struct stat st;
 
-	if (acc->port_io) {
-		if (acc->write) {
-			session_port_out(s, acc->port, acc->size, acc->val);
-			return;
-		}
-		val = session_port_in(s, acc->port, acc->size);
-		fprintf(out, "0x%0*x\n", (int)(2 * acc->size), val);
+	p->on = 0;
+	if (interactive || isatty(fileno(out)) || fstat(fileno(in), &st) != 0 ||
+	    !S_ISREG(st.st_mode)) {
+		p->what = NULL;
 		return;
 	}
-	if (acc->write) {
-		session_write(s, acc->sbdf, acc->reg, acc->size, acc->val);
-		return;
-	}
-	val = session_read(s, acc->sbdf, acc->reg, acc->size);
-	fprintf(out, "0x%0*x\n", (int)(2 * acc->size), val);
+	progress_start(p, "replay (bytes of script)", (size_t)st.st_size);
 }
 
 int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 	       bool interactive)
 {
-	char why[256], *line = NULL;
+	struct script_ctx ctx = {s, out};
+	char why[512], *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0;
-	struct access acc;
+	struct progress progress;
 	ssize_t len;
 	int rc = 0, kind;
 
+	start_progress(&progress, in, out, interactive);
 	for (;;) {
 		if (interactive) {
 			fputs("vpci> ", stderr);
@@ -273,28 +339,35 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 		if (len < 0)
 			break;
 		lineno++;
+		if (progress.on && lineno % PROGRESS_EVERY_LINES == 0) {
+			long pos = ftell(in);
+
+			progress_step(&progress, pos > 0 ? (size_t)pos : 0);
+		}
 		if ((size_t)len != strlen(line)) {
 			snprintf(why, sizeof(why), "line contains a NUL byte");
 			kind = -1;
 		} else {
 			if (len > 0 && line[len - 1] == '\n')
 				line[len - 1] = '\0';
-			kind = parse_line(line, &acc, why, sizeof(why));
+			kind = run_line(&ctx, line, why, sizeof(why));
 		}
 		if (kind < 0) {
-			fprintf(stderr, "%s:%lu: %s\n", name, lineno, why);
+			progress_end(&progress);
+			fprintf(stderr, "vpci-harness: %s:%lu: %s\n", name,
+				lineno, why);
 			if (interactive)
 				continue;
 			rc = -1;
 			break;
 		}
-		if (kind > 0)
-			perform(s, &acc, out);
 		if (interactive)
 			fflush(out);
 	}
+	progress_end(&progress);
 	if (!rc && ferror(in)) {
-		fprintf(stderr, "%s: read error: %s\n", name, strerror(errno));
+		fprintf(stderr, "vpci-harness: %s: read error: %s\n", name,
+			strerror(errno));
 		rc = -1;
 	}
 	if (interactive)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest_list.h"
 #include "script.h"
 #include "session.h"
 
@@ -50,62 +51,6 @@ static int core_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 
 /* -------------------------------------------------------------- options */
 
-int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
-		    size_t msg_len)
-{
-	char *copy = strdup(arg), *save = NULL, *t;
-	vpci_sbdf_t *grown;
-	int rc = 0;
-
-	if (!copy) {
-		snprintf(msg, msg_len, "out of memory");
-		return -1;
-	}
-	if (!*copy || copy[strlen(copy) - 1] == ',' || *copy == ',' ||
-	    strstr(copy, ",,")) {
-		snprintf(msg, msg_len, "'%s': empty element in SBDF list", arg);
-		free(copy);
-		return -1;
-	}
-	for (t = strtok_r(copy, ",", &save); t && !rc;
-	     t = strtok_r(NULL, ",", &save)) {
-		vpci_sbdf_t sbdf;
-
-		if (!script_parse_sbdf(t, &sbdf)) {
-			snprintf(msg, msg_len,
-				 "'%s': bad SBDF (expected SSSS:BB:DD.F or "
-				 "BB:DD.F)",
-				 t);
-			rc = -1;
-			break;
-		}
-		grown = realloc(list->sbdfs, (list->nr + 1) * sizeof(*grown));
-		if (!grown) {
-			snprintf(msg, msg_len, "out of memory");
-			rc = -1;
-			break;
-		}
-		list->sbdfs = grown;
-		list->sbdfs[list->nr++] = sbdf;
-	}
-	free(copy);
-	return rc;
-}
-
-void sbdf_list_free(struct sbdf_list *list)
-{
-	free(list->sbdfs);
-	list->sbdfs = NULL;
-	list->nr = 0;
-}
-
-static int sbdf_cmp(const void *a, const void *b)
-{
-	vpci_sbdf_t x = *(const vpci_sbdf_t *)a, y = *(const vpci_sbdf_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* ------------------------------------------------------------- messages */
 
 static void print_warnings(const struct topology *topo)
@@ -113,7 +58,8 @@ static void print_warnings(const struct topology *topo)
 	size_t i;
 
 	for (i = 0; i < topo->nr_warnings; i++)
-		fprintf(stderr, "warning: %s\n", topo->warnings[i].msg);
+		fprintf(stderr, "vpci-harness: warning: %s\n",
+			topo->warnings[i].msg);
 }
 
 /* One line for all BARs whose size the source did not give: the hardware
@@ -150,7 +96,8 @@ static void note_unknown_sizes(const struct topology *topo)
 	if (!nr)
 		return;
 	fprintf(stderr,
-		"warning: %s: no size known for %zu BAR%s (%s%s); replayed as "
+		"vpci-harness: warning: %s: no size known for %zu BAR%s "
+		"(%s%s); replayed as "
 		"unimplemented (reads 0, sizes to 0)\n",
 		topo->source, nr, nr == 1 ? "" : "s", list,
 		nr > UNKNOWN_SIZE_LIST ? ", ..." : "");
@@ -248,39 +195,42 @@ static bool assignable(const struct topo_fn *fn)
 
 /*
  * Assign the --guest functions. On success *host_out holds them sorted by
- * host SBDF and *virt_out their virtual SBDFs beside them (both malloc'd).
+ * host SBDF and *virt_out their virtual SBDFs beside them (both malloc'd),
+ * *nr_out how many.
  */
 static int assign_guest_devices(struct session *s,
 				const struct sbdf_list *guest,
 				vpci_sbdf_t **host_out, vpci_sbdf_t **virt_out,
-				char *msg, size_t msg_len)
+				size_t *nr_out, char *msg, size_t msg_len)
 {
 	char name[TOPO_SBDF_STRLEN];
-	vpci_sbdf_t *sorted, *virt, prev_slot = 0;
-	unsigned int next_slot = 0;
-	size_t i, n = guest->nr;
+	struct guest_fn *fns;
+	vpci_sbdf_t *host, *virt;
+	size_t i, n;
 	int rc = 0;
 
-	sorted = malloc(n * sizeof(*sorted));
-	virt = malloc(n * sizeof(*virt));
-	if (!sorted || !virt) {
-		free(sorted);
-		free(virt);
-		snprintf(msg, msg_len, "out of memory");
+	if (guest_expand(&s->topo, guest, &fns, &n, msg, msg_len))
+		return -1;
+	for (i = 1; i < n; i++)
+		if (fns[i].host == fns[i - 1].host) {
+			snprintf(msg, msg_len, "--guest %s: given twice",
+				 topo_sbdf_str(fns[i].host, name));
+			free(fns);
+			return -1;
+		}
+	if (guest_place_slots(fns, n, msg, msg_len)) {
+		free(fns);
 		return -1;
 	}
-	memcpy(sorted, guest->sbdfs, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), sbdf_cmp);
-	for (i = 0; i < n && !rc; i++) {
-		vpci_sbdf_t slot = sorted[i] & ~7u;
-		const struct topo_fn *fn = topology_find(&s->topo, sorted[i]);
+	host = malloc((n ? n : 1) * sizeof(*host));
+	virt = malloc((n ? n : 1) * sizeof(*virt));
+	for (i = 0; i < n && host && virt && !rc; i++) {
+		const struct topo_fn *fn = topology_find(&s->topo, fns[i].host);
 
-		topo_sbdf_str(sorted[i], name);
+		topo_sbdf_str(fns[i].host, name);
+		host[i] = fns[i].host;
+		virt[i] = fns[i].guest_slot | VPCI_SBDF_FN(fns[i].host);
 		rc = -1;
-		if (i > 0 && sorted[i] == sorted[i - 1]) {
-			snprintf(msg, msg_len, "--guest %s: given twice", name);
-			break;
-		}
 		if (!assignable(fn)) {
 			snprintf(msg, msg_len,
 				 "--guest %s: header type %u is not an "
@@ -289,35 +239,26 @@ static int assign_guest_devices(struct session *s,
 				 name, fn->config[0x0e] & 0x7fu);
 			break;
 		}
-		if (i == 0 || slot != prev_slot) {
-			if (next_slot >= 32u * 256u) {
-				snprintf(msg, msg_len,
-					 "--guest %s: more than 8192 slots "
-					 "needed in the guest's segment",
-					 name);
-				break;
-			}
-			next_slot++;
-		}
-		prev_slot = slot;
-		/* 32 slots a bus, then the next bus: no 32-device limit. */
-		virt[i] = VPCI_SBDF(0, (next_slot - 1) / 32u,
-				    (next_slot - 1) % 32u,
-				    VPCI_SBDF_FN(sorted[i]));
-		rc = vpci_assign_device(s->guest, sorted[i], virt[i]);
+		rc = vpci_assign_device(s->guest, host[i], virt[i]);
 		if (rc) {
 			snprintf(msg, msg_len, "--guest %s: cannot assign: %s",
 				 name, vpci_strerror(rc));
 			rc = -1;
 		}
 	}
+	free(fns);
+	if (!host || !virt) {
+		snprintf(msg, msg_len, "out of memory");
+		rc = -1;
+	}
 	if (rc) {
-		free(sorted);
+		free(host);
 		free(virt);
 		return -1;
 	}
-	*host_out = sorted;
+	*host_out = host;
 	*virt_out = virt;
+	*nr_out = n;
 	return 0;
 }
 
@@ -353,6 +294,29 @@ static void add_stubs(struct session *s)
 	}
 }
 
+/* Keep in view_by_dom only what -s/-d pick, by what the domain sees. */
+static void select_shown(struct session *s)
+{
+	size_t i, n = 0;
+	uint8_t id[12];
+	unsigned int off;
+
+	for (i = 0; i < s->nr_view_by_dom; i++) {
+		vpci_sbdf_t sbdf = s->view_by_dom[i].dom_sbdf;
+
+		for (off = 0; off < sizeof(id); off += 4) {
+			uint32_t v = vpci_read(s->target, sbdf, off, 4);
+			unsigned int b;
+
+			for (b = 0; b < 4; b++)
+				id[off + b] = (uint8_t)(v >> (8 * b));
+		}
+		if (selector_match(&s->select, sbdf, id))
+			s->view_by_dom[n++] = s->view_by_dom[i];
+	}
+	s->nr_view_by_dom = n;
+}
+
 /* The functions the replayed domain sees, in both orders. For a guest,
  * host[] (sorted) and virt[] are its n devices. */
 static int build_view(struct session *s, const vpci_sbdf_t *host,
@@ -384,6 +348,7 @@ static int build_view(struct session *s, const vpci_sbdf_t *host,
 		add_stubs(s);
 	qsort(s->view_by_dom, s->nr_view_by_dom, sizeof(*s->view_by_dom),
 	      fn_dom_cmp);
+	select_shown(s);
 	return 0;
 }
 
@@ -396,15 +361,14 @@ static int open_steps(struct session *s, const char *path,
 	struct topo_error err = {{0}};
 	char name[TOPO_SBDF_STRLEN];
 	vpci_sbdf_t *host = NULL, *virt = NULL;
-	size_t i;
+	size_t i, nr_guest = 0;
 	int rc;
 
 	if (topology_load(path, &s->topo, &err)) {
 		snprintf(msg, msg_len, "%s", err.msg);
 		return -1;
 	}
-	if (check_in_topology(s, &opt->guest, "--guest", msg, msg_len) ||
-	    check_in_topology(s, &opt->hide, "--hide", msg, msg_len) ||
+	if (check_in_topology(s, &opt->hide, "--hide", msg, msg_len) ||
 	    check_in_topology(s, &opt->ro, "--ro", msg, msg_len))
 		return -1;
 	if (hwmodel_init(&s->hw, &s->topo)) {
@@ -442,12 +406,14 @@ static int open_steps(struct session *s, const char *path,
 				  VPCI_DOMAIN_F_VPCI |
 					  VPCI_DOMAIN_F_HOST_BRIDGE,
 				  &s->guest, msg, msg_len) ||
-		    assign_guest_devices(s, &opt->guest, &host, &virt, msg,
-					 msg_len))
+		    assign_guest_devices(s, &opt->guest, &host, &virt,
+					 &nr_guest, msg, msg_len))
 			return -1;
 		s->target = s->guest;
 	}
-	rc = build_view(s, host, virt, opt->guest.nr, msg, msg_len);
+	s->addr_by_dom = opt->guest_sbdf;
+	s->select = opt->select;
+	rc = build_view(s, host, virt, nr_guest, msg, msg_len);
 	free(host);
 	free(virt);
 	/* Only once the session stands: an error stays a single line. */
@@ -544,7 +510,8 @@ static void finish_pending(struct session *s)
 		rc = vpci_process_pending(s->target);
 	} while (rc == VPCI_ERESTART && ++rounds < MAX_PENDING_ROUNDS);
 	if (rc && rc != VPCI_ERESTART)
-		fprintf(stderr, "warning: pending map work failed: %s\n",
+		fprintf(stderr,
+			"vpci-harness: warning: pending map work failed: %s\n",
 			vpci_strerror(rc));
 }
 
@@ -574,6 +541,22 @@ void session_port_out(struct session *s, unsigned int port,
 	}
 	vpci_cfc_write(s->target, port, size, val);
 	finish_pending(s);
+}
+
+uint32_t session_addr_read(struct session *s, vpci_sbdf_t sbdf,
+			   unsigned int reg, unsigned int size)
+{
+	return s->addr_by_dom ? session_dom_read(s, sbdf, reg, size)
+			      : session_read(s, sbdf, reg, size);
+}
+
+void session_addr_write(struct session *s, vpci_sbdf_t sbdf, unsigned int reg,
+			unsigned int size, uint32_t val)
+{
+	if (s->addr_by_dom)
+		session_dom_write(s, sbdf, reg, size, val);
+	else
+		session_write(s, sbdf, reg, size, val);
 }
 
 void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,

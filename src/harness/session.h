@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "replay_platform.h"
+#include "selector.h"
 #include "topology.h"
 #include "vpci/cf8.h"
 #include "vpci/vpci.h"
@@ -23,17 +24,31 @@
 #define SESSION_HWDOM_ID 0u
 #define SESSION_GUEST_ID 1u
 
+/* How a --guest element was written (see guest_list_parse()). */
+struct guest_entry {
+	bool whole_slot;	/* "BB:DD": every function of the slot */
+	bool placed;		/* "HOST@GUEST" */
+	vpci_sbdf_t guest_slot; /* with placed: the guest's slot (fn 0) */
+};
+
 /* A list of SBDFs given on the command line. */
 struct sbdf_list {
 	vpci_sbdf_t *sbdfs;
 	size_t nr;
+	/* NULL, or beside sbdfs: how each --guest element was written. */
+	struct guest_entry *entries;
 };
 
 struct session_options {
 	struct sbdf_list guest; /* non-empty: create a guest with these */
 	struct sbdf_list hide;
 	struct sbdf_list ro;
-	bool trace;	 /* print map/unmap events of the replayed domain */
+	bool trace; /* print map/unmap events of the replayed domain */
+	/* Scripts name functions by the guest's own (virtual) SBDFs. */
+	bool guest_sbdf;
+	/* -s/-d: which functions dumps, exports, mounts (domain SBDFs)
+	 * and stats (host SBDFs) show; unset shows all. */
+	struct selector select;
 	FILE *trace_out; /* where (stdout when NULL) */
 };
 
@@ -53,9 +68,12 @@ struct session {
 	struct vpci_domain *hwdom;
 	struct vpci_domain *guest;  /* NULL without --guest */
 	struct vpci_domain *target; /* the domain scripts and dumps use */
-	struct session_fn *view;    /* sorted by host_sbdf */
+	bool addr_by_dom; /* session_addr_*: SBDFs are the domain's own */
+	struct selector select;
+	struct session_fn *view; /* sorted by host_sbdf */
 	size_t nr_view;
-	/* The same plus stub functions 0, sorted by dom_sbdf. */
+	/* The same plus stub functions 0, sorted by dom_sbdf, only those
+	 * the selector picks: what dumps, exports and mounts show. */
 	struct session_fn *view_by_dom;
 	size_t nr_view_by_dom;
 };
@@ -95,6 +113,13 @@ uint32_t session_port_in(struct session *s, unsigned int port,
 void session_port_out(struct session *s, unsigned int port,
 		      unsigned int size, uint32_t val);
 
+/* The same through the SBDF a user typed: the host's, or with
+ * session_options.guest_sbdf the domain's own. */
+uint32_t session_addr_read(struct session *s, vpci_sbdf_t sbdf,
+			   unsigned int reg, unsigned int size);
+void session_addr_write(struct session *s, vpci_sbdf_t sbdf, unsigned int reg,
+			unsigned int size, uint32_t val);
+
 /* The whole 4096-byte config space of dom_sbdf as the domain reads it,
  * in 4-byte reads. */
 #define SESSION_CONFIG_BYTES 4096u
@@ -106,5 +131,13 @@ void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,
 int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
 		    size_t msg_len);
 void sbdf_list_free(struct sbdf_list *list);
+
+/*
+ * The same for --guest, whose elements may also be whole slots
+ * ("[SSSS:]BB:DD") and carry an explicit guest placement
+ * ("HOST@GUEST", GUEST a slot "[[SSSS:]BB:]DD" as xl's vslot).
+ */
+int guest_list_parse(struct sbdf_list *list, const char *arg, char *msg,
+		     size_t msg_len);
 
 #endif /* HARNESS_SESSION_H */

@@ -3,8 +3,8 @@
  * `vpci-harness stats`: a short summary of a topology — functions by kind,
  * BARs by kind with their total size, hidden/read-only counts, decoding
  * memory BARs whose captured addresses overlap, and which functions a
- * guest could be given. It describes the captured data (topology and session marks), not
- * a domain's view: that is what dump and export-sysfs are for.
+ * guest could be given. It describes the captured data (topology and session
+ * marks), not a domain's view: that is what dump and export-sysfs are for.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -178,9 +178,42 @@ static void print_overlaps(const struct topology *topo, FILE *out)
 	free(r);
 }
 
+static int selected(const struct session *s, struct topology *shown);
+static void print_summary(const struct session *s, const struct topology *topo,
+			  FILE *out);
+
 void stats_print(const struct session *s, FILE *out)
 {
-	const struct topology *topo = &s->topo;
+	struct topology shown;
+
+	/* -s/-d: the summary of the chosen functions only (host SBDFs). */
+	if (selected(s, &shown)) {
+		fprintf(out, "out of memory\n");
+		return;
+	}
+	print_summary(s, &shown, out);
+	free(shown.fns);
+}
+
+static int selected(const struct session *s, struct topology *shown)
+{
+	size_t i;
+
+	*shown = s->topo;
+	shown->fns = malloc((s->topo.nr_fns + 1) * sizeof(*shown->fns));
+	if (!shown->fns)
+		return -1;
+	shown->nr_fns = 0;
+	for (i = 0; i < s->topo.nr_fns; i++)
+		if (selector_match(&s->select, s->topo.fns[i].sbdf,
+				   s->topo.fns[i].config))
+			shown->fns[shown->nr_fns++] = s->topo.fns[i];
+	return 0;
+}
+
+static void print_summary(const struct session *s, const struct topology *topo,
+			  FILE *out)
+{
 	struct bar_totals t = {{0}, {0}, {0}, 0};
 	size_t i, nr_type[3] = {0}, nr_other = 0, nr_pcie = 0, nr_assign = 0;
 	size_t nr_hidden = 0, nr_ro = 0;

@@ -64,14 +64,14 @@ expect_error "no command" "no command given" H
 expect_error "unknown command" "unknown command 'frobnicate'" H frobnicate
 if H mount --help | grep -q 'Not built'; then
 	expect_error "mount is not built" \
-		"^mount: not built \(libfuse3 not available\)$" H mount "$FC" /mnt
+		"^vpci-harness: mount: not built \(libfuse3 not available\)$" H mount "$FC" /mnt
 else # built with libfuse3: bad mountpoints (mounting: test_mount.sh)
 	expect_error "mount without a mountpoint" "missing arguments" \
 		H mount "$FC"
 	expect_error "mount on a missing directory" \
-		"^$WORK/nowhere: No such file or directory$" \
+		"^vpci-harness: $WORK/nowhere: No such file or directory$" \
 		H mount "$FC" "$WORK/nowhere"
-	expect_error "mount on a file" "^$FC/devices/0000:00:01.0/config: not a directory$" \
+	expect_error "mount on a file" "^vpci-harness: $FC/devices/0000:00:01.0/config: not a directory$" \
 		H mount "$FC" "$FC/devices/0000:00:01.0/config"
 fi
 expect_error "unknown option" "unknown option '--bogus'" H replay --bogus "$FC"
@@ -86,11 +86,11 @@ expect_error "too many arguments" "too many arguments" H dump "$FC" "$FC"
 id=$(od -An -tx4 -N4 "$FC/devices/0000:00:01.0/config" | tr -d ' ')
 vendor=$(od -An -tx2 -N2 "$FC/devices/0000:00:01.0/config" | tr -d ' ')
 byte2=$(od -An -tx1 -j2 -N1 "$FC/devices/0000:00:01.0/config" | tr -d ' ')
-expect_out "r size 4/2/1, both SBDF forms, decimal and hex offsets" \
+expect_out "r size 4/2/1, both SBDF forms, hex offsets with and without 0x" \
 	"$(printf '0x%s\n0x%s\n0x%s\n0x%s' "$id" "$vendor" "$byte2" "$byte2")" \
 	H replay "$FC" "$(script_file "# comment\n\nr 0000:00:01.0 0 4\n  r 00:01.0 0x0 2 # trailing\n\tr 00:01.0 2 1\nr 00:01.0 0x02 1\n")"
 expect_out "w prints nothing; a write sticks" "0x5a" \
-	H replay "$FC" "$(script_file "w 00:01.0 0x3c 1 0x5a\nr 00:01.0 60 1\n")"
+	H replay "$FC" "$(script_file "w 00:01.0 0x3c 1 0x5a\nr 00:01.0 3c 1\n")"
 expect_out "absent functions read all-ones, writes are dropped" \
 	"$(printf '0xffffffff\n0xffff\n0xff')" \
 	H replay "$FC" "$(script_file "w 0000:42:00.0 0 4 0\nr 0000:42:00.0 0 4\nr 42:00.0 0 2\nr 0001:00:01.0 3 1\n")"
@@ -107,7 +107,7 @@ n=0
 while IFS= read -r line; do
 	n=$((n + 1))
 	f=$(script_file "# line 1\n\nr 00:01.0 0 4\n$line\nr 00:01.0 0 4\n")
-	expect_error "script line '$line'" "^$f:4: " H replay "$FC" "$f"
+	expect_error "script line '$line'" "^vpci-harness: $f:4: " H replay "$FC" "$f"
 done <<'EOF'
 x 00:01.0 0 4
 R 00:01.0 0 4
@@ -135,10 +135,10 @@ r 00:01 0 4
 r 0000:00:01.0: 0 4
 EOF
 printf 'r 00:01.0 0 4\nr 00:01.0\0 0 4\n' >"$WORK/nul.txt"
-expect_error "NUL byte in a script" "^$WORK/nul.txt:2: " \
+expect_error "NUL byte in a script" "^vpci-harness: $WORK/nul.txt:2: " \
 	H replay "$FC" "$WORK/nul.txt"
-expect_error "bad line on stdin" "^<stdin>:1: " H replay "$FC" <<<"bogus"
-expect_error "missing script file" "^$WORK/nope: " H replay "$FC" "$WORK/nope"
+expect_error "bad line on stdin" "^vpci-harness: <stdin>:1: " H replay "$FC" <<<"bogus"
+expect_error "missing script file" "^vpci-harness: $WORK/nope: " H replay "$FC" "$WORK/nope"
 
 # ------------------------------------------------------ bad topologies
 expect_error "missing topology file" "$WORK/nope" H dump "$WORK/nope"
@@ -167,8 +167,8 @@ expect_error "export-sysfs into a used directory" "$WORK/twice/devices: already"
 # ---------------------------------------------------- --guest, --hide, --ro
 expect_error "--guest with an absent function" "0000:00:09.0.*no such function" \
 	H replay --guest 00:01.0,00:09.0 "$FC" /dev/null
-expect_error "--guest with a malformed SBDF" "--guest.*'00:01'" \
-	H dump --guest 00:01 "$FC"
+expect_error "--guest with a malformed SBDF" "--guest.*'00:01.0.1'" \
+	H dump --guest 00:01.0.1 "$FC"
 expect_error "--guest with an empty element" "--guest.*empty" \
 	H dump --guest 00:01.0,,00:02.0 "$FC"
 expect_error "--guest twice the same" "0000:00:01.0: given twice" \

@@ -55,9 +55,9 @@ between_markers() { # FILE N: lines after the N-th read line, before the next
 # ---------------------------------------------------- hardware domain
 H replay --trace "$FC" - >"$WORK/hw" 2>"$WORK/err" <<EOF
 r $DEV 0 2
-w $DEV 4 2 $((CMD & ~2))
+w $DEV 4 2 $(printf 0x%x $((CMD & ~2)))
 r $DEV 0 2
-w $DEV 4 2 $((CMD | 2))
+w $DEV 4 2 $(printf 0x%x $((CMD | 2)))
 r $DEV 0 2
 EOF
 [ $? -eq 0 ] || fail "hardware domain replay: $(head -1 "$WORK/err")"
