@@ -29,7 +29,7 @@ enum vpci_error {
 	VPCI_EBUSY = -5,    /* in use, or map work pending */
 	VPCI_ENOTSUP = -6,  /* not supported by this platform */
 	VPCI_ERANGE = -7,   /* outside config space or a valid range */
-	VPCI_EPERM = -8,    /* hidden or read-only device */
+	VPCI_EPERM = -8,    /* hidden or read-only device, shared frames */
 	VPCI_ERESTART = -9, /* not finished: call again */
 	VPCI_ENOSPC = -10,  /* a fixed-size table is full */
 	VPCI_EIO = -11,     /* hardware did not answer as expected */
@@ -64,8 +64,10 @@ struct vpci_dev;
 int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 		     uint32_t limits, struct vpci_host **out);
 /* Destroy the host, its domains and devices, unmapping (through the
- * platform) everything its domains still had mapped. */
-void vpci_host_destroy(struct vpci_host *host);
+ * platform) everything its domains still had mapped. Never needs memory.
+ * Returns 0, or the first platform unmap error: the host is gone anyway,
+ * and frames whose unmap failed once more are forgotten (logged). */
+int vpci_host_destroy(struct vpci_host *host);
 /* VPCI_CAP_* mask: derived from the ops provided and the limits. */
 uint32_t vpci_host_caps(const struct vpci_host *host);
 
@@ -118,6 +120,18 @@ bool vpci_device_is_readonly(const struct vpci_host *host, vpci_sbdf_t sbdf);
 #define VPCI_POLICY_HIDE_SLOT (1u << 0)
 #define VPCI_POLICY_STUB_FN0 (1u << 1)
 int vpci_host_set_policy(struct vpci_host *host, uint32_t policy);
+
+/*
+ * Keep host frames [first_mfn, first_mfn + nr_frames) out of every
+ * domain's physmap, the hardware domain's included: MMIO the hypervisor
+ * drives itself (a hidden UART, a debug port). Whatever BAR or ROM covers
+ * them, those frames are skipped (logged); frames already mapped are
+ * unmapped before this returns. There is no way back: a reservation lasts
+ * as long as the host. Errors: VPCI_EINVAL (no frames, or the range
+ * wraps), VPCI_ENOMEM.
+ */
+int vpci_host_reserve_frames(struct vpci_host *host, uint64_t first_mfn,
+			     uint64_t nr_frames);
 
 /* ------------------------------------------------------------- registers */
 
@@ -203,6 +217,21 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 
 /* --------------------------------------------------------------- domains */
 
+/*
+ * Isolation guarantees (docs/header.md, "What a domain can never get"),
+ * per 4 KiB host frame, for every BAR and ROM:
+ *  - no guest gets a frame holding a byte of its device's MSI-X table or
+ *    PBA, nor of another function's BAR or ROM (such functions are not
+ *    assignable: VPCI_EPERM; such a guest ROM is absent);
+ *  - the hardware domain gets no frame of a guest's or read-only
+ *    function, nor of a function a hide policy takes from its view;
+ *  - no domain gets a frame reserved with vpci_host_reserve_frames();
+ *  - a BAR whose forbidden frames cannot be recorded is not mapped (its
+ *    decoding is turned off); unmapping never needs memory;
+ *  - a failed platform unmap is returned by the call that met it and by
+ *    later calls that retry it, and its frames stay recorded as mapped.
+ */
+
 enum vpci_domain_kind {
 	VPCI_DOMAIN_HARDWARE = 0, /* dom0-like; at most one per host */
 	VPCI_DOMAIN_GUEST = 1,
@@ -237,8 +266,12 @@ int vpci_domain_create(struct vpci_host *host,
 		       struct vpci_domain **out, const char **reason);
 /* Destroy a domain: what it had mapped is unmapped, map work still pending
  * is dropped, and its devices return to the hardware domain (which maps
- * their BARs if the hardware still decodes them). */
-void vpci_domain_destroy(struct vpci_domain *dom);
+ * their BARs if the hardware still decodes them). Never needs memory.
+ * Returns 0 (dom is freed), or the platform's unmap error: the devices are
+ * back with the hardware domain but some frames stay mapped, recorded, and
+ * dom stays (empty) so that calling this again retries; vpci_host_destroy()
+ * retries once more and then forgets them. */
+int vpci_domain_destroy(struct vpci_domain *dom);
 uint32_t vpci_domain_id(const struct vpci_domain *dom);
 
 /*
@@ -258,10 +291,13 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
  * virtual slot; a guest that gets functions but not function 0 of a slot
  * sees a stub function 0 there.
  * Errors: VPCI_ENOENT (no such function), VPCI_EPERM (hidden or
- * read-only, or its slot hidden by VPCI_POLICY_HIDE_SLOT), VPCI_EBUSY
+ * read-only, or its slot hidden by VPCI_POLICY_HIDE_SLOT, or a host frame
+ * of one of its memory BARs holds a byte of another function's BAR or ROM
+ * -- logged, naming both functions; see docs/header.md), VPCI_EBUSY
  * (assigned elsewhere), VPCI_EEXIST (guest_sbdf taken), VPCI_EINVAL (not a
  * vPCI guest, function number changed, slot mixed with another physical
- * slot), VPCI_ENOMEM.
+ * slot), VPCI_ENOMEM, or a platform unmap error (the hardware domain could
+ * not be made to let go of the device's frames; not assigned).
  */
 int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 		       vpci_sbdf_t guest_sbdf);
@@ -285,8 +321,11 @@ struct vpci_emulator_ops {
 int vpci_assign_external(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			 vpci_sbdf_t guest_sbdf,
 			 const struct vpci_emulator_ops *ops, void *arg);
-/* Return host_sbdf from dom to the hardware domain, unmapping its BARs.
- * Errors: VPCI_ENOENT (not assigned to dom). */
+/* Return host_sbdf from dom to the hardware domain, unmapping its BARs;
+ * never needs memory. Errors: VPCI_ENOENT (not assigned to dom); a
+ * platform unmap error (the device is back with the hardware domain, but
+ * the frames whose unmap failed stay mapped in dom and recorded: later
+ * calls -- deassign, vpci_process_pending(dom), destroy -- retry them). */
 int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf);
 /* The physical device seen by dom at sbdf (virtual for guests), or NULL. */
 struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
@@ -315,8 +354,10 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		    uint64_t val);
 
 /*
- * Continue map/unmap work the platform preempted. Returns 0 when nothing
- * is left, VPCI_ERESTART when more remains, or the error that ended it.
+ * Continue map/unmap work the platform preempted, and retry unmaps of
+ * dom's that failed earlier. Returns 0 when nothing is left,
+ * VPCI_ERESTART when more remains, or the error that ended it (a map
+ * failure, or an unmap failure whose frames stay recorded as mapped).
  *
  * A platform whose map/unmap returns VPCI_ERESTART must call this until
  * it returns something else before the vCPU that caused the work runs

@@ -23,6 +23,7 @@ int vpci_dev_release(void *arg, struct vpci_dev *dev)
 	dev->owner = NULL;
 	dev->emulator = NULL;
 	dev->emulator_arg = NULL;
+	vpci_guard_sync_claim(dev); /* unclaims (unless read-only) */
 	if (vpci_dev_build_or_readonly(dev))
 		vpci_log(dev->host, VPCI_LOG_ERROR,
 			 "%pS: cannot rebuild state for the hardware domain",
@@ -67,6 +68,7 @@ static int check_assignable(const struct vpci_domain *dom,
 			    const struct vpci_dev *dev, vpci_sbdf_t guest_sbdf)
 {
 	const struct vpci_host *host = dom->host;
+	int rc;
 
 	if (dom->cfg.kind != VPCI_DOMAIN_GUEST ||
 	    !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
@@ -81,7 +83,9 @@ static int check_assignable(const struct vpci_domain *dom,
 		return VPCI_EBUSY;
 	if (vpci_devmap_lookup(&dom->vdevs, guest_sbdf))
 		return VPCI_EEXIST;
-	return check_topology(dom, dev->sbdf, guest_sbdf);
+	rc = check_topology(dom, dev->sbdf, guest_sbdf);
+	/* Its BARs must not share a host frame with another function's. */
+	return rc ? rc : vpci_guard_assignable(dev);
 }
 
 static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
@@ -99,13 +103,27 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 		rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
 	if (rc)
 		goto out;
-	/* The hardware domain's state does not describe a guest's view. */
+	/* The hardware domain's state does not describe a guest's view;
+	 * and while it keeps any frame of the device, no guest gets it. */
 	vpci_dev_state_teardown(dev);
+	rc = vpci_group_sweep(host, &host->hw_group);
+	if (rc) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: the hardware domain still has its frames "
+			 "mapped (%s): not assigned",
+			 dev->sbdf, vpci_strerror(rc));
+		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
+		vpci_dev_release(NULL, dev);
+		goto out;
+	}
 	dev->owner = dom;
 	dev->guest_sbdf = guest_sbdf;
 	dev->emulator = ops;
 	dev->emulator_arg = arg;
 	rc = vpci_dev_wants_state(dev) ? vpci_dev_state_build(dev) : 0;
+	/* From now on the hardware domain never gets its frames. */
+	if (!rc)
+		rc = vpci_guard_sync_claim(dev);
 	if (rc) {
 		vpci_log(host, VPCI_LOG_ERROR, "%pS: cannot build state for "
 			 "domain %u (%s); assignment undone", dev->sbdf,
@@ -146,6 +164,9 @@ int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf)
 	} else {
 		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
 		vpci_dev_release(NULL, dev);
+		/* What an unmap failed to remove stays recorded: say so, and
+		 * retry (here, and on every later call that sweeps). */
+		rc = vpci_group_sweep(host, &dom->group);
 	}
 	vpci_unlock(host);
 	return rc;

@@ -129,6 +129,10 @@ void vpci_bars_probe(struct vpci_dev *dev)
 	if (cmd & decode)
 		vpci_phys_write(dev->host, dev->sbdf, VPCI_REG_COMMAND, 2, cmd);
 	hdr->cmd = cmd;
+	/* Remembered past this state: frame_guard.c needs the sizes of
+	 * functions that have none (read-only, externally emulated). */
+	for (i = 0; i < VPCI_NR_SLOTS; i++)
+		dev->seen_bytes[i] = hdr->bars[i].size_bytes;
 }
 
 bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr)

@@ -61,6 +61,18 @@ void vpci_group_destroy(struct vpci_host *host, struct vpci_owner_group *g)
 	vpci_fidx_destroy(&g->mapped);
 }
 
+void vpci_group_forget(struct vpci_host *host, struct vpci_owner_group *g)
+{
+	if (g->mapped.nr_segs)
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%u frame runs whose unmap failed are forgotten with "
+			 "their domain",
+			 (unsigned int)g->mapped.nr_segs);
+	vpci_fidx_destroy(&g->mapped);
+	g->stale = false;
+	g->unmap_error = 0;
+}
+
 /* The domain a group maps into, if it exists. */
 bool vpci_group_domid(const struct vpci_host *host,
 		      const struct vpci_owner_group *g, uint32_t *domid)
@@ -76,6 +88,18 @@ bool vpci_group_domid(const struct vpci_host *host,
 }
 
 /* ---------------------------------------------------------- placement */
+
+bool vpci_dev_hidden_from_hwdom(const struct vpci_dev *dev)
+{
+	const struct vpci_host *host = dev->host;
+
+	if (dev->owner)
+		return false;
+	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
+	    vpci_devset_slot_any(&host->hidden, dev->sbdf))
+		return true;
+	return (host->policy & VPCI_POLICY_STUB_FN0) && vpci_dev_is_hidden(dev);
+}
 
 /*
  * Where bar should be mapped now, if anywhere. Memory BARs (and the ROM,
@@ -101,6 +125,9 @@ static bool bar_placement(const struct vpci_dev *dev, unsigned int slot,
 		return false;
 	if (!(hdr->cmd & VPCI_CMD_MEMORY) ||
 	    (bar->kind == VPCI_BAR_ROM && !hdr->rom_enabled))
+		return false;
+	/* What the hardware domain cannot see, it does not get mapped. */
+	if (!guest && vpci_dev_hidden_from_hwdom(dev))
 		return false;
 	if (!vpci_group_domid(dev->host, vpci_owner_group(dev), &domid) ||
 	    vpci_bar_is_sizing(bar, gaddr) ||
@@ -261,10 +288,23 @@ void vpci_bar_leave(struct vpci_dev *dev, struct vpci_bar *bar)
 	bar->in_index = false;
 }
 
+/* Make sure idx holds at least nr_nodes nodes, segments and spare. */
+static int reserve_total(struct vpci_fidx *idx, size_t nr_nodes)
+{
+	size_t have = idx->nr_segs + idx->nr_spare;
+
+	if (nr_nodes <= have)
+		return 0;
+	return vpci_fidx_reserve(idx, idx->nr_spare + (nr_nodes - have));
+}
+
 /*
- * Add a BAR to its group's wanted index. Each range added can split the
- * index in at most two more places, so keeping 2 * ranges + 1 nodes
- * reserved means removing ranges never needs memory: disabling decoding
+ * Add a BAR to its group's wanted index, leaving out its forbidden host
+ * frames (frame_guard.c; no memory for those: not added, fail closed).
+ * Each range added can split an index in at most two more places, so
+ * keeping 2 * ranges + 1 nodes reserved in the wanted index, and as many
+ * spare in the mapped index, means that taking ranges out and unmapping
+ * them never needs memory: disabling decoding, deassigning and destroying
  * cannot fail for want of it. Allocation happens only here, when a BAR is
  * enabled. Errors: VPCI_ENOMEM, VPCI_EEXIST (overlaps a BAR translated
  * differently; nothing added).
@@ -273,18 +313,21 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 		     const struct placement *p, struct vpci_range *conflict)
 {
 	struct contrib_op op = {.g = vpci_owner_group(dev), .delta = p->delta};
-	struct vpci_fidx *w = &op.g->wanted;
-	size_t need, have;
+	struct vpci_fidx *w = &op.g->wanted, *m = &op.g->mapped;
+	size_t ranges;
 	int rc;
 
+	rc = vpci_guard_exclusions(dev, bar, p->first + p->delta,
+				   p->last + p->delta);
+	if (rc)
+		return rc;
 	for_each_contrib(bar, p->first, p->last, count_contrib, &op);
-	need = 2u * (op.g->nr_wanted_ranges + op.nr) + 1u;
-	have = w->nr_segs + w->nr_spare;
-	if (need > have) {
-		rc = vpci_fidx_reserve(w, w->nr_spare + (need - have));
-		if (rc)
-			return rc;
-	}
+	ranges = op.g->nr_wanted_ranges + op.nr;
+	rc = reserve_total(w, 2u * ranges + 1u);
+	if (!rc && m->nr_spare < 2u * ranges + 2u)
+		rc = vpci_fidx_reserve(m, 2u * ranges + 2u);
+	if (rc)
+		return rc;
 	op.nr = 0;
 	rc = for_each_contrib(bar, p->first, p->last, add_contrib, &op);
 	if (rc) {

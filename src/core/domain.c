@@ -169,30 +169,69 @@ int vpci_domain_create(struct vpci_host *host,
 	return rc;
 }
 
-void vpci_domain_destroy(struct vpci_domain *dom)
+/*
+ * Tear dom down: its devices go back to the hardware domain (and a
+ * hardware domain's lose their state), then what an earlier unmap failed
+ * to remove is retried. If that still fails and !force, dom stays, empty,
+ * so a later call retries; forced, the frames are forgotten (logged).
+ * Returns 0 when dom is gone with nothing left mapped, else the unmap
+ * error; *gone says whether dom was unlinked (the caller frees it).
+ */
+static int domain_teardown(struct vpci_domain *dom, bool force, bool *gone)
 {
-	struct vpci_host *host;
+	struct vpci_host *host = dom->host;
 	struct vpci_domain **link;
+	int rc;
 
-	if (!dom)
-		return;
-	host = dom->host;
-	vpci_lock(host);
 	vpci_devmap_for_each(&dom->vdevs, release_to_hwdom, NULL);
 	vpci_devmap_destroy(&dom->vdevs);
+	if (host->hwdom == dom)
+		vpci_devmap_for_each(&host->devices, hwdom_teardown_device,
+				     NULL);
+	rc = vpci_group_sweep(host, vpci_domain_group(dom));
+	*gone = !rc || force;
+	if (!*gone)
+		return rc;
 	for (link = &host->domains; *link; link = &(*link)->next)
 		if (*link == dom) {
 			*link = dom->next;
 			break;
 		}
 	if (host->hwdom == dom) {
-		vpci_devmap_for_each(&host->devices, hwdom_teardown_device,
-				     NULL);
+		/* Frames recorded for this domid mean nothing to the next
+		 * hardware domain. */
+		vpci_group_forget(host, &host->hw_group);
 		host->hwdom = NULL;
 	}
 	vpci_group_destroy(host, &dom->group);
+	return rc;
+}
+
+static int destroy(struct vpci_domain *dom, bool force)
+{
+	struct vpci_host *host;
+	bool gone;
+	int rc;
+
+	if (!dom)
+		return 0;
+	host = dom->host;
+	vpci_lock(host);
+	rc = domain_teardown(dom, force, &gone);
 	vpci_unlock(host);
-	vpci_free(host, dom);
+	if (gone)
+		vpci_free(host, dom);
+	return rc;
+}
+
+int vpci_domain_destroy(struct vpci_domain *dom)
+{
+	return destroy(dom, false);
+}
+
+int vpci_domain_destroy_forced(struct vpci_domain *dom)
+{
+	return destroy(dom, true);
 }
 
 uint32_t vpci_domain_id(const struct vpci_domain *dom)

@@ -506,6 +506,7 @@ int vpci_header_init(struct vpci_dev *dev)
 				   host->ctx);
 	}
 	vpci_bars_probe(dev);
+	vpci_msix_locate(dev);
 	if (guest) {
 		/*
 		 * A guest gets the device quiescent, as after a reset: no
@@ -518,7 +519,10 @@ int vpci_header_init(struct vpci_dev *dev)
 
 		for (i = 0; i < VPCI_NR_SLOTS; i++)
 			hdr->bars[i].guest_addr = 0;
-		vpci_msix_exclude_pages(dev);
+		/* Never the MSI-X table or PBA frames, nor a ROM that
+		 * points at another function's registers. */
+		hdr->msix_guard = true;
+		vpci_guard_guest_rom(dev);
 
 		if (hdr->cmd & quiet)
 			vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,

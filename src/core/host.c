@@ -31,6 +31,8 @@ int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 	vpci_devset_init(&host->readonly, host);
 	vpci_devset_init(&host->ro_warned, host);
 	vpci_group_init(&host->hw_group, host, NULL);
+	vpci_rangeset_init(&host->reserved, ops, ctx);
+	vpci_fidx_init(&host->claimed, host);
 	*out = host;
 	return 0;
 }
@@ -41,23 +43,34 @@ static int destroy_device(void *arg, struct vpci_dev *dev)
 
 	(void)host;
 	vpci_dev_state_teardown(dev);
+	vpci_guard_unclaim(dev);
 	vpci_free(dev->host, dev);
 	return 0;
 }
 
-void vpci_host_destroy(struct vpci_host *host)
+int vpci_host_destroy(struct vpci_host *host)
 {
+	int rc = 0;
+
 	if (!host)
-		return;
-	while (host->domains)
-		vpci_domain_destroy(host->domains);
+		return 0;
+	/* Each domain gets its unmaps retried once more, then is gone. */
+	while (host->domains) {
+		int r = vpci_domain_destroy_forced(host->domains);
+
+		if (r && !rc)
+			rc = r;
+	}
 	vpci_devmap_for_each(&host->devices, destroy_device, host);
 	vpci_devmap_destroy(&host->devices);
 	vpci_devset_destroy(&host->hidden);
 	vpci_devset_destroy(&host->readonly);
 	vpci_devset_destroy(&host->ro_warned);
 	vpci_group_destroy(host, &host->hw_group);
+	vpci_rangeset_destroy(&host->reserved);
+	vpci_fidx_destroy(&host->claimed);
 	host->ops->free(host->ctx, host);
+	return rc;
 }
 
 uint32_t vpci_host_caps(const struct vpci_host *host)
@@ -94,6 +107,9 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 		goto out;
 	}
 	rc = vpci_dev_build_or_readonly(dev);
+	/* A read-only function's frames are the hypervisor's. */
+	if (!rc)
+		rc = vpci_guard_sync_claim(dev);
 	if (rc) {
 		vpci_devmap_remove(&host->devices, sbdf);
 		destroy_device(host, dev);
@@ -117,6 +133,7 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 	if (!rc) {
 		vpci_devmap_remove(&host->devices, sbdf);
 		destroy_device(host, dev);
+		rc = vpci_group_sweep(host, &host->hw_group);
 	}
 	vpci_unlock(host);
 	return rc;
@@ -148,6 +165,9 @@ static int reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 		rc = vpci_devset_reserve(&host->readonly, seg);
 	if (!rc)
 		rc = vpci_devset_reserve(&host->ro_warned, seg);
+	/* And its frames' claim, which a read-only function makes. */
+	if (!rc)
+		rc = vpci_guard_reserve_claim(host);
 	return rc;
 }
 
@@ -157,6 +177,12 @@ static void mark_readonly(struct vpci_dev *dev)
 	vpci_devset_add(&dev->host->hidden, dev->sbdf);
 	vpci_devset_add(&dev->host->readonly, dev->sbdf);
 	vpci_dev_state_teardown(dev);
+	/* Its frames leave the hardware domain for good. */
+	if (vpci_guard_sync_claim(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: no memory to keep its BAR frames from the "
+			 "hardware domain",
+			 dev->sbdf);
 }
 
 int vpci_dev_build_or_readonly(struct vpci_dev *dev)
@@ -186,6 +212,20 @@ int vpci_dev_build_or_readonly(struct vpci_dev *dev)
 	return 0;
 }
 
+static int reapply_visit(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	if (dev->hdr && !dev->owner)
+		vpci_bars_apply(dev, VPCI_ALL_SLOTS, true);
+	return 0;
+}
+
+/* Bring every hardware-domain mapping in line with the view policy. */
+static void refresh_all(struct vpci_host *host)
+{
+	vpci_devmap_for_each(&host->devices, reapply_visit, NULL);
+}
+
 static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly)
 {
 	struct vpci_dev *dev;
@@ -201,6 +241,10 @@ static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly)
 		if (readonly)
 			vpci_devset_add(&host->readonly, sbdf);
 	}
+	/* A hide policy may have taken functions from the hardware
+	 * domain's view: their BARs leave its physmap. */
+	if (!rc && host->policy)
+		refresh_all(host);
 	vpci_unlock(host);
 	return rc;
 }
@@ -233,6 +277,7 @@ int vpci_host_set_policy(struct vpci_host *host, uint32_t policy)
 		return VPCI_EINVAL;
 	vpci_lock(host);
 	host->policy = policy;
+	refresh_all(host);
 	vpci_unlock(host);
 	return 0;
 }

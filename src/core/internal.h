@@ -134,10 +134,9 @@ struct vpci_bar {
 	uint64_t guest_addr; /* guests: the address the guest programmed */
 	uint64_t size_bytes; /* 0: not implemented */
 	uint64_t addr_mask;  /* address bits the register implements */
-	/* Frame offsets (from the BAR's first frame) never mapped: where the
-	 * MSI-X table and PBA live. Empty until MSI-X fills it. Change it
-	 * only while the BAR is out of the wanted index (vpci_bar_leave(),
-	 * change, then vpci_bars_apply() for the slot). */
+	/* Frame offsets (from the BAR's first frame) never mapped: its
+	 * forbidden host frames (frame_guard.c), computed each time the BAR
+	 * enters the wanted index and fixed while it is in it. */
 	struct vpci_rangeset excluded;
 	/* While in_index: the gfn range this BAR adds to its owner group's
 	 * wanted index, and mfn - gfn for it. */
@@ -162,8 +161,23 @@ struct vpci_bar {
 	bool probe_hi;
 };
 
+/* Where an MSI-X table or PBA lives: bytes [offset, offset + bytes) of
+ * BAR bir (PCI 3.0 section 6.8.2). */
+struct vpci_msix_region {
+	uint64_t offset;
+	uint64_t bytes;
+	uint8_t bir;
+	bool valid; /* inside an implemented memory BAR */
+};
+
 struct vpci_header {
 	struct vpci_bar bars[VPCI_NR_SLOTS];
+	/* The hardware's MSI-X table [0] and PBA [1], read at set-up. */
+	struct vpci_msix_region msix[2];
+	/* Keep the host frames holding them out of every BAR and ROM
+	 * mapping of this device. Guests: always. The hardware domain: for
+	 * whoever emulates MSI-X for it to set before mapping. */
+	bool msix_guard;
 	struct vpci_dev *dev;
 	unsigned int nr_bars; /* 6 (type 0) or 2 (type 1) */
 	uint16_t cmd;         /* the command register as vPCI applies it */
@@ -197,6 +211,13 @@ struct vpci_dev {
 	const struct vpci_emulator_ops *emulator;
 	void *emulator_arg;
 	struct vpci_header *hdr; /* NULL while the device has no vPCI state */
+	/* BAR and ROM sizes the last probe found (0: unknown), so that a
+	 * function without vPCI state still has a known footprint. */
+	uint64_t seen_bytes[VPCI_NR_SLOTS];
+	/* Host frames this function claims from the hardware domain while
+	 * it is a guest's or read-only (frame_guard.c). */
+	struct vpci_range claim[VPCI_NR_SLOTS];
+	uint8_t nr_claim;
 };
 
 /* --------------------------------------------------------- owner groups */
@@ -217,6 +238,10 @@ struct vpci_owner_group {
 	struct vpci_bar *blocked;    /* BARs waiting for a conflict to go */
 	bool retry;                  /* a BAR left wanted: retry blocked */
 	uint64_t frames_done;        /* progress, for stall detection */
+	/* An unmap failed: mapped holds frames nobody wants, to be retried
+	 * (vpci_group_sweep) by later calls; unmap_error is the first. */
+	bool stale;
+	int unmap_error;
 };
 
 /*
@@ -320,6 +345,12 @@ struct vpci_host {
 	uint32_t policy;              /* VPCI_POLICY_* */
 	/* BARs of the hardware domain's and the hypervisor's devices. */
 	struct vpci_owner_group hw_group;
+	/* Host frames no domain ever gets (vpci_host_reserve_frames). */
+	struct vpci_rangeset reserved;
+	/* Host frames of guest-assigned and read-only functions, counted
+	 * (delta 0): the hardware domain never gets them. */
+	struct vpci_fidx claimed;
+	size_t nr_claimed_ranges;
 };
 
 static inline bool vpci_dev_is_hidden(const struct vpci_dev *dev)
@@ -408,9 +439,52 @@ bool vpci_header_intx_forced(const struct vpci_dev *dev);
 
 /* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
 void vpci_bars_probe(struct vpci_dev *dev);
-/* Guests: keep the MSI-X table and PBA pages out of BAR mappings (after
- * the BARs are probed, before anything is mapped). */
-void vpci_msix_exclude_pages(struct vpci_dev *dev);
+
+/* msix_pages.c: read where the hardware's MSI-X table and PBA live into
+ * hdr->msix (after the BARs are probed; never allocates). */
+void vpci_msix_locate(struct vpci_dev *dev);
+/* The host frames holding any byte of hdr->msix[i] at the BAR's current
+ * host address. False: none (invalid, or the BAR is unplaced). */
+bool vpci_msix_host_frames(const struct vpci_dev *dev, unsigned int i,
+			   struct vpci_range *frames);
+
+/*
+ * frame_guard.c: forbidden host frames, the one place deciding which host
+ * frames a BAR or ROM mapping must leave out, whoever the owner:
+ *  - frames the hypervisor reserved (host->reserved): every domain;
+ *  - frames holding the device's MSI-X table or PBA, when hdr->msix_guard;
+ *  - frames claimed by guest-assigned and read-only functions
+ *    (host->claimed): the hardware domain's group.
+ * Sharing a frame with another function is refused at assignment
+ * (vpci_guard_assignable), so a guest's own BAR frames never hold another
+ * owner's registers.
+ */
+/* Fill bar->excluded (it is out of the index) for a mapping of host frames
+ * [host_first, host_last]. Errors: VPCI_ENOMEM (fail closed: the caller
+ * must not map the BAR). */
+int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
+			  uint64_t host_first, uint64_t host_last);
+/* Whether dev may go to a guest: VPCI_EPERM (logged, naming both
+ * functions) when a BAR of dev shares a host frame with a BAR or ROM of
+ * another function. */
+int vpci_guard_assignable(const struct vpci_dev *dev);
+/* A guest's ROM whose host frames hold another function's BAR or ROM is
+ * absent for the guest (logged). Call after probing. */
+void vpci_guard_guest_rom(struct vpci_dev *dev);
+/* Make dev's claim match its owner: claimed while a guest's or read-only,
+ * else not; hardware-domain mappings of newly claimed frames go. Errors:
+ * VPCI_ENOMEM (nothing claimed). Unclaiming never fails. */
+int vpci_guard_sync_claim(struct vpci_dev *dev);
+/* Drop dev's claim without looking at other devices (host teardown). */
+void vpci_guard_unclaim(struct vpci_dev *dev);
+/* Reserve what claiming one more function needs, so that a later
+ * vpci_guard_sync_claim() cannot fail. Errors: VPCI_ENOMEM. */
+int vpci_guard_reserve_claim(struct vpci_host *host);
+/* Re-enter every placed BAR (of any owner when all_groups, else of the
+ * hardware domain's group) mapping a host frame of [first, last], so its
+ * exclusions are recomputed. Management calls only: O(devices). */
+void vpci_guard_refresh(struct vpci_host *host, uint64_t first, uint64_t last,
+			bool all_groups);
 /* True if addr is bar's sizing pattern (every address bit set in a
  * half): a probe, never a place to map. */
 bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr);
@@ -421,6 +495,11 @@ struct vpci_owner_group *vpci_domain_group(struct vpci_domain *dom);
 void vpci_group_init(struct vpci_owner_group *g, struct vpci_host *host,
 		     struct vpci_domain *dom);
 void vpci_group_destroy(struct vpci_host *host, struct vpci_owner_group *g);
+/* Drop what g records as mapped (its domain is gone), logged if any. */
+void vpci_group_forget(struct vpci_host *host, struct vpci_owner_group *g);
+/* vpci_domain_destroy() that frees dom even when unmaps still fail (the
+ * frames are forgotten, logged); for vpci_host_destroy(). */
+int vpci_domain_destroy_forced(struct vpci_domain *dom);
 /* The domain g maps into, if it exists now. */
 bool vpci_group_domid(const struct vpci_host *host,
 		      const struct vpci_owner_group *g, uint32_t *domid);
@@ -434,6 +513,9 @@ void vpci_bar_unblock(struct vpci_owner_group *g, struct vpci_bar *bar);
 struct vpci_header *vpci_bar_header(struct vpci_bar *bar);
 /* After a map failure: memory decoding off, every BAR out (logged). */
 void vpci_bars_fail(struct vpci_dev *dev, int rc);
+/* True while the hardware domain cannot see dev (a hide policy took it
+ * away): its BARs are then never mapped into the hardware domain. */
+bool vpci_dev_hidden_from_hwdom(const struct vpci_dev *dev);
 
 /* map.c: the map work and pending work. */
 /*
@@ -448,5 +530,9 @@ void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync);
 void vpci_bars_release(struct vpci_dev *dev);
 /* True while dev has map work queued. */
 bool vpci_bars_pending(const struct vpci_dev *dev);
+/* Retry unmapping what g has mapped that nobody wants (after an unmap
+ * failed). Never allocates. Returns 0 when nothing is left over, else the
+ * first unmap error still standing (the frames stay recorded). */
+int vpci_group_sweep(struct vpci_host *host, struct vpci_owner_group *g);
 
 #endif /* VPCI_INTERNAL_H */

@@ -80,12 +80,20 @@ static int platform_call(struct vpci_host *host, struct vpci_owner_group *g,
 	return rc;
 }
 
+/* Spare nodes the mapped index keeps so that unmapping never needs
+ * memory: each unmap cuts at most one more segment (see bar_enter). */
+static size_t mapped_reserve(const struct vpci_owner_group *g)
+{
+	return 2u * g->nr_wanted_ranges + 2u;
+}
+
 /* Map [pos, end] for bar. Returns 0, VPCI_ERESTART, or the failure. */
 static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
 		   uint32_t domid, const struct vpci_bar *bar, uint64_t pos,
 		   uint64_t end, uint64_t *done)
 {
-	int rc = vpci_fidx_reserve(&g->mapped, 2);
+	/* One node for the run mapped, the rest kept for its unmapping. */
+	int rc = vpci_fidx_reserve(&g->mapped, mapped_reserve(g) + 1u);
 
 	*done = 0;
 	if (!rc)
@@ -98,31 +106,37 @@ static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
 	return rc;
 }
 
-/* Unmap [pos, end]. A failure is logged and the run skipped (*skip: its
- * frames stay mapped, and recorded as such). Returns 0 or VPCI_ERESTART. */
-static int unmap_run(struct vpci_dev *dev, struct vpci_owner_group *g,
+/*
+ * Unmap [pos, end]. Needs no memory: the two nodes a removal may take are
+ * kept spare (bar_enter, map_run); should they ever be missing, the run
+ * is left mapped as if the platform had failed. A failure is logged and
+ * remembered in the group (its frames stay mapped and recorded, for
+ * vpci_group_sweep to retry) and the run skipped (*skip). Returns 0,
+ * VPCI_ERESTART, or (*skip) the failure.
+ */
+static int unmap_run(struct vpci_host *host, struct vpci_owner_group *g,
 		     uint32_t domid, uint64_t delta, uint64_t pos, uint64_t end,
 		     bool *skip)
 {
-	int rc = vpci_fidx_reserve(&g->mapped, 2);
+	int rc = g->mapped.nr_spare >= 2u ? 0 : VPCI_ENOMEM;
 	uint64_t done = 0;
 
 	*skip = false;
 	if (!rc)
-		rc = platform_call(dev->host, g, true, domid, pos,
-				   end - pos + 1u, delta, &done);
+		rc = platform_call(host, g, true, domid, pos, end - pos + 1u,
+				   delta, &done);
 	if (done)
 		vpci_fidx_remove(&g->mapped, pos, pos + done - 1u, NULL, NULL);
 	if (rc && rc != VPCI_ERESTART) {
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: unmapping gfn 0x%llx-0x%llx from domain %u "
-			 "failed (%s): left mapped",
-			 dev->sbdf, (unsigned long long)(pos + done),
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "unmapping gfn 0x%llx-0x%llx from domain %u failed "
+			 "(%s): left mapped, to be retried",
+			 (unsigned long long)(pos + done),
 			 (unsigned long long)end, domid, vpci_strerror(rc));
-		if (!dev->hdr->error)
-			dev->hdr->error = rc;
+		if (!g->stale)
+			g->unmap_error = rc;
+		g->stale = true;
 		*skip = true;
-		rc = 0;
 	}
 	return rc;
 }
@@ -149,10 +163,14 @@ static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
 		if (mapped && !(wanted && w->delta == m->delta)) {
 			/* Unmapped frames are looked at again: this BAR may
 			 * want them back with its own translation. */
-			rc = unmap_run(dev, g, domid, m->delta, pos, end,
+			rc = unmap_run(dev->host, g, domid, m->delta, pos, end,
 				       &skip);
-			if (skip)
+			if (skip) {
+				if (!dev->hdr->error)
+					dev->hdr->error = rc;
 				r->start = end + 1u;
+				rc = 0;
+			}
 		} else if (!mapped && want) {
 			rc = map_run(dev, g, domid, bar, pos, end, &done);
 			r->start = pos + done;
@@ -357,6 +375,72 @@ bool vpci_bars_pending(const struct vpci_dev *dev)
 	return dev->hdr && dev->hdr->pending;
 }
 
+/* Frames g has mapped that no BAR wants (with that translation), from
+ * pos on: the next such run in *run. False: none. */
+static bool next_unwanted(const struct vpci_owner_group *g, uint64_t pos,
+			  struct vpci_range *run, uint64_t *delta)
+{
+	const struct vpci_fseg *m = vpci_fidx_find(&g->mapped, pos);
+
+	while (m) {
+		uint64_t start = m->start > pos ? m->start : pos;
+		uint64_t end = m->last;
+		const struct vpci_fseg *w = vpci_fidx_find(&g->wanted, start);
+
+		if (w && w->start <= start && w->delta == m->delta) {
+			clip(&end, w->last); /* wanted as it is: skip it */
+		} else {
+			clip_seg(&end, w, start);
+			*run = (struct vpci_range){start, end};
+			*delta = m->delta;
+			return true;
+		}
+		if (end == UINT64_MAX)
+			return false;
+		pos = end + 1u;
+		m = vpci_fidx_find(&g->mapped, pos);
+	}
+	return false;
+}
+
+int vpci_group_sweep(struct vpci_host *host, struct vpci_owner_group *g)
+{
+	struct vpci_range run;
+	uint64_t pos = 0, delta;
+	unsigned int stalls = 0;
+	uint32_t domid;
+	bool failed = false;
+
+	if (!g->stale)
+		return 0;
+	if (!vpci_group_domid(host, g, &domid))
+		return g->unmap_error;
+	while (next_unwanted(g, pos, &run, &delta)) {
+		uint64_t before = g->frames_done;
+		bool skip;
+		int rc = unmap_run(host, g, domid, delta, run.start, run.last,
+				   &skip);
+
+		if (skip) {
+			failed = true;
+			if (run.last == UINT64_MAX)
+				break;
+			pos = run.last + 1u;
+		} else if (rc == VPCI_ERESTART) {
+			stalls = g->frames_done == before ? stalls + 1u : 0u;
+			if (stalls >= STALL_LIMIT) {
+				failed = true;
+				break;
+			}
+		}
+	}
+	if (failed)
+		return g->unmap_error;
+	g->stale = false;
+	g->unmap_error = 0;
+	return 0;
+}
+
 int vpci_process_pending(struct vpci_domain *dom)
 {
 	struct vpci_host *host;
@@ -379,6 +463,13 @@ int vpci_process_pending(struct vpci_domain *dom)
 		if (r && !err)
 			err = r;
 		retry_blocked(g);
+	}
+	/* Frames an earlier unmap failed to remove: try again. */
+	if (!rc && !g->pending_head) {
+		int r = vpci_group_sweep(host, g);
+
+		if (r && !err)
+			err = r;
 	}
 	vpci_unlock(host);
 	return rc ? rc : err;

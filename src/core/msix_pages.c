@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Keeping a guest away from its device's MSI-X table and PBA. Until MSI-X
- * is emulated, a guest that could write the table directly would program
- * real interrupt messages behind the hypervisor's back, so the pages that
- * hold them are excluded from every mapping of the BAR (PCI 3.0 section
- * 6.8.2: the table and PBA live in memory BARs, at offsets the capability
- * gives). Accesses to those pages then reach the platform's MMIO handler
- * instead of the device. The capability list is the hardware's and may be
- * broken: the walk is bounded and checks every pointer.
+ * Where a device's MSI-X table and PBA live. Until MSI-X is emulated, a
+ * guest that could write the table directly would program real interrupt
+ * messages behind the hypervisor's back, so the host frames that hold any
+ * byte of them are kept out of every mapping (frame_guard.c), whichever
+ * BAR or ROM of the device maps them (PCI 3.0 section 6.8.2: the table and
+ * PBA live in memory BARs, at offsets the capability gives). Accesses to
+ * those frames then reach the platform's MMIO handler instead. The
+ * capability list is the hardware's and may be broken: the walk is
+ * bounded and checks every pointer.
  */
 #include "internal.h"
 
@@ -41,40 +42,37 @@ static unsigned int find_msix(const struct vpci_dev *dev)
 	return 0;
 }
 
-/* Exclude [off, off + len) of the BAR that bir names, in whole frames. */
-static void exclude(struct vpci_dev *dev, uint32_t bir_off, uint64_t len,
-		    const char *what)
+/* Record [off, off + len) of the BAR that bir_off names, if it is one. */
+static void locate(struct vpci_dev *dev, struct vpci_msix_region *r,
+		   uint32_t bir_off, uint64_t len, const char *what)
 {
-	struct vpci_header *hdr = dev->hdr;
+	const struct vpci_header *hdr = dev->hdr;
 	unsigned int bir = bir_off & MSIX_BIR_MASK;
 	uint64_t off = bir_off & ~(uint64_t)MSIX_BIR_MASK;
-	struct vpci_bar *bar;
+	const struct vpci_bar *bar;
 
-	if (bir >= hdr->nr_bars)
-		goto bad;
-	bar = &hdr->bars[bir];
-	if ((bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64) ||
-	    off >= bar->size_bytes || len > bar->size_bytes - off)
-		goto bad;
-	if (bar->size_bytes < VPCI_FRAME_SIZE) {
-		off = 0; /* a sub-page BAR is one frame, all of it sensitive */
-		len = 1;
+	*r = (struct vpci_msix_region){.offset = off, .bytes = len,
+				       .bir = (uint8_t)bir};
+	if (bir < hdr->nr_bars) {
+		bar = &hdr->bars[bir];
+		r->valid = (bar->kind == VPCI_BAR_MEM32 ||
+			    bar->kind == VPCI_BAR_MEM64) &&
+			   off < bar->size_bytes;
+		/* Running past its BAR: what the BAR decodes of it still
+		 * counts. */
+		if (r->valid && len > bar->size_bytes - off)
+			r->bytes = bar->size_bytes - off;
 	}
-	if (vpci_rangeset_add(&bar->excluded, off >> VPCI_FRAME_SHIFT,
-			      (off + len - 1u) >> VPCI_FRAME_SHIFT) == 0)
-		return;
-	vpci_log(dev->host, VPCI_LOG_ERROR,
-		 "%pS: no memory to keep the MSI-X %s out of guest mappings",
-		 dev->sbdf, what);
-	return;
-bad:
-	vpci_log(dev->host, VPCI_LOG_WARN,
-		 "%pS: MSI-X %s at BAR %u offset 0x%llx is not inside a memory "
-		 "BAR; nothing excluded",
-		 dev->sbdf, what, bir, (unsigned long long)off);
+	/* Outside every memory BAR the device cannot decode it: there is
+	 * nothing to keep away. */
+	if (!r->valid)
+		vpci_log(dev->host, VPCI_LOG_WARN,
+			 "%pS: MSI-X %s at BAR %u offset 0x%llx is not inside "
+			 "a memory BAR; nothing excluded",
+			 dev->sbdf, what, bir, (unsigned long long)off);
 }
 
-void vpci_msix_exclude_pages(struct vpci_dev *dev)
+void vpci_msix_locate(struct vpci_dev *dev)
 {
 	const struct vpci_host *host = dev->host;
 	unsigned int pos = find_msix(dev);
@@ -84,9 +82,32 @@ void vpci_msix_exclude_pages(struct vpci_dev *dev)
 		return;
 	entries = (vpci_phys_read(host, dev->sbdf, pos + MSIX_CTRL, 2) &
 		   MSIX_QSIZE_MASK) + 1u;
-	exclude(dev, vpci_phys_read(host, dev->sbdf, pos + MSIX_TABLE, 4),
-		entries * MSIX_ENTRY_BYTES, "table");
+	locate(dev, &dev->hdr->msix[0],
+	       vpci_phys_read(host, dev->sbdf, pos + MSIX_TABLE, 4),
+	       entries * MSIX_ENTRY_BYTES, "table");
 	/* One pending bit per entry, in whole qwords. */
-	exclude(dev, vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4),
-		((entries + 63u) / 64u) * 8u, "PBA");
+	locate(dev, &dev->hdr->msix[1],
+	       vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4),
+	       ((entries + 63u) / 64u) * 8u, "PBA");
+}
+
+bool vpci_msix_host_frames(const struct vpci_dev *dev, unsigned int i,
+			   struct vpci_range *frames)
+{
+	const struct vpci_msix_region *r = &dev->hdr->msix[i];
+	const struct vpci_bar *bar;
+	uint64_t first;
+
+	if (!r->valid)
+		return false;
+	bar = &dev->hdr->bars[r->bir];
+	/* Unplaced, or holding its sizing pattern: decodes nowhere. The
+	 * region lies inside the BAR, which is aligned to its size, so
+	 * none of this wraps. */
+	if (!bar->addr || vpci_bar_is_sizing(bar, bar->addr))
+		return false;
+	first = bar->addr + r->offset;
+	frames->start = first >> VPCI_FRAME_SHIFT;
+	frames->last = (first + r->bytes - 1u) >> VPCI_FRAME_SHIFT;
+	return true;
 }
