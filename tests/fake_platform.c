@@ -266,7 +266,12 @@ static int fake_map_common(struct fake_platform *fp, bool unmap,
 {
 	uint64_t n = nr;
 	int rc = 0;
+	long call = unmap ? fp->nr_unmap_attempts++ : fp->nr_map_attempts++;
 
+	if (call == (unmap ? fp->fail_unmap_at : fp->fail_map_at)) {
+		*done = 0;
+		return VPCI_EIO;
+	}
 	if (fp->map_error) {
 		*done = 0;
 		return fp->map_error;
@@ -316,6 +321,8 @@ static void *fake_zalloc(void *ctx, size_t size)
 	struct fake_platform *fp = fake_of(ctx);
 	void *p;
 
+	if (fp->nr_alloc_calls++ == fp->fail_alloc_at)
+		return NULL;
 	if (fp->allocs_until_failure == 0)
 		return NULL;
 	if (fp->allocs_until_failure > 0)
@@ -358,6 +365,9 @@ void fake_platform_init(struct fake_platform *fp)
 		.log = fake_log,
 	};
 	fp->allocs_until_failure = -1;
+	fp->fail_alloc_at = -1;
+	fp->fail_map_at = -1;
+	fp->fail_unmap_at = -1;
 	fp->map_fail_after_frames = -1;
 	fp->map_fail_error = VPCI_EIO;
 	fp->track_mappings = true;

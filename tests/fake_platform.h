@@ -88,6 +88,14 @@ struct fake_platform {
 
 	long live_allocs;
 	long allocs_until_failure; /* -1: never fail */
+	/* Fault injection by call number (counted from 0 since init): that
+	 * one call alone fails (-1: none). Counters count every call. */
+	long fail_alloc_at;
+	long fail_map_at;   /* map: fails with VPCI_EIO, nothing done */
+	long fail_unmap_at; /* unmap: fails with VPCI_EIO, nothing done */
+	long nr_alloc_calls;
+	long nr_map_attempts;
+	long nr_unmap_attempts;
 
 	unsigned int nr_logs;
 	char last_log[256];
