@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "capture_live.h"
 #include "topology_internal.h"
@@ -42,9 +43,50 @@ struct live_list {
 /* The files copied besides config, in the order lspci's sysfs back end
  * looks for them; resource is required. */
 static const char *const text_files[] = {
-	"resource", "vendor", "device", "class", "revision", "irq",
-	"subsystem_vendor", "subsystem_device",
+	"resource", "vendor", "device",		  "class",
+	"revision", "irq",    "subsystem_vendor", "subsystem_device",
 };
+
+/* Copied when present (most functions have no SR-IOV files, and some
+ * platforms no numa_node): what a reader of the capture needs. */
+static const char *const optional_files[] = {
+	"numa_node",	"sriov_totalvfs", "sriov_numvfs",
+	"sriov_offset", "sriov_stride",	  "sriov_vf_device",
+};
+
+/*
+ * Links a reader needs. Tools read only the last component of the target
+ * (the driver's name, the group's number, the other function's SBDF), so
+ * the copy points inside the capture, where the target is made to exist:
+ * tools that resolve links (lspci does) find them as on the machine.
+ */
+struct copied_link {
+	const char *prefix; /* link name, or its start (virtfnN) */
+	bool numbered;
+	const char *target_dir; /* created under OUTDIR; NULL: devices/ */
+};
+
+static const struct copied_link copied_links[] = {
+	{"driver", false, "drivers"},
+	{"iommu_group", false, "iommu_groups"},
+	{"physfn", false, NULL},
+	{"virtfn", true, NULL},
+};
+
+static const struct copied_link *copied_link_of(const char *name)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(copied_links) / sizeof(copied_links[0]); i++) {
+		n = strlen(copied_links[i].prefix);
+		if (strncmp(name, copied_links[i].prefix, n))
+			continue;
+		if (copied_links[i].numbered ? name[n] >= '0' && name[n] <= '9'
+					     : name[n] == '\0')
+			return &copied_links[i];
+	}
+	return NULL;
+}
 
 static int path_join(char *out, struct topo_error *err, const char *a,
 		     const char *b, const char *c)
@@ -87,8 +129,8 @@ static int mkdir_p(const char *dir, struct topo_error *err)
 static struct live_fn *list_add(struct live_list *list, const char *name,
 				struct topo_error *err)
 {
-	struct live_fn *grown = realloc(list->fns,
-					(list->nr + 1) * sizeof(*grown));
+	struct live_fn *grown =
+		realloc(list->fns, (list->nr + 1) * sizeof(*grown));
 
 	if (!grown) {
 		topo_set_error(err, "out of memory");
@@ -117,8 +159,8 @@ static void record_regions(struct live_fn *fn, const struct pci_device *dev)
 
 static int enumerate_live(struct live_list *list, struct topo_error *err)
 {
-	struct pci_slot_match any = { PCI_MATCH_ANY, PCI_MATCH_ANY,
-				      PCI_MATCH_ANY, PCI_MATCH_ANY, 0 };
+	struct pci_slot_match any = {PCI_MATCH_ANY, PCI_MATCH_ANY,
+				     PCI_MATCH_ANY, PCI_MATCH_ANY, 0};
 	struct pci_device_iterator *iter;
 	struct pci_device *dev;
 	int rc = pci_system_init();
@@ -139,22 +181,26 @@ static int enumerate_live(struct live_list *list, struct topo_error *err)
 		struct live_fn *fn;
 
 		if (dev->domain > 0xffff) {
-			fprintf(stderr, "vpci-harness: warning: domain %x does not fit 16 bits; "
-					"%02x:%02x.%u skipped\n",
+			fprintf(stderr,
+				"vpci-harness: warning: domain %x does not fit "
+				"16 bits; "
+				"%02x:%02x.%u skipped\n",
 				dev->domain, dev->bus, dev->dev, dev->func);
 			continue;
 		}
-		topo_sbdf_str(VPCI_SBDF(dev->domain, dev->bus, dev->dev,
-					dev->func),
-			      name);
+		topo_sbdf_str(
+			VPCI_SBDF(dev->domain, dev->bus, dev->dev, dev->func),
+			name);
 		fn = list_add(list, name, err);
 		if (!fn)
 			rc = -1;
 		else if (pci_device_probe(dev) == 0)
 			record_regions(fn, dev);
 		else
-			fprintf(stderr, "vpci-harness: warning: %s: libpciaccess cannot probe "
-					"it; BARs not cross-checked\n",
+			fprintf(stderr,
+				"vpci-harness: warning: %s: libpciaccess "
+				"cannot probe "
+				"it; BARs not cross-checked\n",
 				name);
 	}
 	pci_iterator_destroy(iter);
@@ -197,8 +243,8 @@ static int live_cmp(const void *a, const void *b)
 
 /* Up to max bytes of path; *file_size is what stat claims (sysfs config
  * claims 256/4096 even when an unprivileged read stops at 64). */
-static int read_file(const char *path, uint8_t *buf, size_t max,
-		     size_t *len, off_t *file_size, struct topo_error *err)
+static int read_file(const char *path, uint8_t *buf, size_t max, size_t *len,
+		     off_t *file_size, struct topo_error *err)
 {
 	struct stat st;
 	FILE *f = fopen(path, "rb");
@@ -242,9 +288,8 @@ struct capture_stats {
 	size_t by_len[3]; /* 64, 256, 4096 */
 };
 
-static int copy_config(const char *from, const char *to, const char *name,
-		       struct capture_stats *stats, FILE *progress,
-		       struct topo_error *err)
+static int copy_config(const char *from, const char *to,
+		       struct capture_stats *stats, struct topo_error *err)
 {
 	uint8_t buf[TOPO_CONFIG_MAX];
 	off_t file_size;
@@ -260,16 +305,10 @@ static int copy_config(const char *from, const char *to, const char *name,
 	if (write_file(to, buf, len, err))
 		return -1;
 	stats->by_len[len >= 4096 ? 2 : len >= 256 ? 1 : 0]++;
-	if (file_size > (off_t)len) {
+	/* sysfs claims the whole size and cuts reads short for users
+	 * without CAP_SYS_ADMIN. */
+	if (file_size > (off_t)len)
 		stats->nr_partial++;
-		if (progress)
-			fprintf(progress,
-				"%s  config %zu of %lld bytes (the kernel "
-				"shows the rest to root only)\n",
-				name, len, (long long)file_size);
-	} else if (progress) {
-		fprintf(progress, "%s  config %zu bytes\n", name, len);
-	}
 	return 0;
 }
 
@@ -291,19 +330,96 @@ static int copy_text(const char *from, const char *to, bool required,
 	if (rc == 0)
 		rc = write_file(to, buf, len, err);
 	else if (!required) {
-		fprintf(stderr, "vpci-harness: warning: %s; not copied\n", missing.msg);
+		fprintf(stderr, "vpci-harness: warning: %s; not copied\n",
+			missing.msg);
 		rc = 0;
 	}
 	free(buf);
 	return rc;
 }
 
+/* Re-create the link name of from_dir in to_dir (see copied_links). */
+static int copy_link(const char *from_dir, const char *to_dir,
+		     const char *outdir, const char *name,
+		     const struct copied_link *l, struct topo_error *err)
+{
+	char from[PATH_MAX], to[PATH_MAX], target[PATH_MAX], dir[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	if (path_join(from, err, from_dir, name, NULL) ||
+	    path_join(to, err, to_dir, name, NULL))
+		return -1;
+	n = readlink(from, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0; /* not a link here: nothing to copy */
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base || !strcmp(base, "..") || !strcmp(base, "."))
+		return 0;
+	if (l->target_dir) {
+		if (path_join(dir, err, outdir, l->target_dir, base) ||
+		    mkdir_p(dir, err))
+			return -1;
+		n = snprintf(target, sizeof(target), "../../%s/%s",
+			     l->target_dir, base);
+	} else {
+		n = snprintf(target, sizeof(target), "../%s", base);
+	}
+	if (n < 0 || (size_t)n >= sizeof(target)) {
+		topo_set_error(err, "%s: link target too long", from);
+		return -1;
+	}
+	if ((unlink(to) != 0 && errno != ENOENT) || symlink(target, to) != 0) {
+		topo_set_error(err, "%s: %s", to, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The optional files and the links of one function directory. */
+static int copy_extras(const char *from_dir, const char *to_dir,
+		       const char *outdir, struct topo_error *err)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	struct topo_error absent;
+	struct dirent *de;
+	off_t file_size;
+	uint8_t buf[256];
+	size_t i, len;
+	DIR *d;
+	int rc = 0;
+
+	for (i = 0; i < sizeof(optional_files) / sizeof(optional_files[0]);
+	     i++) {
+		if (path_join(from, err, from_dir, optional_files[i], NULL) ||
+		    path_join(to, err, to_dir, optional_files[i], NULL))
+			return -1;
+		if (read_file(from, buf, sizeof(buf), &len, &file_size,
+			      &absent) == 0 &&
+		    write_file(to, buf, len, err))
+			return -1;
+	}
+	d = opendir(from_dir);
+	if (!d)
+		return 0;
+	while (rc == 0 && (de = readdir(d))) {
+		const struct copied_link *l = copied_link_of(de->d_name);
+
+		if (l)
+			rc = copy_link(from_dir, to_dir, outdir, de->d_name, l,
+				       err);
+	}
+	closedir(d);
+	return rc;
+}
+
 static int capture_fn(const char *src, const char *outdir,
 		      const struct live_fn *fn, struct capture_stats *stats,
-		      FILE *progress, struct topo_error *err)
+		      struct topo_error *err)
 {
-	char from_dir[PATH_MAX], to_dir[PATH_MAX], from[PATH_MAX],
-		to[PATH_MAX];
+	char from_dir[PATH_MAX], to_dir[PATH_MAX], from[PATH_MAX], to[PATH_MAX];
 	size_t i;
 
 	if (path_join(from_dir, err, src, "devices", fn->name) ||
@@ -311,13 +427,15 @@ static int capture_fn(const char *src, const char *outdir,
 	    mkdir_p(to_dir, err) ||
 	    path_join(from, err, from_dir, "config", NULL) ||
 	    path_join(to, err, to_dir, "config", NULL) ||
-	    copy_config(from, to, fn->name, stats, progress, err))
+	    copy_config(from, to, stats, err))
 		return -1;
 	for (i = 0; i < sizeof(text_files) / sizeof(text_files[0]); i++)
 		if (path_join(from, err, from_dir, text_files[i], NULL) ||
 		    path_join(to, err, to_dir, text_files[i], NULL) ||
 		    copy_text(from, to, i == 0, err))
 			return -1;
+	if (copy_extras(from_dir, to_dir, outdir, err))
+		return -1;
 	stats->nr_fns++;
 	return 0;
 }
@@ -331,17 +449,20 @@ static void check_region(const char *name, unsigned int i,
 	bool io = res[2] & IORESOURCE_IO, is_64 = res[2] & IORESOURCE_MEM_64;
 	bool pref = res[2] & IORESOURCE_PREFETCH;
 
-	if (pa->size != size)
+	/* Either side may know no size for a BAR the firmware left
+	 * unassigned; only two different known sizes are news. */
+	if (pa->size && size && pa->size != size)
 		fprintf(stderr,
-			"vpci-harness: warning: %s BAR %u: libpciaccess size %" PRIu64
-			", resource size %" PRIu64 "\n",
+			"vpci-harness: warning: %s BAR %u: libpciaccess size "
+			"%" PRIu64 ", resource size %" PRIu64 "\n",
 			name, i, pa->size, size);
 	if (!pa->size || !size)
 		return;
-	if (pa->is_io != io || (!io && (pa->is_64 != is_64 ||
-					 pa->is_prefetchable != pref)))
+	if (pa->is_io != io ||
+	    (!io && (pa->is_64 != is_64 || pa->is_prefetchable != pref)))
 		fprintf(stderr,
-			"vpci-harness: warning: %s BAR %u: config says %s%s%s, resource flags "
+			"vpci-harness: warning: %s BAR %u: config says %s%s%s, "
+			"resource flags "
 			"0x%" PRIx64 " say %s%s%s\n",
 			name, i, pa->is_io ? "I/O" : "memory",
 			pa->is_64 ? " 64-bit" : "",
@@ -370,7 +491,7 @@ static void cross_check(const char *outdir, const struct live_fn *fn)
 	for (; i <= TOPO_ROM_INDEX && topo_read_line(f, &line, &cap) >= 0;
 	     i++) {
 		uint64_t res[3];
-		struct live_region rom = { fn->rom_size, false, false, false };
+		struct live_region rom = {fn->rom_size, false, false, false};
 
 		if (!topo_parse_resource_line(line, res))
 			break;
@@ -391,7 +512,8 @@ static void report(FILE *progress, const char *outdir,
 	size_t i;
 
 	for (i = 0; i < topo->nr_warnings; i++)
-		fprintf(stderr, "vpci-harness: warning: %s\n", topo->warnings[i].msg);
+		fprintf(stderr, "vpci-harness: warning: %s\n",
+			topo->warnings[i].msg);
 	if (!progress)
 		return;
 	fprintf(progress,
@@ -399,21 +521,76 @@ static void report(FILE *progress, const char *outdir,
 		"%zu with 256, %zu with 64\n",
 		st->nr_fns, outdir, st->by_len[2], st->by_len[1],
 		st->by_len[0]);
-	if (st->nr_partial)
-		fprintf(progress,
-			"%zu functions were cut short: run as root for the "
-			"full config space\n",
-			st->nr_partial);
 }
 
-int capture_live(const char *sysfs_dir, const char *outdir,
-		 struct topo_error *err, FILE *progress)
+/* An existing OUTDIR must be empty (or --force): a capture mixed into
+ * another would load as one machine that never existed. */
+static int check_outdir(const char *outdir, bool force, struct topo_error *err)
 {
-	const char *src = sysfs_dir ? sysfs_dir : CAPTURE_LIVE_SYSFS;
+	struct dirent *de;
+	DIR *d = opendir(outdir);
+	bool empty = true;
+
+	if (!d || force) {
+		if (d)
+			closedir(d);
+		return 0; /* absent: mkdir_p makes it (or says why not) */
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			empty = false;
+	closedir(d);
+	if (!empty) {
+		topo_set_error(err,
+			       "%s: not empty; capture into a new or empty "
+			       "directory (or --force to write into it)",
+			       outdir);
+		return -1;
+	}
+	return 0;
+}
+
+/* On a terminal: "capture: N/M functions", rewritten in place. */
+static void show_progress(FILE *progress, size_t done, size_t total)
+{
+	if (!progress)
+		return;
+	if (done < total)
+		fprintf(progress, "\rcapture: %zu/%zu functions", done, total);
+	else
+		fprintf(progress, "\r\033[K");
+	fflush(progress);
+}
+
+static int partial_error(const struct capture_options *opt, const char *outdir,
+			 const struct capture_stats *st, struct topo_error *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (!st->nr_partial)
+		return 0;
+	snprintf(msg, sizeof(msg),
+		 "%s: %zu of %zu functions have only part of their config "
+		 "space (the kernel shows the rest to root only); run as "
+		 "root for a faithful capture%s",
+		 outdir, st->nr_partial, st->nr_fns,
+		 opt->allow_partial ? "" : ", or --allow-partial to keep it");
+	if (opt->allow_partial) {
+		fprintf(stderr, "vpci-harness: warning: %s\n", msg);
+		return 0;
+	}
+	topo_set_error(err, "%s", msg);
+	return -1;
+}
+
+int capture_run(const struct capture_options *opt, const char *outdir,
+		struct topo_error *err)
+{
+	const char *src = opt->sysfs_dir ? opt->sysfs_dir : CAPTURE_LIVE_SYSFS;
 	bool live = strcmp(src, CAPTURE_LIVE_SYSFS) == 0 ||
 		    strcmp(src, CAPTURE_LIVE_SYSFS "/") == 0;
-	struct capture_stats stats = { 0 };
-	struct live_list list = { NULL, 0 };
+	struct capture_stats stats = {0};
+	struct live_list list = {NULL, 0};
 	struct topology topo;
 	size_t i;
 	int rc;
@@ -422,6 +599,8 @@ int capture_live(const char *sysfs_dir, const char *outdir,
 		topo_set_error(err, "no output directory given");
 		return -1;
 	}
+	if (check_outdir(outdir, opt->force, err))
+		return -1;
 	rc = live ? enumerate_live(&list, err) : enumerate_dir(src, &list, err);
 	if (rc == 0 && list.nr == 0) {
 		topo_set_error(err, "%s/devices: no PCI functions found", src);
@@ -432,17 +611,30 @@ int capture_live(const char *sysfs_dir, const char *outdir,
 		rc = mkdir_p(outdir, err);
 	}
 	for (i = 0; rc == 0 && i < list.nr; i++) {
+		show_progress(opt->progress, i, list.nr);
 		rc = capture_fn(live ? CAPTURE_LIVE_SYSFS : src, outdir,
-				&list.fns[i], &stats, progress, err);
+				&list.fns[i], &stats, err);
 		if (rc == 0)
 			cross_check(outdir, &list.fns[i]);
 	}
+	show_progress(opt->progress, list.nr, list.nr);
 	free(list.fns);
 	if (rc != 0)
 		return -1;
 	if (topology_load(outdir, &topo, err) != 0)
 		return -1;
-	report(progress, outdir, &stats, &topo);
+	report(opt->progress, outdir, &stats, &topo);
 	topology_free(&topo);
-	return 0;
+	return partial_error(opt, outdir, &stats, err);
+}
+
+int capture_live(const char *sysfs_dir, const char *outdir,
+		 struct topo_error *err, FILE *progress)
+{
+	struct capture_options opt = {
+		.sysfs_dir = sysfs_dir,
+		.progress = progress,
+	};
+
+	return capture_run(&opt, outdir, err);
 }

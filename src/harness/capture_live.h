@@ -7,6 +7,7 @@
 #ifndef HARNESS_CAPTURE_LIVE_H
 #define HARNESS_CAPTURE_LIVE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "topology.h"
@@ -31,5 +32,22 @@
  */
 int capture_live(const char *sysfs_dir, const char *outdir,
 		 struct topo_error *err, FILE *progress);
+
+/*
+ * The same with the command's options. Also copies what a reader needs
+ * beside config: numa_node, sriov_* files and the driver, iommu_group,
+ * physfn and virtfnN links (same targets). An existing OUTDIR must be
+ * empty unless force. When some config spaces could be read only in part
+ * (not root), fails saying so unless allow_partial, which makes it a
+ * warning on stderr. progress (NULL: none) gets "capture: N/M" rewritten
+ * in place and a summary; capture_live() is this with neither flag.
+ */
+struct capture_options {
+	const char *sysfs_dir;
+	bool force, allow_partial;
+	FILE *progress;
+};
+int capture_run(const struct capture_options *opt, const char *outdir,
+		struct topo_error *err);
 
 #endif /* HARNESS_CAPTURE_LIVE_H */

@@ -163,6 +163,7 @@ static void hint_from_resource(struct topo_bar_hint *hint, unsigned int i,
 }
 
 static int read_resource(struct capture_ctx *ctx, const char *fndir,
+			 struct topo_fn *fn,
 			 struct topo_bar_hint hints[TOPO_NR_BARS])
 {
 	char path[PATH_MAX];
@@ -208,6 +209,10 @@ static int read_resource(struct capture_ctx *ctx, const char *fndir,
 		}
 		if (line <= TOPO_NR_BARS)
 			hint_from_resource(&hints[line - 1], line - 1, v, line);
+		if (line <= TOPO_NR_RESOURCES) {
+			memcpy(fn->attrs.resource[line - 1], v, sizeof(v));
+			fn->attrs.nr_resources = line;
+		}
 	}
 	if (rc == 0 && line < RESOURCE_MIN_LINES) {
 		topo_set_error(ctx->err,
@@ -284,7 +289,8 @@ static int read_function(struct capture_ctx *ctx, const char *name,
 		return -1;
 	fn = topo_add_fn(ctx->topo, sbdf, ctx->err);
 	if (!fn || read_config(ctx, fndir, fn) ||
-	    read_resource(ctx, fndir, hints))
+	    read_resource(ctx, fndir, fn, hints) ||
+	    capture_read_attrs(fndir, fn, ctx->topo, ctx->err))
 		return -1;
 	for (i = 0; i < sizeof(id_files) / sizeof(id_files[0]); i++)
 		if (check_id_file(ctx, fndir, fn, &id_files[i]))

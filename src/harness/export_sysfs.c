@@ -250,7 +250,10 @@ int sysfs_attr_text(const uint8_t cfg[SESSION_CONFIG_BYTES], const char *name,
 		val = cfg[8];
 		fmt = "0x%02x\n";
 	} else if (!strcmp(name, "irq")) {
-		val = cfg[0x3c];
+		/* Linux shows 0 for a function without an interrupt pin and
+		 * for a line nobody routed (0xff, "unknown"): lspci then
+		 * prints no "pin ? routed to IRQ 255". */
+		val = cfg[0x3d] == 0 || cfg[0x3c] == 0xff ? 0 : cfg[0x3c];
 		fmt = "%u\n";
 	} else if (!strcmp(name, "subsystem_vendor")) {
 		val = ss_vendor;

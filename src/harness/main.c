@@ -38,9 +38,15 @@ static int finish_stdout(void)
 static int run_capture(struct cli *cli)
 {
 	struct topo_error err = {{0}};
-	FILE *progress = isatty(STDERR_FILENO) ? stderr : NULL;
+	struct capture_options opt = {
+		.sysfs_dir = cli->sysfs_dir,
+		.force = cli->force,
+		.allow_partial = cli->allow_partial,
+		/* Progress and the summary only on a terminal. */
+		.progress = isatty(STDERR_FILENO) ? stderr : NULL,
+	};
 
-	if (capture_live(cli->sysfs_dir, cli->args[0], &err, progress))
+	if (capture_run(&opt, cli->args[0], &err))
 		return fail("%s", err.msg);
 	return 0;
 }
@@ -149,7 +155,8 @@ static int run_complete(struct cli *cli);
 #define MOUNT_OPTS (VIEW_OPTS | OPT_TRACE | OPT_SLOT | OPT_ID)
 
 static const struct command commands[] = {
-	{"capture", run_capture, OPT_SYSFS, 1, 1, "OUTDIR",
+	{"capture", run_capture, OPT_SYSFS | OPT_FORCE | OPT_ALLOW_PARTIAL, 1,
+	 1, "OUTDIR",
 	 "Copy this machine's /sys/bus/pci (or DIR, a directory shaped like\n"
 	 "it) into OUTDIR as a capture: devices/SSSS:BB:DD.F/{config,\n"
 	 "resource, vendor, device, class, revision, irq, subsystem_*,\n"

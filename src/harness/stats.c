@@ -8,8 +8,10 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "output.h"
+#include "topology_internal.h" /* IORESOURCE_* */
 
 enum stat_kind { K_MEM32, K_MEM64, K_IO, K_ROM, NR_KINDS };
 
@@ -68,7 +70,8 @@ static void count_bars(const struct topology *topo, struct bar_totals *t)
 		}
 }
 
-/* "1.5 GiB" style, exact bytes beside it where it matters. */
+/* Every size one way: "0 B", "512 B", "4 KiB", "2.5 MiB" (binary
+ * units, at most four significant digits). */
 static void print_size(FILE *out, uint64_t bytes)
 {
 	static const char *const units[] = {"B",   "KiB", "MiB", "GiB",
@@ -80,10 +83,7 @@ static void print_size(FILE *out, uint64_t bytes)
 		v /= 1024.0;
 		u++;
 	}
-	if (u == 0)
-		fprintf(out, "%" PRIu64 " B", bytes);
-	else
-		fprintf(out, "%" PRIu64 " bytes (%.4g %s)", bytes, v, units[u]);
+	fprintf(out, "%.4g %s", v, units[u]);
 }
 
 static unsigned int header_type(const struct topo_fn *fn)
@@ -178,6 +178,134 @@ static void print_overlaps(const struct topology *topo, FILE *out)
 	free(r);
 }
 
+/* ------------------------------------------- what the capture recorded */
+
+/* Distinct names in order of first appearance, with counts. */
+struct name_count {
+	const char *name;
+	size_t nr;
+};
+
+static void print_drivers(const struct topology *topo, FILE *out)
+{
+	struct name_count *c = calloc(topo->nr_fns + 1, sizeof(*c));
+	size_t i, j, n = 0, bound = 0;
+
+	if (!c)
+		return;
+	for (i = 0; i < topo->nr_fns; i++) {
+		const char *d = topo->fns[i].attrs.driver;
+
+		if (!*d)
+			continue;
+		bound++;
+		for (j = 0; j < n && strcmp(c[j].name, d); j++)
+			;
+		if (j == n)
+			c[n++].name = d;
+		c[j].nr++;
+	}
+	fprintf(out, "drivers: %zu of %zu functions bound", bound,
+		topo->nr_fns);
+	for (j = 0; j < n; j++)
+		fprintf(out, "%s%s %zu", j ? ", " : " (", c[j].name, c[j].nr);
+	fprintf(out, "%s\n", n ? ")" : "");
+	free(c);
+}
+
+static int uint_cmp(const void *a, const void *b)
+{
+	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void print_groups_and_nodes(const struct topology *topo, FILE *out)
+{
+	unsigned int *v = calloc(topo->nr_fns + 1, sizeof(*v));
+	size_t i, n = 0, nr_distinct = 0, with_node = 0;
+
+	if (!v)
+		return;
+	for (i = 0; i < topo->nr_fns; i++)
+		if (topo->fns[i].attrs.has_iommu_group)
+			v[n++] = topo->fns[i].attrs.iommu_group;
+	qsort(v, n, sizeof(*v), uint_cmp);
+	for (i = 0; i < n; i++)
+		nr_distinct += i == 0 || v[i] != v[i - 1];
+	fprintf(out, "iommu groups: %zu (%zu functions in one)\n", nr_distinct,
+		n);
+	n = 0;
+	for (i = 0; i < topo->nr_fns; i++) {
+		if (!topo->fns[i].attrs.has_numa_node)
+			continue;
+		with_node++;
+		if (topo->fns[i].attrs.numa_node >= 0)
+			v[n++] = (unsigned int)topo->fns[i].attrs.numa_node;
+	}
+	qsort(v, n, sizeof(*v), uint_cmp);
+	fprintf(out, "numa nodes:");
+	for (i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			fprintf(out, " %u", v[i]);
+	fprintf(out, "%s (%zu functions recorded, %zu without a node)\n",
+		n ? "" : " none", with_node, with_node - n);
+	free(v);
+}
+
+static void print_sriov(const struct topology *topo, FILE *out)
+{
+	size_t i, nr_pf = 0, nr_vf = 0;
+	unsigned long total = 0, enabled = 0;
+
+	for (i = 0; i < topo->nr_fns; i++) {
+		const struct topo_attrs *a = &topo->fns[i].attrs;
+
+		nr_pf += a->is_pf;
+		nr_vf += a->is_vf;
+		if (a->is_pf) {
+			total += a->sriov_totalvfs;
+			enabled += a->sriov_numvfs;
+		}
+	}
+	fprintf(out,
+		"sr-iov: %zu physical functions (VFs enabled %lu of %lu), "
+		"%zu virtual functions\n",
+		nr_pf, enabled, total, nr_vf);
+}
+
+/* Bridge windows from the resource files' lines 13-16. */
+static void print_windows(const struct topology *topo, FILE *out)
+{
+	static const char *const names[] = {"io", "mem", "prefetchable"};
+	uint64_t size[3] = {0, 0, 0};
+	size_t nr[3] = {0, 0, 0}, i;
+	unsigned int l, k;
+
+	for (i = 0; i < topo->nr_fns; i++) {
+		const struct topo_attrs *a = &topo->fns[i].attrs;
+
+		for (l = TOPO_FIRST_WINDOW; l < a->nr_resources; l++) {
+			const uint64_t *r = a->resource[l];
+
+			if (!r[1])
+				continue;
+			k = r[2] & IORESOURCE_IO	 ? 0
+			    : r[2] & IORESOURCE_PREFETCH ? 2
+							 : 1;
+			nr[k]++;
+			size[k] += r[1] - r[0] + 1;
+		}
+	}
+	fprintf(out, "bridge windows:");
+	for (k = 0; k < 3; k++) {
+		fprintf(out, "%s %s %zu (", k ? "," : "", names[k], nr[k]);
+		print_size(out, size[k]);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
 static int selected(const struct session *s, struct topology *shown);
 static void print_summary(const struct session *s, const struct topology *topo,
 			  FILE *out);
@@ -249,6 +377,10 @@ static void print_summary(const struct session *s, const struct topology *topo,
 	}
 	/* Read-only functions are hidden ones too (DESIGN.md section 2). */
 	fprintf(out, "hidden: %zu (read-only %zu)\n", nr_hidden, nr_ro);
+	print_windows(topo, out);
+	print_drivers(topo, out);
+	print_groups_and_nodes(topo, out);
+	print_sriov(topo, out);
 	print_overlaps(topo, out);
 	for (i = 0; i < topo->nr_fns; i++)
 		nr_assign += assignable(s, &topo->fns[i]);

@@ -34,12 +34,35 @@ struct topo_bar {
 	uint64_t addr;       /* as programmed in the captured config */
 };
 
+/*
+ * What a capture records beside config space, from Linux's sysfs (an lspci
+ * dump has none of it: all zero). Zero means "not recorded".
+ */
+#define TOPO_NR_RESOURCES 17 /* lines of Linux's resource file, at most */
+#define TOPO_FIRST_WINDOW 13 /* bridge windows: lines 13-16 (0-based) */
+#define TOPO_DRIVER_MAX	  64
+struct topo_attrs {
+	char driver[TOPO_DRIVER_MAX]; /* the bound driver; "" for none */
+	bool has_iommu_group;
+	unsigned int iommu_group;
+	bool has_numa_node;
+	int numa_node; /* -1: the platform has no node for it */
+	bool is_pf;    /* sriov_totalvfs was recorded */
+	unsigned int sriov_totalvfs, sriov_numvfs;
+	unsigned int nr_virtfn; /* virtfnN links */
+	bool is_vf;		/* a physfn link was recorded */
+	vpci_sbdf_t physfn;
+	unsigned int nr_resources; /* lines in resource */
+	uint64_t resource[TOPO_NR_RESOURCES][3]; /* start, end, flags */
+};
+
 struct topo_fn {
 	vpci_sbdf_t sbdf;
 	uint8_t config[TOPO_CONFIG_MAX]; /* captured bytes, zero past len */
 	unsigned int config_len;         /* 64, 256 or 4096 */
 	struct topo_bar bars[TOPO_NR_BARS];
 	unsigned int source_line; /* dump line or 0 for captures */
+	struct topo_attrs attrs;
 };
 
 /* A one-line message: "FILE:LINE: what" or "DIR/devices/X/resource: what". */

@@ -87,4 +87,11 @@ int capture_read(const char *dir, struct topology *topo,
 int lspci_import(const char *file, struct topology *topo,
 		 struct topo_error *err);
 
+/* The sysfs attributes of the function directory fndir beside config and
+ * resource (driver, iommu_group, numa_node, SR-IOV) into fn->attrs
+ * (capture_attrs.c). Missing ones are not recorded; malformed ones are
+ * warnings. Returns 0, or -1 with err set (out of memory). */
+int capture_read_attrs(const char *fndir, struct topo_fn *fn,
+		       struct topology *topo, struct topo_error *err);
+
 #endif /* HARNESS_TOPOLOGY_INTERNAL_H */

@@ -257,11 +257,17 @@ if printf x | timeout -s KILL 30 dd of="$CFG" bs=1 seek=4096 \
 else
 	pass
 fi
-# A one-byte write to the interrupt line shows in `irq`.
+# A one-byte write to the interrupt line reaches config space; `irq`
+# follows the interrupt pin, which this function does not have (0).
 printf '\x0b' | timeout -s KILL 30 dd of="$CFG" bs=1 seek=$((0x3c)) \
 	conv=notrunc 2>/dev/null
+line=$(od -An -tx1 -j$((0x3c)) -N1 "$CFG" | tr -d ' ')
+pin=$(od -An -tu1 -j$((0x3d)) -N1 "$CFG" | tr -d ' ')
 irq=$(cat "$MNT/devices/$DEV/irq")
-[ "$irq" = 11 ] && pass || fail "hw: irq reads '$irq' after writing 0x0b"
+want=11
+[ "$pin" = 0 ] && want=0
+[ "$line" = 0b ] && [ "$irq" = $want ] && pass ||
+	fail "hw: line '$line', irq '$irq' (pin $pin) after writing 0x0b"
 stop_mount hw
 
 # ---------------------------------------------------------------- guest
