@@ -28,6 +28,7 @@ enum opt_bits {
 	OPT_ID = 1u << 7,
 	OPT_FORCE = 1u << 8,
 	OPT_ALLOW_PARTIAL = 1u << 9,
+	OPT_INTO = 1u << 10,
 };
 
 /* What the options set; commands read it. */
@@ -36,6 +37,7 @@ struct cli {
 	struct session_options sopt;
 	const char *sysfs_dir;
 	bool force, allow_partial;
+	const char *into; /* fdt --into GUEST.dtb */
 	char **args; /* positional arguments */
 	int nr_args;
 };

@@ -134,6 +134,14 @@ static int apply_allow_partial(struct cli *cli, const struct option_spec *spec,
 	return 0;
 }
 
+static int apply_into(struct cli *cli, const struct option_spec *spec,
+		      const char *arg)
+{
+	(void)spec;
+	cli->into = arg;
+	return 0;
+}
+
 /* ------------------------------------------------------------- table */
 
 static const struct option_spec options[] = {
@@ -170,6 +178,9 @@ static const struct option_spec options[] = {
 	{"allow-partial", 0, NULL, OPT_ALLOW_PARTIAL, apply_allow_partial,
 	 "exit 0 even when some config spaces could not be read in full\n"
 	 "(not root); the shortfall is still reported"},
+	{"into", 0, "GUEST.dtb", OPT_INTO, apply_into,
+	 "write a copy of the guest's tree GUEST.dtb with the node added\n"
+	 "or replaced, instead of a tree of its own"},
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -13,6 +13,7 @@
 
 #include "capture_live.h"
 #include "cli.h"
+#include "cmd_fdt.h"
 #include "output.h"
 #include "reg_names.h"
 #include "script.h"
@@ -148,6 +149,24 @@ static int run_mount(struct cli *cli)
 }
 #endif
 
+#ifdef VPCI_HARNESS_FDT
+static int run_fdt(struct cli *cli)
+{
+	return cmd_fdt(&cli->sopt, cli->args[0], cli->args[1], cli->into);
+}
+
+static int run_boot(struct cli *cli)
+{
+	return cmd_boot(&cli->sopt, cli->args[0], cli->args[1]);
+}
+#else
+static int run_fdt(struct cli *cli)
+{
+	return fail("%s: not built (libfdt not available)", cli->cmd->name);
+}
+#define run_boot run_fdt
+#endif
+
 static int run_help(struct cli *cli);
 static int run_complete(struct cli *cli);
 
@@ -210,6 +229,18 @@ static const struct command commands[] = {
 	 "build has no libfuse3.\n"
 #endif
 	},
+	{"fdt", run_fdt, VIEW_OPTS | OPT_INTO, 2, 2, "TOPOLOGY OUT.dtb",
+	 "Write the guest's PCI host bridge node (pci-host-ecam-generic) as\n"
+	 "a device tree blob: ECAM window, bus-range, and ranges holding\n"
+	 "every BAR the guest sizes through vPCI. With --into, a copy of\n"
+	 "GUEST.dtb with the node added or replaced, its other nodes kept,\n"
+	 "and INTx/MSI routed to its interrupt and MSI controllers.\n"},
+	{"boot", run_boot, OPT_HIDE | OPT_RO, 2, 2, "TOPOLOGY CONFIG.dtb",
+	 "Create the domains a dom0less-style boot tree describes (/chosen\n"
+	 "xen,domain nodes, docs/bindings/vpci-domain.md) and print each\n"
+	 "one's devices (host -> guest SBDF), ECAM window and xen,enhanced\n"
+	 "features. A bad configuration is one line naming the node, the\n"
+	 "property and the value.\n"},
 	{"help", run_help, 0, 0, 1, "[COMMAND]",
 	 "Show the commands, or one command's options.\n"},
 	/* For the bash completion script; not listed. */
