@@ -48,8 +48,10 @@ int vpci_fdt_create_empty(void *buf, size_t buf_len,
  * The node writers edit the tree in buf (a valid blob of at most buf_len
  * bytes, grown in place). Nodes of the tree other than the one written
  * keep their bytes: the writers only add or replace their own node
- * (and append property names to the strings block). On VPCI_ENOSPC the
- * tree is unchanged; call again with a larger buffer.
+ * (and append property names to the strings block), and leave the tree
+ * packed (fdt_totalsize() is its size). They need 4 KiB of room past
+ * the tree: on VPCI_ENOSPC the tree is unchanged; call again with a
+ * larger buffer.
  */
 
 /* ---------------------------------------------- guest host bridge */

@@ -197,12 +197,38 @@ static int set_props(void *fdt, int node, const struct vpci_fdt_bridge *b,
 				       "pci-host-ecam-generic");
 }
 
+/* The tree is open (room to grow); write the node. */
+static int write_open(const struct vpci_fdt_bridge *b, void *buf,
+		      struct bridge_props *p, const char *path,
+		      struct vpci_fdt_error *err)
+{
+	int ac, sc, node, rc;
+
+	rc = tree_root_cells(buf, &ac, &sc, err);
+	if (!rc)
+		rc = encode_addresses(b, ac, sc, path, p, err);
+	if (!rc && b->msi_phandle) {
+		node = tree_phandle_node(buf, b->msi_phandle, "msi-controller",
+					 "msi-map", err);
+		rc = node < 0 ? node : 0;
+	}
+	if (!rc && b->intc_phandle)
+		rc = encode_intx(buf, b, p, err);
+	if (rc)
+		return rc;
+	node = tree_replace_node(buf, p->name, err);
+	if (node < 0)
+		return node;
+	rc = set_props(buf, node, b, p);
+	return rc ? tree_write_failed(rc, p->name, err) : 0;
+}
+
 int vpci_fdt_bridge_write(const struct vpci_fdt_bridge *b, void *buf,
 			  size_t buf_len, struct vpci_fdt_error *err)
 {
 	struct bridge_props p;
 	char path[NODE_NAME_LEN + 1];
-	int ac, sc, node, rc;
+	int rc;
 
 	node_name(p.name, b->ecam_base);
 	path[0] = '/';
@@ -212,24 +238,10 @@ int vpci_fdt_bridge_write(const struct vpci_fdt_bridge *b, void *buf,
 	rc = vpci_fdt_bridge_check(b, err);
 	if (!rc)
 		rc = tree_open(buf, buf_len, err);
-	if (!rc)
-		rc = tree_root_cells(buf, &ac, &sc, err);
-	if (!rc)
-		rc = encode_addresses(b, ac, sc, path, &p, err);
-	if (!rc && b->msi_phandle) {
-		node = tree_phandle_node(buf, b->msi_phandle, "msi-controller",
-					 "msi-map", err);
-		rc = node < 0 ? node : 0;
-	}
-	if (!rc && b->intc_phandle)
-		rc = encode_intx(buf, b, &p, err);
 	if (rc)
 		return rc;
-	node = tree_replace_node(buf, p.name, err);
-	if (node < 0)
-		return node;
-	rc = set_props(buf, node, b, &p);
-	if (rc)
-		return tree_write_failed(rc, p.name, err);
-	return 0;
+	rc = write_open(b, buf, &p, path, err);
+	/* Packed again whatever happened: the caller's tree stays compact. */
+	fdt_pack(buf);
+	return rc;
 }

@@ -46,7 +46,8 @@ static int check_blob(const void *blob, size_t len, struct vpci_fdt_error *err)
 
 /* "", "enabled", "no-xenstore": what Xen accepts (docs/misc/arm/
  * device-tree/booting.txt); anything else is refused, not defaulted. */
-static int parse_enhanced(const struct prop_ctx *p, uint32_t *features)
+static int parse_enhanced(const struct prop_ctx *p, bool has_hwdom,
+			  uint32_t *features)
 {
 	const char *v;
 	bool present;
@@ -59,7 +60,18 @@ static int parse_enhanced(const struct prop_ctx *p, uint32_t *features)
 	if (str_eq(v, "") || str_eq(v, "enabled")) {
 		*features = VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN |
 			    VPCI_FDT_XEN_XENSTORE;
-		return 0;
+		if (has_hwdom)
+			return 0;
+		/* Xen runs xenstore in the hardware domain. */
+		msg_begin(&m, p->err, p->path, "xen,enhanced");
+		if (*v)
+			msg_quoted(&m, v, strlen(v));
+		else
+			msg_str(&m, "<no value>");
+		msg_str(&m, ": means xenstore, which needs a hardware domain, "
+			    "and this configuration has none (no dom0 kernel "
+			    "module in /chosen); use \"no-xenstore\"");
+		return msg_end(&m, VPCI_EINVAL);
 	}
 	if (str_eq(v, "no-xenstore")) {
 		*features = VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN;
@@ -118,7 +130,7 @@ static int parse_domain(struct parse_ctx *c, int node)
 	p.err = c->err;
 	rc = parse_resources(&p, d);
 	if (!rc)
-		rc = parse_enhanced(&p, &d->features);
+		rc = parse_enhanced(&p, c->cfg->has_hwdom, &d->features);
 	if (!rc)
 		rc = parse_pci(c, &p, d);
 	if (!rc)
@@ -131,24 +143,6 @@ static bool is_dom0_kernel(const void *fdt, int node)
 {
 	return fdt_node_check_compatible(fdt, node, "multiboot,kernel") == 0 ||
 	       fdt_node_check_compatible(fdt, node, "xen,linux-zimage") == 0;
-}
-
-/* Xen needs the hardware domain to run xenstore. */
-static int check_xenstore(const struct vpci_fdt_config *cfg,
-			  struct vpci_fdt_error *err)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nr_domains && !cfg->has_hwdom; i++)
-		if (cfg->domains[i].features & VPCI_FDT_XEN_XENSTORE)
-			return fdt_fail(
-				err, VPCI_EINVAL, cfg->domains[i].path,
-				"xen,enhanced",
-				"\"enabled\" (or no value) means xenstore, "
-				"which needs a hardware domain, and this "
-				"configuration has none (no dom0 kernel "
-				"module in /chosen); use \"no-xenstore\"");
-	return 0;
 }
 
 int vpci_fdt_config_parse(const void *blob, size_t blob_len,
@@ -170,22 +164,23 @@ int vpci_fdt_config_parse(const void *blob, size_t blob_len,
 	if (chosen < 0)
 		return fdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
 				"cannot be read (corrupt tree)");
+	/* First whether there is a hardware domain: xen,enhanced needs it. */
+	fdt_for_each_subnode(node, blob, chosen)
+		if (is_dom0_kernel(blob, node))
+			cfg->has_hwdom = true;
 	fdt_for_each_subnode(node, blob, chosen)
 	{
 		if (fdt_node_check_compatible(blob, node, "xen,domain") == 0)
 			rc = parse_domain(&c, node);
-		else if (is_dom0_kernel(blob, node))
-			cfg->has_hwdom = true;
 		if (rc) {
 			memset(cfg, 0, sizeof(*cfg));
 			return rc;
 		}
 	}
-	if (node != -FDT_ERR_NOTFOUND)
+	if (node != -FDT_ERR_NOTFOUND) {
+		memset(cfg, 0, sizeof(*cfg));
 		return fdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
 				"cannot be read (corrupt tree)");
-	rc = check_xenstore(cfg, err);
-	if (rc)
-		memset(cfg, 0, sizeof(*cfg));
-	return rc;
+	}
+	return 0;
 }

@@ -6,6 +6,10 @@
  * compatible "xen,xen-VERSION", "xen,xen"; reg = the grant-table region;
  * interrupts = the event-channel PPI. What is written follows the
  * domain's features, so a domain without grant tables gets no reg.
+ *
+ * The node is named "hypervisor" without a unit address even though it
+ * has reg: Linux's Xen code looks for exactly that name (and so dtc's
+ * unit_address_vs_reg check warns about it, as about Xen's own trees).
  */
 #include <string.h>
 
@@ -99,17 +103,14 @@ static int set_props(void *fdt, int node, const struct vpci_fdt_hypervisor *h,
 				(int)(pre + n + 1 + sizeof("xen,xen")));
 }
 
-int vpci_fdt_hypervisor_write(const struct vpci_fdt_hypervisor *h, void *buf,
-			      size_t buf_len, struct vpci_fdt_error *err)
+/* The tree is open (room to grow); write or remove the node. */
+static int write_open(const struct vpci_fdt_hypervisor *h, void *buf,
+		      struct vpci_fdt_error *err)
 {
 	uint32_t reg[4];
 	int ac, sc, node, parent_ac, rc;
 
-	rc = check(h, err);
-	if (!rc)
-		rc = tree_open(buf, buf_len, err);
-	if (!rc)
-		rc = tree_root_cells(buf, &ac, &sc, err);
+	rc = tree_root_cells(buf, &ac, &sc, err);
 	if (rc)
 		return rc;
 	if (!h->features) {
@@ -141,4 +142,18 @@ int vpci_fdt_hypervisor_write(const struct vpci_fdt_hypervisor *h, void *buf,
 		return node;
 	rc = set_props(buf, node, h, reg, (ac + sc) * 4);
 	return rc ? tree_write_failed(rc, NODE, err) : 0;
+}
+
+int vpci_fdt_hypervisor_write(const struct vpci_fdt_hypervisor *h, void *buf,
+			      size_t buf_len, struct vpci_fdt_error *err)
+{
+	int rc = check(h, err);
+
+	if (!rc)
+		rc = tree_open(buf, buf_len, err);
+	if (rc)
+		return rc;
+	rc = write_open(h, buf, err);
+	fdt_pack(buf); /* compact again whatever happened */
+	return rc;
 }

@@ -131,6 +131,12 @@ int prop_stringlist(const struct prop_ctx *p, const char *name,
 	if (*len < 2 || (*val)[*len - 1] != '\0')
 		return wrong(p, name, v, *len, "a list of strings");
 	for (i = 0; i < *len; i++) {
+		unsigned char ch = (unsigned char)(*val)[i];
+
+		if (ch && (ch < 0x20 || ch >= 0x7f))
+			return wrong(p, name, v, *len, "a list of strings");
+	}
+	for (i = 0; i < *len; i++) {
 		if ((*val)[i] != '\0')
 			continue;
 		/* An empty element: "a", "", "b" or a leading NUL. */
