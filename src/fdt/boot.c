@@ -73,19 +73,25 @@ static int check_domain(uint32_t caps, const struct vpci_fdt_config *cfg,
 			const struct vpci_fdt_domain *d,
 			struct vpci_fdt_error *err)
 {
+	struct fdt_msg m;
+
 	if ((d->cfg.flags & VPCI_DOMAIN_F_VPCI) &&
 	    !(caps & VPCI_CAP_GUEST_VPCI))
 		return fdt_fail(err, VPCI_ENOTSUP, d->path, vpci_cause(cfg, d),
 				"PCI passthrough to guests is not supported "
 				"on this platform");
-	if (d->cfg.msi == VPCI_TRI_YES && !(caps & VPCI_CAP_MSI))
-		return fdt_fail(err, VPCI_ENOTSUP, d->path, PROP_MSI,
-				"\"yes\": this platform cannot emulate MSI "
-				"(no interrupt hooks)");
-	if (d->cfg.msix == VPCI_TRI_YES && !(caps & VPCI_CAP_MSIX))
-		return fdt_fail(err, VPCI_ENOTSUP, d->path, PROP_MSIX,
-				"\"yes\": this platform cannot emulate MSI-X "
-				"(no interrupt hooks)");
+	if (d->cfg.msi == VPCI_TRI_YES && !(caps & VPCI_CAP_MSI)) {
+		msg_begin(&m, err, d->path, PROP_MSI);
+		msg_str(&m, "\"yes\": this platform cannot emulate MSI "
+			    "(no interrupt hooks)");
+		return msg_end(&m, VPCI_ENOTSUP);
+	}
+	if (d->cfg.msix == VPCI_TRI_YES && !(caps & VPCI_CAP_MSIX)) {
+		msg_begin(&m, err, d->path, PROP_MSIX);
+		msg_str(&m, "\"yes\": this platform cannot emulate MSI-X "
+			    "(no interrupt hooks)");
+		return msg_end(&m, VPCI_ENOTSUP);
+	}
 	return 0;
 }
 
