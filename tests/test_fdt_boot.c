@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Boot configuration (src/fdt/config*.c, boot.c): the configurations in
- * the .dts files of tests/data/fdt, compiled by dtc at build time, over one fake
- * host. Valid ones create exactly the domains and assignments they say;
+ * the .dts files of tests/data/fdt, compiled by dtc at build time, over one
+ * fake host. Valid ones create exactly the domains and assignments they say;
  * every error path gives one line naming the node, the property and the
  * value, and leaves the host as it was (no domain, no assignment).
  */
@@ -50,7 +50,8 @@ static void make_host(struct bench *b, uint32_t limits)
 
 		/* Vendor 0x1af4, device = the function's bus/devfn. */
 		fake_fn_set(fn, 0x00, 4,
-			    (uint32_t)VPCI_SBDF_BDF(host_fns[i]) << 16 | 0x1af4);
+			    (uint32_t)VPCI_SBDF_BDF(host_fns[i]) << 16 |
+				    0x1af4);
 		fake_fn_set(fn, 0x08, 4, 0x02000000u);
 		fake_fn_set(fn, 0x0e, 1,
 			    VPCI_SBDF_BUS(host_fns[i]) == 3 ? 0x80 : 0x00);
@@ -147,7 +148,8 @@ static uint32_t ecam_id(const struct vpci_fdt_domain *d, vpci_sbdf_t g)
 /* No function is given to a guest: the host is as before a boot. */
 static void assert_nothing_assigned(struct bench *b)
 {
-	struct vpci_domain_config g = {.domid = 1, .kind = VPCI_DOMAIN_GUEST,
+	struct vpci_domain_config g = {.domid = 1,
+				       .kind = VPCI_DOMAIN_GUEST,
 				       .flags = VPCI_DOMAIN_F_VPCI};
 	struct vpci_domain *probe;
 	size_t i;
@@ -180,7 +182,8 @@ static void valid_multi_domain_config_creates_everything(void **state)
 	assert_int_equal(d->cfg.domid, 1);
 	assert_int_equal(d->memory_kib, 0x40000);
 	assert_int_equal(d->cpus, 2);
-	assert_int_equal(d->features, VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN |
+	assert_int_equal(d->features, VPCI_FDT_XEN_GNTTAB |
+					      VPCI_FDT_XEN_EVTCHN |
 					      VPCI_FDT_XEN_XENSTORE);
 	assert_int_equal(d->cfg.msi, VPCI_TRI_NO);
 	assert_int_equal(d->cfg.msix, VPCI_TRI_DEFAULT);
@@ -209,7 +212,8 @@ static void valid_multi_domain_config_creates_everything(void **state)
 			 vpci_device_find(b->host, VPCI_SBDF(0, 0, 2, 0)));
 
 	d = &b->cfg.domains[2];
-	assert_int_equal(d->features, VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN |
+	assert_int_equal(d->features, VPCI_FDT_XEN_GNTTAB |
+					      VPCI_FDT_XEN_EVTCHN |
 					      VPCI_FDT_XEN_XENSTORE);
 	assert_int_equal(d->cpus, 4);
 	assert_int_equal(d->memory_kib, 0x100000);
@@ -281,8 +285,8 @@ static const struct bad_case bad_cases[] = {
 	 "needs memory"},
 	{"bad-cpus-missing", VPCI_EINVAL, "/chosen/domU1", "cpus", NULL,
 	 "missing (required)"},
-	{"bad-cpus-length", VPCI_EINVAL, "/chosen/domU1", "cpus",
-	 "<0x0 0x2>", "expected one 32-bit cell"},
+	{"bad-cpus-length", VPCI_EINVAL, "/chosen/domU1", "cpus", "<0x0 0x2>",
+	 "expected one 32-bit cell"},
 	{"bad-cpus-zero", VPCI_EINVAL, "/chosen/domU1", "cpus", "<0x0>",
 	 "at least one vCPU"},
 	{"bad-sbdf", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
@@ -308,8 +312,8 @@ static const struct bad_case bad_cases[] = {
 	 "vpci,devices", NULL, "expected a list of non-empty strings"},
 	{"bad-unknown-property", VPCI_EINVAL, "/chosen/domU1", "vpci,msi-x",
 	 "\"yes\"", "unknown property"},
-	{"bad-msi-value", VPCI_EINVAL, "/chosen/domU1", "vpci,msi",
-	 "\"maybe\"", "expected \"yes\", \"no\" or \"default\""},
+	{"bad-msi-value", VPCI_EINVAL, "/chosen/domU1", "vpci,msi", "\"maybe\"",
+	 "expected \"yes\", \"no\" or \"default\""},
 	{"bad-msix-type", VPCI_EINVAL, "/chosen/domU1", "vpci,msix", "<0x1>",
 	 "expected one string"},
 	{"bad-msi-unsupported", VPCI_ENOTSUP, "/chosen/domU1", "vpci,msi",
@@ -439,7 +443,8 @@ static void hardware_domain_already_there_is_one_error(void **state)
 	assert_int_equal(vpci_domain_create(b->host, &hw, &dom0, NULL), 0);
 	load(b, "valid-multi");
 	assert_int_equal(boot(b, &err), VPCI_EEXIST);
-	assert_has(err.msg, "/chosen: hardware domain (domid 0): cannot create");
+	assert_has(err.msg,
+		   "/chosen: hardware domain (domid 0): cannot create");
 	vpci_domain_destroy(dom0);
 }
 
@@ -452,13 +457,13 @@ static void truncated_and_corrupt_blobs_are_refused(void **state)
 
 	load(b, "valid-multi");
 	len = b->blob_len;
-	assert_int_equal(vpci_fdt_boot(b->host, b->blob, 20, NULL, &b->cfg,
-				       &err),
-			 VPCI_EINVAL);
+	assert_int_equal(
+		vpci_fdt_boot(b->host, b->blob, 20, NULL, &b->cfg, &err),
+		VPCI_EINVAL);
 	assert_has(err.msg, "device tree: truncated: 20 bytes");
-	assert_int_equal(vpci_fdt_boot(b->host, b->blob, len - 1, NULL,
-				       &b->cfg, &err),
-			 VPCI_EINVAL);
+	assert_int_equal(
+		vpci_fdt_boot(b->host, b->blob, len - 1, NULL, &b->cfg, &err),
+		VPCI_EINVAL);
 	assert_has(err.msg, "device tree: truncated: the header says");
 	b->blob[0] ^= 0xff; /* magic */
 	assert_int_equal(boot(b, &err), VPCI_EINVAL);

@@ -42,8 +42,8 @@ static size_t load(const char *name, void *buf)
 }
 
 /* Property value as cells; asserts the length. */
-static const fdt32_t *cells(const void *fdt, const char *path,
-			    const char *prop, int nr)
+static const fdt32_t *cells(const void *fdt, const char *path, const char *prop,
+			    int nr)
 {
 	int node = fdt_path_offset(fdt, path), len;
 	const fdt32_t *v;
@@ -132,14 +132,15 @@ static void standalone_bridge_has_the_binding_properties(void **state)
 	struct vpci_fdt_bridge b = plain_bridge();
 	struct vpci_fdt_bar bars[] = {
 		{VPCI_SBDF(0, 0, 0, 0), 0, VPCI_FDT_BAR_IO, false, 0x100},
-		{VPCI_SBDF(0, 0, 0, 0), 2, VPCI_FDT_BAR_MEM64, true, 0x10000000},
+		{VPCI_SBDF(0, 0, 0, 0), 2, VPCI_FDT_BAR_MEM64, true,
+		 0x10000000},
 	};
 	/* phys.hi: 0x01 I/O, 0x02 32-bit, 0x43 64-bit prefetchable; each
 	 * range <phys.hi pci.hi pci.lo cpu.hi cpu.lo size.hi size.lo>. */
 	const uint32_t ranges[] = {
-		0x01000000, 0, 0,	   0, 0x2eff0000, 0, 0x10000,
-		0x02000000, 0, 0x20000000, 0, 0x20000000, 0, 0x8000000,
-		0x43000000, 0x80, 0,	   0x80, 0,	  0x40, 0,
+		0x01000000, 0,	  0,	      0,    0x2eff0000, 0,    0x10000,
+		0x02000000, 0,	  0x20000000, 0,    0x20000000, 0,    0x8000000,
+		0x43000000, 0x80, 0,	      0x80, 0,		0x40, 0,
 	};
 	/* Two buses of ECAM: 2 MiB. */
 	const uint32_t reg[] = {0, 0x10000000, 0, 0x200000};
@@ -225,17 +226,17 @@ static void apertures_hold_bars_as_the_guest_places_them(void **state)
 	 * 64 KiB, more than a 60 KiB window. */
 	b.apertures[VPCI_FDT_SPACE_MEM32].size = 0xf000;
 	for (i = 0; i < 16; i++)
-		bars[i] = (struct vpci_fdt_bar){VPCI_SBDF(0, 0, i, 0), 0,
-						VPCI_FDT_BAR_MEM32, false,
-						0x100};
+		bars[i] =
+			(struct vpci_fdt_bar){VPCI_SBDF(0, 0, i, 0), 0,
+					      VPCI_FDT_BAR_MEM32, false, 0x100};
 	b.nr_bars = 16;
 	assert_int_equal(vpci_fdt_bridge_check(&b, &err), VPCI_ENOSPC);
 	b.apertures[VPCI_FDT_SPACE_MEM32].size = 0x10000;
 	assert_int_equal(vpci_fdt_bridge_check(&b, &err), 0);
 	/* Alignment: a 2 MiB BAR in a 2 MiB window that is not 2 MiB
 	 * aligned on the bus does not fit. */
-	b.apertures[VPCI_FDT_SPACE_MEM32] = (struct vpci_fdt_aperture){
-		0x20100000, 0x20100000, 2 * MIB};
+	b.apertures[VPCI_FDT_SPACE_MEM32] =
+		(struct vpci_fdt_aperture){0x20100000, 0x20100000, 2 * MIB};
 	bars[0].size = 2 * MIB;
 	b.nr_bars = 1;
 	assert_int_equal(vpci_fdt_bridge_check(&b, &err), VPCI_ENOSPC);
@@ -281,8 +282,7 @@ static void assert_others_identical(const void *a, const void *b,
 {
 	int na, nb, pa, pb, depth = 0;
 
-	for (na = 0; na >= 0 && depth >= 0;
-	     na = fdt_next_node(a, na, &depth)) {
+	for (na = 0; na >= 0 && depth >= 0; na = fdt_next_node(a, na, &depth)) {
 		char path[256];
 		const char *name = fdt_get_name(a, na, NULL);
 
@@ -363,9 +363,9 @@ static void insertion_keeps_every_other_node(void **state)
 					 tree, -1, "pci-host-ecam-generic"),
 				 "pci-host-ecam-generic"),
 			 -FDT_ERR_NOTFOUND);
-	assert_int_equal(fdt32_ld(cells(tree, "/pcie@10000000",
-					"linux,pci-domain", 1)),
-			 5);
+	assert_int_equal(
+		fdt32_ld(cells(tree, "/pcie@10000000", "linux,pci-domain", 1)),
+		5);
 	assert_others_identical(orig, tree, "pcie@10000000");
 }
 

@@ -30,7 +30,7 @@
 #define VPCI_FDT_MSG_LEN 400
 
 struct vpci_fdt_error {
-	int code;                   /* the VPCI_E* code returned */
+	int code;		    /* the VPCI_E* code returned */
 	char msg[VPCI_FDT_MSG_LEN]; /* one line, NUL-terminated */
 };
 
@@ -58,8 +58,8 @@ int vpci_fdt_create_empty(void *buf, size_t buf_len,
 
 /* PCI address spaces of a host bridge's ranges (phys.hi space codes). */
 enum vpci_fdt_space {
-	VPCI_FDT_SPACE_IO = 0,	      /* 0x01000000: I/O */
-	VPCI_FDT_SPACE_MEM32 = 1,     /* 0x02000000: 32-bit, non-prefetch */
+	VPCI_FDT_SPACE_IO = 0,	       /* 0x01000000: I/O */
+	VPCI_FDT_SPACE_MEM32 = 1,      /* 0x02000000: 32-bit, non-prefetch */
 	VPCI_FDT_SPACE_MEM64_PREF = 2, /* 0x43000000: 64-bit, prefetchable */
 	VPCI_FDT_NR_SPACES = 3,
 };

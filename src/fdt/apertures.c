@@ -19,8 +19,8 @@ static const char *const space_names[VPCI_FDT_NR_SPACES] = {
 	[VPCI_FDT_SPACE_MEM64_PREF] = "64-bit prefetchable memory",
 };
 
-enum vpci_fdt_space bar_space(const struct vpci_fdt_bridge *b,
-			      const struct vpci_fdt_bar *bar)
+enum vpci_fdt_space vfdt_bar_space(const struct vpci_fdt_bridge *b,
+				   const struct vpci_fdt_bar *bar)
 {
 	if (bar->kind == VPCI_FDT_BAR_IO)
 		return VPCI_FDT_SPACE_IO;
@@ -33,7 +33,7 @@ enum vpci_fdt_space bar_space(const struct vpci_fdt_bridge *b,
 	return VPCI_FDT_SPACE_MEM32;
 }
 
-uint64_t bar_footprint(const struct vpci_fdt_bar *bar)
+uint64_t vfdt_bar_footprint(const struct vpci_fdt_bar *bar)
 {
 	if (bar->kind != VPCI_FDT_BAR_IO && bar->size < FRAME)
 		return FRAME;
@@ -45,20 +45,20 @@ static void put_bar(struct fdt_msg *m, const struct vpci_fdt_bar *bar)
 	static const char *const kinds[] = {"I/O", "32-bit memory",
 					    "64-bit memory", "ROM"};
 
-	msg_sbdf(m, bar->sbdf);
+	vfdt_msg_sbdf(m, bar->sbdf);
 	if (bar->index == 6) {
-		msg_str(m, " ROM");
+		vfdt_msg_str(m, " ROM");
 	} else {
-		msg_str(m, " BAR");
-		msg_dec(m, bar->index);
+		vfdt_msg_str(m, " BAR");
+		vfdt_msg_dec(m, bar->index);
 	}
-	msg_str(m, " (");
-	msg_str(m, bar->kind <= VPCI_FDT_BAR_ROM ? kinds[bar->kind] : "?");
+	vfdt_msg_str(m, " (");
+	vfdt_msg_str(m, bar->kind <= VPCI_FDT_BAR_ROM ? kinds[bar->kind] : "?");
 	if (bar->prefetchable && bar->kind != VPCI_FDT_BAR_ROM)
-		msg_str(m, ", prefetchable");
-	msg_str(m, ", ");
-	msg_hex(m, bar->size);
-	msg_str(m, " bytes)");
+		vfdt_msg_str(m, ", prefetchable");
+	vfdt_msg_str(m, ", ");
+	vfdt_msg_hex(m, bar->size);
+	vfdt_msg_str(m, " bytes)");
 }
 
 static int bad_bar(const struct vpci_fdt_bar *bar, const char *what,
@@ -66,10 +66,10 @@ static int bad_bar(const struct vpci_fdt_bar *bar, const char *what,
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, err, NULL, NULL);
+	vfdt_msg_begin(&m, err, NULL, NULL);
 	put_bar(&m, bar);
-	msg_str(&m, what);
-	return msg_end(&m, VPCI_EINVAL);
+	vfdt_msg_str(&m, what);
+	return vfdt_msg_end(&m, VPCI_EINVAL);
 }
 
 static bool overlap(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len)
@@ -80,16 +80,17 @@ static bool overlap(uint64_t a, uint64_t a_len, uint64_t b, uint64_t b_len)
 static int check_window(const struct vpci_fdt_bridge *b,
 			struct vpci_fdt_error *err)
 {
-	uint64_t ecam_len = ((uint64_t)b->bus_last - b->bus_first + 1) * ECAM_BUS;
+	uint64_t ecam_len =
+		((uint64_t)b->bus_last - b->bus_first + 1) * ECAM_BUS;
 	unsigned int i, j;
 
 	if (b->bus_first > b->bus_last)
-		return fdt_fail(err, VPCI_EINVAL, NULL, "bus-range",
-				"first bus above the last");
+		return vfdt_fail(err, VPCI_EINVAL, NULL, "bus-range",
+				 "first bus above the last");
 	if (b->ecam_base % ECAM_BUS || b->ecam_base > UINT64_MAX - ecam_len)
-		return fdt_fail(err, VPCI_EINVAL, NULL, "reg",
-				"the ECAM base must be 1 MiB aligned and the "
-				"window must not wrap");
+		return vfdt_fail(err, VPCI_EINVAL, NULL, "reg",
+				 "the ECAM base must be 1 MiB aligned and the "
+				 "window must not wrap");
 	for (i = 0; i < VPCI_FDT_NR_SPACES; i++) {
 		const struct vpci_fdt_aperture *a = &b->apertures[i];
 		uint64_t pci_limit = i == VPCI_FDT_SPACE_MEM64_PREF
@@ -98,26 +99,27 @@ static int check_window(const struct vpci_fdt_bridge *b,
 
 		if (!a->size)
 			continue;
-		if (a->cpu_addr > UINT64_MAX - a->size ||
-		    a->size > pci_limit || a->pci_addr > pci_limit - a->size ||
+		if (a->cpu_addr > UINT64_MAX - a->size || a->size > pci_limit ||
+		    a->pci_addr > pci_limit - a->size ||
 		    overlap(a->cpu_addr, a->size, b->ecam_base, ecam_len)) {
 			struct fdt_msg m;
 
-			msg_begin(&m, err, NULL, "ranges");
-			msg_str(&m, space_names[i]);
-			msg_str(&m, " aperture at ");
-			msg_hex(&m, a->cpu_addr);
-			msg_str(&m, ": wraps, ends above the space's limit, or "
+			vfdt_msg_begin(&m, err, NULL, "ranges");
+			vfdt_msg_str(&m, space_names[i]);
+			vfdt_msg_str(&m, " aperture at ");
+			vfdt_msg_hex(&m, a->cpu_addr);
+			vfdt_msg_str(
+				&m, ": wraps, ends above the space's limit, or "
 				    "overlaps the ECAM window");
-			return msg_end(&m, VPCI_EINVAL);
+			return vfdt_msg_end(&m, VPCI_EINVAL);
 		}
 		for (j = 0; j < i; j++)
 			if (overlap(a->cpu_addr, a->size,
 				    b->apertures[j].cpu_addr,
 				    b->apertures[j].size))
-				return fdt_fail(err, VPCI_EINVAL, NULL,
-						"ranges",
-						"two apertures overlap");
+				return vfdt_fail(err, VPCI_EINVAL, NULL,
+						 "ranges",
+						 "two apertures overlap");
 	}
 	return 0;
 }
@@ -144,9 +146,9 @@ static uint64_t place(const struct vpci_fdt_bridge *b, enum vpci_fdt_space s,
 	for (shift = 64; shift-- > 0;) {
 		for (i = 0; i < b->nr_bars; i++) {
 			const struct vpci_fdt_bar *bar = &b->bars[i];
-			uint64_t fp = bar_footprint(bar);
+			uint64_t fp = vfdt_bar_footprint(bar);
 
-			if (fp != 1ull << shift || bar_space(b, bar) != s)
+			if (fp != 1ull << shift || vfdt_bar_space(b, bar) != s)
 				continue;
 			cursor = align_up_sat(cursor, fp);
 			cursor = cursor > UINT64_MAX - fp ? UINT64_MAX
@@ -170,18 +172,20 @@ static int check_bars(const struct vpci_fdt_bridge *b,
 
 		if (!bar->size || (bar->size & (bar->size - 1)) ||
 		    bar->kind > VPCI_FDT_BAR_ROM || bar->index > 6)
-			return bad_bar(bar, ": not a BAR (size must be a "
-					    "power of two)",
+			return bad_bar(bar,
+				       ": not a BAR (size must be a "
+				       "power of two)",
 				       err);
-		if (!b->apertures[bar_space(b, bar)].size) {
+		if (!b->apertures[vfdt_bar_space(b, bar)].size) {
 			struct fdt_msg m;
 
-			msg_begin(&m, err, NULL, NULL);
+			vfdt_msg_begin(&m, err, NULL, NULL);
 			put_bar(&m, bar);
-			msg_str(&m, ": needs a ");
-			msg_str(&m, space_names[bar_space(b, bar)]);
-			msg_str(&m, " aperture and the host bridge has none");
-			return msg_end(&m, VPCI_ENOSPC);
+			vfdt_msg_str(&m, ": needs a ");
+			vfdt_msg_str(&m, space_names[vfdt_bar_space(b, bar)]);
+			vfdt_msg_str(&m,
+				     " aperture and the host bridge has none");
+			return vfdt_msg_end(&m, VPCI_ENOSPC);
 		}
 	}
 	for (s = 0; s < VPCI_FDT_NR_SPACES; s++) {
@@ -195,19 +199,20 @@ static int check_bars(const struct vpci_fdt_bridge *b,
 			     &left_out);
 		if (!left_out)
 			continue;
-		msg_begin(&m, err, NULL, NULL);
-		msg_str(&m, "the ");
-		msg_str(&m, space_names[s]);
-		msg_str(&m, " aperture (");
-		msg_hex(&m, a->size);
-		msg_str(&m, " bytes at bus address ");
-		msg_hex(&m, a->pci_addr);
-		msg_str(&m, ") cannot hold the guest's BARs: placed largest "
-			    "first, each aligned to its size, they need ");
-		msg_hex(&m, need);
-		msg_str(&m, " bytes; first left out: ");
+		vfdt_msg_begin(&m, err, NULL, NULL);
+		vfdt_msg_str(&m, "the ");
+		vfdt_msg_str(&m, space_names[s]);
+		vfdt_msg_str(&m, " aperture (");
+		vfdt_msg_hex(&m, a->size);
+		vfdt_msg_str(&m, " bytes at bus address ");
+		vfdt_msg_hex(&m, a->pci_addr);
+		vfdt_msg_str(&m,
+			     ") cannot hold the guest's BARs: placed largest "
+			     "first, each aligned to its size, they need ");
+		vfdt_msg_hex(&m, need);
+		vfdt_msg_str(&m, " bytes; first left out: ");
 		put_bar(&m, left_out);
-		return msg_end(&m, VPCI_ENOSPC);
+		return vfdt_msg_end(&m, VPCI_ENOSPC);
 	}
 	return 0;
 }

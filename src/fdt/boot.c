@@ -14,9 +14,9 @@ static int device_error(const struct vpci_fdt_config *cfg, size_t i,
 {
 	struct fdt_msg m;
 
-	msg_device(&m, err, cfg, i);
-	msg_str(&m, what);
-	return msg_end(&m, code);
+	vfdt_msg_device(&m, err, cfg, i);
+	vfdt_msg_str(&m, what);
+	return vfdt_msg_end(&m, code);
 }
 
 static int check_device(struct vpci_host *host,
@@ -43,20 +43,20 @@ static int check_device(struct vpci_host *host,
 				    VPCI_EPERM, err);
 	if (!dev->external)
 		return 0;
-	rc = emu && emu->find
-		     ? emu->find(emu->ctx, device_domain(cfg, i)->cfg.domid,
-				 dev->host_sbdf, dev->guest_sbdf, &dev->ops,
-				 &dev->arg)
-		     : VPCI_ENOENT;
+	rc = emu && emu->find ? emu->find(emu->ctx,
+					  vfdt_device_domain(cfg, i)->cfg.domid,
+					  dev->host_sbdf, dev->guest_sbdf,
+					  &dev->ops, &dev->arg)
+			      : VPCI_ENOENT;
 	if (!rc && (!dev->ops || !dev->ops->read || !dev->ops->write))
 		rc = VPCI_EINVAL;
 	if (!rc)
 		return 0;
-	msg_device(&m, err, cfg, i);
-	msg_str(&m, "no external emulator for it (");
-	msg_str(&m, vpci_strerror(rc));
-	msg_str(&m, ")");
-	return msg_end(&m, rc);
+	vfdt_msg_device(&m, err, cfg, i);
+	vfdt_msg_str(&m, "no external emulator for it (");
+	vfdt_msg_str(&m, vpci_strerror(rc));
+	vfdt_msg_str(&m, ")");
+	return vfdt_msg_end(&m, rc);
 }
 
 /* The property that made the domain use vPCI, for messages. */
@@ -77,20 +77,20 @@ static int check_domain(uint32_t caps, const struct vpci_fdt_config *cfg,
 
 	if ((d->cfg.flags & VPCI_DOMAIN_F_VPCI) &&
 	    !(caps & VPCI_CAP_GUEST_VPCI))
-		return fdt_fail(err, VPCI_ENOTSUP, d->path, vpci_cause(cfg, d),
-				"PCI passthrough to guests is not supported "
-				"on this platform");
+		return vfdt_fail(err, VPCI_ENOTSUP, d->path, vpci_cause(cfg, d),
+				 "PCI passthrough to guests is not supported "
+				 "on this platform");
 	if (d->cfg.msi == VPCI_TRI_YES && !(caps & VPCI_CAP_MSI)) {
-		msg_begin(&m, err, d->path, PROP_MSI);
-		msg_str(&m, "\"yes\": this platform cannot emulate MSI "
-			    "(no interrupt hooks)");
-		return msg_end(&m, VPCI_ENOTSUP);
+		vfdt_msg_begin(&m, err, d->path, PROP_MSI);
+		vfdt_msg_str(&m, "\"yes\": this platform cannot emulate MSI "
+				 "(no interrupt hooks)");
+		return vfdt_msg_end(&m, VPCI_ENOTSUP);
 	}
 	if (d->cfg.msix == VPCI_TRI_YES && !(caps & VPCI_CAP_MSIX)) {
-		msg_begin(&m, err, d->path, PROP_MSIX);
-		msg_str(&m, "\"yes\": this platform cannot emulate MSI-X "
-			    "(no interrupt hooks)");
-		return msg_end(&m, VPCI_ENOTSUP);
+		vfdt_msg_begin(&m, err, d->path, PROP_MSIX);
+		vfdt_msg_str(&m, "\"yes\": this platform cannot emulate MSI-X "
+				 "(no interrupt hooks)");
+		return vfdt_msg_end(&m, VPCI_ENOTSUP);
 	}
 	return 0;
 }
@@ -115,19 +115,19 @@ static int create_failed(const char *path, const char *prop, int rc,
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, err, path, NULL);
+	vfdt_msg_begin(&m, err, path, NULL);
 	if (prop) {
-		msg_str(&m, prop);
-		msg_str(&m, ": ");
+		vfdt_msg_str(&m, prop);
+		vfdt_msg_str(&m, ": ");
 	}
-	msg_str(&m, "cannot create the domain: ");
-	msg_str(&m, vpci_strerror(rc));
+	vfdt_msg_str(&m, "cannot create the domain: ");
+	vfdt_msg_str(&m, vpci_strerror(rc));
 	if (reason) {
-		msg_str(&m, " (");
-		msg_str(&m, reason);
-		msg_str(&m, ")");
+		vfdt_msg_str(&m, " (");
+		vfdt_msg_str(&m, reason);
+		vfdt_msg_str(&m, ")");
 	}
-	return msg_end(&m, rc);
+	return vfdt_msg_end(&m, rc);
 }
 
 static int create_hwdom(struct vpci_host *host, struct vpci_fdt_config *cfg,
@@ -167,27 +167,27 @@ static int create_guest(struct vpci_host *host, struct vpci_fdt_config *cfg,
 		rc = vpci_domain_add_ecam(d->dom, d->ecam_base, d->segment,
 					  d->bus_first, d->bus_last);
 		if (rc) {
-			msg_begin(&m, err, d->path, PROP_ECAM_BASE);
-			msg_hex(&m, d->ecam_base);
-			msg_str(&m, ": cannot add the ECAM window: ");
-			msg_str(&m, vpci_strerror(rc));
-			return msg_end(&m, rc);
+			vfdt_msg_begin(&m, err, d->path, PROP_ECAM_BASE);
+			vfdt_msg_hex(&m, d->ecam_base);
+			vfdt_msg_str(&m, ": cannot add the ECAM window: ");
+			vfdt_msg_str(&m, vpci_strerror(rc));
+			return vfdt_msg_end(&m, rc);
 		}
 	}
 	for (i = d->first_device; i < d->first_device + d->nr_devices; i++) {
 		const struct vpci_fdt_device *dev = &cfg->devices[i];
 
-		rc = dev->external ? vpci_assign_external(d->dom,
-							  dev->host_sbdf,
-							  dev->guest_sbdf,
-							  dev->ops, dev->arg)
-				   : vpci_assign_device(d->dom, dev->host_sbdf,
-							dev->guest_sbdf);
+		rc = dev->external
+			     ? vpci_assign_external(d->dom, dev->host_sbdf,
+						    dev->guest_sbdf, dev->ops,
+						    dev->arg)
+			     : vpci_assign_device(d->dom, dev->host_sbdf,
+						  dev->guest_sbdf);
 		if (rc) {
-			msg_device(&m, err, cfg, i);
-			msg_str(&m, "cannot assign: ");
-			msg_str(&m, vpci_strerror(rc));
-			return msg_end(&m, rc);
+			vfdt_msg_device(&m, err, cfg, i);
+			vfdt_msg_str(&m, "cannot assign: ");
+			vfdt_msg_str(&m, vpci_strerror(rc));
+			return vfdt_msg_end(&m, rc);
 		}
 	}
 	return 0;

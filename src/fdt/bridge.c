@@ -9,18 +9,18 @@
 #include "fdt_internal.h"
 
 /* phys.hi: npt000ss bbbbbbbb dddddfff rrrrrrrr (PCI binding, 2.2.1.1). */
-#define PHYS_HI_IO	   0x01000000u
-#define PHYS_HI_MEM32	   0x02000000u
-#define PHYS_HI_MEM64	   0x03000000u
-#define PHYS_HI_PREFETCH   0x40000000u
-#define PHYS_HI_DEV_SHIFT  11
-#define ECAM_BUS	   (1ull << 20)
-#define GIC_SPI		   0u
-#define IRQ_LEVEL_HIGH	   4u
-#define NODE_NAME_LEN	   32
-#define MAX_RANGES_CELLS   (VPCI_FDT_NR_SPACES * 7)
-#define INTX_ENTRIES	   16 /* 4 slots (device mod 4) x 4 pins */
-#define MAX_INTX_CELLS	   (INTX_ENTRIES * (3 + 1 + 1 + 4 + 3))
+#define PHYS_HI_IO	  0x01000000u
+#define PHYS_HI_MEM32	  0x02000000u
+#define PHYS_HI_MEM64	  0x03000000u
+#define PHYS_HI_PREFETCH  0x40000000u
+#define PHYS_HI_DEV_SHIFT 11
+#define ECAM_BUS	  (1ull << 20)
+#define GIC_SPI		  0u
+#define IRQ_LEVEL_HIGH	  4u
+#define NODE_NAME_LEN	  32
+#define MAX_RANGES_CELLS  (VPCI_FDT_NR_SPACES * 7)
+#define INTX_ENTRIES	  16 /* 4 slots (device mod 4) x 4 pins */
+#define MAX_INTX_CELLS	  (INTX_ENTRIES * (3 + 1 + 1 + 4 + 3))
 
 static const uint32_t space_phys_hi[VPCI_FDT_NR_SPACES] = {
 	[VPCI_FDT_SPACE_IO] = PHYS_HI_IO,
@@ -65,7 +65,7 @@ static bool space_used(const struct vpci_fdt_bridge *b, enum vpci_fdt_space s)
 	if (b->keep_unused_apertures || s == VPCI_FDT_SPACE_MEM32)
 		return true; /* Linux wants a memory window even when empty */
 	for (i = 0; i < b->nr_bars; i++)
-		if (bar_space(b, &b->bars[i]) == s)
+		if (vfdt_bar_space(b, &b->bars[i]) == s)
 			return true;
 	return false;
 }
@@ -75,25 +75,26 @@ static int too_wide(const char *path, const char *prop, uint64_t v,
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, err, path, NULL);
-	msg_str(&m, prop);
-	msg_str(&m, ": ");
-	msg_hex(&m, v);
-	msg_str(&m, " does not fit the root's #address-cells/#size-cells");
-	return msg_end(&m, VPCI_ERANGE);
+	vfdt_msg_begin(&m, err, path, NULL);
+	vfdt_msg_str(&m, prop);
+	vfdt_msg_str(&m, ": ");
+	vfdt_msg_hex(&m, v);
+	vfdt_msg_str(&m, " does not fit the root's #address-cells/#size-cells");
+	return vfdt_msg_end(&m, VPCI_ERANGE);
 }
 
 static int encode_addresses(const struct vpci_fdt_bridge *b, int ac, int sc,
 			    const char *path, struct bridge_props *p,
 			    struct vpci_fdt_error *err)
 {
-	uint64_t ecam_len = ((uint64_t)b->bus_last - b->bus_first + 1) * ECAM_BUS;
+	uint64_t ecam_len =
+		((uint64_t)b->bus_last - b->bus_first + 1) * ECAM_BUS;
 	uint32_t *c = p->ranges;
 	unsigned int s;
 
-	if (tree_put_cells(p->reg, ac, b->ecam_base))
+	if (vfdt_tree_put_cells(p->reg, ac, b->ecam_base))
 		return too_wide(path, "reg", b->ecam_base, err);
-	if (tree_put_cells(p->reg + ac, sc, ecam_len))
+	if (vfdt_tree_put_cells(p->reg + ac, sc, ecam_len))
 		return too_wide(path, "reg", ecam_len, err);
 	p->reg_len = (ac + sc) * 4;
 	for (s = 0; s < VPCI_FDT_NR_SPACES; s++) {
@@ -102,10 +103,10 @@ static int encode_addresses(const struct vpci_fdt_bridge *b, int ac, int sc,
 		if (!space_used(b, s))
 			continue;
 		c[0] = cpu_to_fdt32(space_phys_hi[s]);
-		tree_put_cells(c + 1, 2, a->pci_addr);
-		if (tree_put_cells(c + 3, ac, a->cpu_addr))
+		vfdt_tree_put_cells(c + 1, 2, a->pci_addr);
+		if (vfdt_tree_put_cells(c + 3, ac, a->cpu_addr))
 			return too_wide(path, "ranges", a->cpu_addr, err);
-		tree_put_cells(c + 3 + ac, 2, a->size);
+		vfdt_tree_put_cells(c + 3 + ac, 2, a->size);
 		c += 5 + ac;
 	}
 	p->ranges_len = (int)((char *)c - (char *)p->ranges);
@@ -125,11 +126,12 @@ static int encode_intx(const void *fdt, const struct vpci_fdt_bridge *b,
 	unsigned int dev, pin;
 	int node, parent_ac, i, rc;
 
-	node = tree_phandle_node(fdt, b->intc_phandle, "interrupt-controller",
-				 "interrupt-map", err);
+	node = vfdt_tree_phandle_node(fdt, b->intc_phandle,
+				      "interrupt-controller", "interrupt-map",
+				      err);
 	if (node < 0)
 		return node;
-	rc = tree_gic_cells(fdt, node, &parent_ac, err);
+	rc = vfdt_tree_gic_cells(fdt, node, &parent_ac, err);
 	if (rc)
 		return rc;
 	for (dev = 0; dev < 4; dev++) {
@@ -169,8 +171,10 @@ static int set_props(void *fdt, int node, const struct vpci_fdt_bridge *b,
 		rc = fdt_setprop(fdt, node, "interrupt-map", p->intx_map,
 				 p->intx_map_len);
 		rc = rc ? rc
-			: fdt_setprop(fdt, node, "interrupt-map-mask", cells, 16);
-		rc = rc ? rc : fdt_setprop_u32(fdt, node, "#interrupt-cells", 1);
+			: fdt_setprop(fdt, node, "interrupt-map-mask", cells,
+				      16);
+		rc = rc ? rc
+			: fdt_setprop_u32(fdt, node, "#interrupt-cells", 1);
 	}
 	if (b->msi_phandle) {
 		/* Requester IDs of the window's buses, bus << 8 | devfn. */
@@ -182,7 +186,8 @@ static int set_props(void *fdt, int node, const struct vpci_fdt_bridge *b,
 	}
 	if (b->dma_coherent)
 		rc = rc ? rc : fdt_setprop_empty(fdt, node, "dma-coherent");
-	rc = rc ? rc : fdt_setprop_u32(fdt, node, "linux,pci-domain", b->segment);
+	rc = rc ? rc
+		: fdt_setprop_u32(fdt, node, "linux,pci-domain", b->segment);
 	rc = rc ? rc
 		: fdt_setprop(fdt, node, "ranges", p->ranges, p->ranges_len);
 	rc = rc ? rc : fdt_setprop_u32(fdt, node, "#size-cells", 2);
@@ -204,23 +209,23 @@ static int write_open(const struct vpci_fdt_bridge *b, void *buf,
 {
 	int ac, sc, node, rc;
 
-	rc = tree_root_cells(buf, &ac, &sc, err);
+	rc = vfdt_tree_root_cells(buf, &ac, &sc, err);
 	if (!rc)
 		rc = encode_addresses(b, ac, sc, path, p, err);
 	if (!rc && b->msi_phandle) {
-		node = tree_phandle_node(buf, b->msi_phandle, "msi-controller",
-					 "msi-map", err);
+		node = vfdt_tree_phandle_node(buf, b->msi_phandle,
+					      "msi-controller", "msi-map", err);
 		rc = node < 0 ? node : 0;
 	}
 	if (!rc && b->intc_phandle)
 		rc = encode_intx(buf, b, p, err);
 	if (rc)
 		return rc;
-	node = tree_replace_node(buf, p->name, err);
+	node = vfdt_tree_replace_node(buf, p->name, err);
 	if (node < 0)
 		return node;
 	rc = set_props(buf, node, b, p);
-	return rc ? tree_write_failed(rc, p->name, err) : 0;
+	return rc ? vfdt_tree_write_failed(rc, p->name, err) : 0;
 }
 
 int vpci_fdt_bridge_write(const struct vpci_fdt_bridge *b, void *buf,
@@ -237,7 +242,7 @@ int vpci_fdt_bridge_write(const struct vpci_fdt_bridge *b, void *buf,
 	path[rc + 1] = '\0';
 	rc = vpci_fdt_bridge_check(b, err);
 	if (!rc)
-		rc = tree_open(buf, buf_len, err);
+		rc = vfdt_tree_open(buf, buf_len, err);
 	if (rc)
 		return rc;
 	rc = write_open(b, buf, &p, path, err);

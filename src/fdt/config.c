@@ -17,29 +17,29 @@ static int check_blob(const void *blob, size_t len, struct vpci_fdt_error *err)
 	int rc;
 
 	if (!blob || len < FDT_V17_SIZE) {
-		msg_begin(&m, err, NULL, NULL);
-		msg_str(&m, "device tree: truncated: ");
-		msg_dec(&m, blob ? len : 0);
-		msg_str(&m, " bytes, less than a header");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, err, NULL, NULL);
+		vfdt_msg_str(&m, "device tree: truncated: ");
+		vfdt_msg_dec(&m, blob ? len : 0);
+		vfdt_msg_str(&m, " bytes, less than a header");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	rc = fdt_check_header(blob);
 	if (!rc && fdt_totalsize(blob) > len) {
-		msg_begin(&m, err, NULL, NULL);
-		msg_str(&m, "device tree: truncated: the header says ");
-		msg_dec(&m, fdt_totalsize(blob));
-		msg_str(&m, " bytes, ");
-		msg_dec(&m, len);
-		msg_str(&m, " given");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, err, NULL, NULL);
+		vfdt_msg_str(&m, "device tree: truncated: the header says ");
+		vfdt_msg_dec(&m, fdt_totalsize(blob));
+		vfdt_msg_str(&m, " bytes, ");
+		vfdt_msg_dec(&m, len);
+		vfdt_msg_str(&m, " given");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	if (!rc)
 		rc = fdt_check_full(blob, fdt_totalsize(blob));
 	if (rc) {
-		msg_begin(&m, err, NULL, NULL);
-		msg_str(&m, "device tree: corrupt: ");
-		msg_str(&m, fdt_strerror(rc));
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, err, NULL, NULL);
+		vfdt_msg_str(&m, "device tree: corrupt: ");
+		vfdt_msg_str(&m, fdt_strerror(rc));
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	return 0;
 }
@@ -52,7 +52,7 @@ static int parse_enhanced(const struct prop_ctx *p, bool has_hwdom,
 	const char *v;
 	bool present;
 	struct fdt_msg m;
-	int rc = prop_string(p, "xen,enhanced", true, &v, &present);
+	int rc = vfdt_prop_string(p, "xen,enhanced", true, &v, &present);
 
 	*features = 0;
 	if (rc || !present)
@@ -63,24 +63,25 @@ static int parse_enhanced(const struct prop_ctx *p, bool has_hwdom,
 		if (has_hwdom)
 			return 0;
 		/* Xen runs xenstore in the hardware domain. */
-		msg_begin(&m, p->err, p->path, "xen,enhanced");
+		vfdt_msg_begin(&m, p->err, p->path, "xen,enhanced");
 		if (*v)
-			msg_quoted(&m, v, strlen(v));
+			vfdt_msg_quoted(&m, v, strlen(v));
 		else
-			msg_str(&m, "<no value>");
-		msg_str(&m, ": means xenstore, which needs a hardware domain, "
-			    "and this configuration has none (no dom0 kernel "
-			    "module in /chosen); use \"no-xenstore\"");
-		return msg_end(&m, VPCI_EINVAL);
+			vfdt_msg_str(&m, "<no value>");
+		vfdt_msg_str(&m,
+			     ": means xenstore, which needs a hardware domain, "
+			     "and this configuration has none (no dom0 kernel "
+			     "module in /chosen); use \"no-xenstore\"");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	if (str_eq(v, "no-xenstore")) {
 		*features = VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN;
 		return 0;
 	}
-	msg_begin(&m, p->err, p->path, "xen,enhanced");
-	msg_quoted(&m, v, strlen(v));
-	msg_str(&m, ": expected \"enabled\", \"no-xenstore\" or no value");
-	return msg_end(&m, VPCI_EINVAL);
+	vfdt_msg_begin(&m, p->err, p->path, "xen,enhanced");
+	vfdt_msg_quoted(&m, v, strlen(v));
+	vfdt_msg_str(&m, ": expected \"enabled\", \"no-xenstore\" or no value");
+	return vfdt_msg_end(&m, VPCI_EINVAL);
 }
 
 static int parse_resources(const struct prop_ctx *p, struct vpci_fdt_domain *d)
@@ -89,16 +90,16 @@ static int parse_resources(const struct prop_ctx *p, struct vpci_fdt_domain *d)
 	int rc;
 
 	/* memory is in KiB, a 64-bit value, as Xen reads it. */
-	rc = prop_u64(p, "memory", true, &d->memory_kib, NULL);
+	rc = vfdt_prop_u64(p, "memory", true, &d->memory_kib, NULL);
 	if (!rc && !d->memory_kib)
-		rc = fdt_fail(p->err, VPCI_EINVAL, p->path, "memory",
-			      "0 KiB: a domain needs memory");
+		rc = vfdt_fail(p->err, VPCI_EINVAL, p->path, "memory",
+			       "0 KiB: a domain needs memory");
 	if (!rc)
-		rc = prop_u32(p, "cpus", true, &d->cpus, NULL);
+		rc = vfdt_prop_u32(p, "cpus", true, &d->cpus, NULL);
 	if (!rc && !d->cpus) {
-		msg_begin(&m, p->err, p->path, "cpus");
-		msg_str(&m, "<0x0>: a domain needs at least one vCPU");
-		rc = msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, p->err, p->path, "cpus");
+		vfdt_msg_str(&m, "<0x0>: a domain needs at least one vCPU");
+		rc = vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	return rc;
 }
@@ -110,17 +111,17 @@ static int parse_domain(struct parse_ctx *c, int node)
 	int rc;
 
 	if (c->cfg->nr_domains == VPCI_FDT_MAX_DOMAINS)
-		return fdt_fail(c->err, VPCI_ENOSPC, "/chosen",
-				fdt_get_name(c->fdt, node, NULL),
-				"more xen,domain nodes than the configuration "
-				"holds");
+		return vfdt_fail(c->err, VPCI_ENOSPC, "/chosen",
+				 fdt_get_name(c->fdt, node, NULL),
+				 "more xen,domain nodes than the configuration "
+				 "holds");
 	d = &c->cfg->domains[c->cfg->nr_domains];
 	memset(d, 0, sizeof(*d));
 	rc = fdt_get_path(c->fdt, node, d->path, sizeof(d->path));
 	if (rc)
-		return fdt_fail(c->err, VPCI_ENOSPC, "/chosen",
-				fdt_get_name(c->fdt, node, NULL),
-				"node path too long");
+		return vfdt_fail(c->err, VPCI_ENOSPC, "/chosen",
+				 fdt_get_name(c->fdt, node, NULL),
+				 "node path too long");
 	/* Xen numbers dom0less domains 1, 2, ... in tree order. */
 	d->cfg.domid = (uint32_t)c->cfg->nr_domains + 1;
 	d->cfg.kind = VPCI_DOMAIN_GUEST;
@@ -132,7 +133,7 @@ static int parse_domain(struct parse_ctx *c, int node)
 	if (!rc)
 		rc = parse_enhanced(&p, c->cfg->has_hwdom, &d->features);
 	if (!rc)
-		rc = parse_pci(c, &p, d);
+		rc = vfdt_parse_pci(c, &p, d);
 	if (!rc)
 		c->cfg->nr_domains++;
 	return rc;
@@ -162,12 +163,11 @@ int vpci_fdt_config_parse(const void *blob, size_t blob_len,
 	if (chosen == -FDT_ERR_NOTFOUND)
 		return 0; /* no boot-time domains */
 	if (chosen < 0)
-		return fdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
-				"cannot be read (corrupt tree)");
+		return vfdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
+				 "cannot be read (corrupt tree)");
 	/* First whether there is a hardware domain: xen,enhanced needs it. */
-	fdt_for_each_subnode(node, blob, chosen)
-		if (is_dom0_kernel(blob, node))
-			cfg->has_hwdom = true;
+	fdt_for_each_subnode(node, blob, chosen) if (is_dom0_kernel(blob, node))
+		cfg->has_hwdom = true;
 	fdt_for_each_subnode(node, blob, chosen)
 	{
 		if (fdt_node_check_compatible(blob, node, "xen,domain") == 0)
@@ -179,8 +179,8 @@ int vpci_fdt_config_parse(const void *blob, size_t blob_len,
 	}
 	if (node != -FDT_ERR_NOTFOUND) {
 		memset(cfg, 0, sizeof(*cfg));
-		return fdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
-				"cannot be read (corrupt tree)");
+		return vfdt_fail(err, VPCI_EINVAL, "/chosen", NULL,
+				 "cannot be read (corrupt tree)");
 	}
 	return 0;
 }

@@ -21,15 +21,15 @@ static inline bool str_eq(const char *a, const char *b)
 }
 
 /* The vpci,* properties of one xen,domain node (config_pci.c). */
-int parse_pci(struct parse_ctx *c, const struct prop_ctx *p,
-	      struct vpci_fdt_domain *d);
+int vfdt_parse_pci(struct parse_ctx *c, const struct prop_ctx *p,
+		   struct vpci_fdt_domain *d);
 
 /* "PATH: PROP = \"HOST@GUEST\": " for device i, canonical SBDFs. */
-void msg_device(struct fdt_msg *m, struct vpci_fdt_error *err,
-		const struct vpci_fdt_config *cfg, size_t i);
+void vfdt_msg_device(struct fdt_msg *m, struct vpci_fdt_error *err,
+		     const struct vpci_fdt_config *cfg, size_t i);
 /* The domain that holds device i. */
-const struct vpci_fdt_domain *device_domain(const struct vpci_fdt_config *cfg,
-					    size_t i);
+const struct vpci_fdt_domain *
+vfdt_device_domain(const struct vpci_fdt_config *cfg, size_t i);
 
 #define PROP_DEVICES	      "vpci,devices"
 #define PROP_EXTERNAL_DEVICES "vpci,external-devices"

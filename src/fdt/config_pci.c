@@ -40,11 +40,11 @@ static int check_known(const struct prop_ctx *p)
 				break;
 		if (i < NR_KNOWN)
 			continue;
-		msg_begin(&m, p->err, p->path, name);
-		msg_value(&m, val, len);
-		msg_str(&m, ": unknown property (see docs/bindings/"
-			    "vpci-domain.md)");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, p->err, p->path, name);
+		vfdt_msg_value(&m, val, len);
+		vfdt_msg_str(&m, ": unknown property (see docs/bindings/"
+				 "vpci-domain.md)");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	return 0;
 }
@@ -61,7 +61,7 @@ static int parse_tristate(const struct prop_ctx *p, const char *name,
 	bool present;
 	struct fdt_msg m;
 	unsigned int i;
-	int rc = prop_string(p, name, false, &v, &present);
+	int rc = vfdt_prop_string(p, name, false, &v, &present);
 
 	*out = VPCI_TRI_DEFAULT;
 	if (rc || !present)
@@ -71,10 +71,10 @@ static int parse_tristate(const struct prop_ctx *p, const char *name,
 			*out = (enum vpci_tristate)i;
 			return 0;
 		}
-	msg_begin(&m, p->err, p->path, name);
-	msg_quoted(&m, v, strlen(v));
-	msg_str(&m, ": expected \"yes\", \"no\" or \"default\"");
-	return msg_end(&m, VPCI_EINVAL);
+	vfdt_msg_begin(&m, p->err, p->path, name);
+	vfdt_msg_quoted(&m, v, strlen(v));
+	vfdt_msg_str(&m, ": expected \"yes\", \"no\" or \"default\"");
+	return vfdt_msg_end(&m, VPCI_EINVAL);
 }
 
 static int bad_element(const struct prop_ctx *p, const char *name,
@@ -82,15 +82,15 @@ static int bad_element(const struct prop_ctx *p, const char *name,
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, p->err, p->path, name);
-	msg_quoted(&m, s, len);
-	msg_str(&m, ": ");
-	msg_str(&m, what);
-	return msg_end(&m, VPCI_EINVAL);
+	vfdt_msg_begin(&m, p->err, p->path, name);
+	vfdt_msg_quoted(&m, s, len);
+	vfdt_msg_str(&m, ": ");
+	vfdt_msg_str(&m, what);
+	return vfdt_msg_end(&m, VPCI_EINVAL);
 }
 
-const struct vpci_fdt_domain *device_domain(const struct vpci_fdt_config *cfg,
-					    size_t i)
+const struct vpci_fdt_domain *
+vfdt_device_domain(const struct vpci_fdt_config *cfg, size_t i)
 {
 	size_t d;
 
@@ -104,18 +104,18 @@ const struct vpci_fdt_domain *device_domain(const struct vpci_fdt_config *cfg,
 	return &cfg->domains[0];
 }
 
-void msg_device(struct fdt_msg *m, struct vpci_fdt_error *err,
-		const struct vpci_fdt_config *cfg, size_t i)
+void vfdt_msg_device(struct fdt_msg *m, struct vpci_fdt_error *err,
+		     const struct vpci_fdt_config *cfg, size_t i)
 {
 	const struct vpci_fdt_device *dev = &cfg->devices[i];
 
-	msg_begin(m, err, device_domain(cfg, i)->path,
-		  dev->external ? PROP_EXTERNAL_DEVICES : PROP_DEVICES);
-	msg_str(m, "\"");
-	msg_sbdf(m, dev->host_sbdf);
-	msg_str(m, "@");
-	msg_sbdf(m, dev->guest_sbdf);
-	msg_str(m, "\": ");
+	vfdt_msg_begin(m, err, vfdt_device_domain(cfg, i)->path,
+		       dev->external ? PROP_EXTERNAL_DEVICES : PROP_DEVICES);
+	vfdt_msg_str(m, "\"");
+	vfdt_msg_sbdf(m, dev->host_sbdf);
+	vfdt_msg_str(m, "@");
+	vfdt_msg_sbdf(m, dev->guest_sbdf);
+	vfdt_msg_str(m, "\": ");
 }
 
 /* Is host_sbdf already in the configuration (any domain, either list)?
@@ -142,9 +142,9 @@ static int add_device(struct parse_ctx *c, const struct prop_ctx *p,
 	struct fdt_msg m;
 	long prev;
 
-	if (!at || !fdt_parse_sbdf(s, (size_t)(at - s), &dev.host_sbdf) ||
-	    !fdt_parse_sbdf(at + 1, len - (size_t)(at - s) - 1,
-			    &dev.guest_sbdf))
+	if (!at || !vfdt_parse_sbdf(s, (size_t)(at - s), &dev.host_sbdf) ||
+	    !vfdt_parse_sbdf(at + 1, len - (size_t)(at - s) - 1,
+			     &dev.guest_sbdf))
 		return bad_element(p, name, s, len,
 				   "expected \"HOST@GUEST\", each SSSS:BB:DD.F "
 				   "or BB:DD.F in hex");
@@ -155,21 +155,22 @@ static int add_device(struct parse_ctx *c, const struct prop_ctx *p,
 	prev = find_host(cfg, dev.host_sbdf, cfg->nr_devices);
 	if (prev >= 0) {
 		const struct vpci_fdt_domain *owner =
-			prev >= (long)d->first_device ? d
-						      : device_domain(cfg,
-								      (size_t)prev);
+			prev >= (long)d->first_device
+				? d
+				: vfdt_device_domain(cfg, (size_t)prev);
 
-		msg_begin(&m, c->err, p->path, name);
-		msg_quoted(&m, s, len);
-		msg_str(&m, ": ");
-		msg_sbdf(&m, dev.host_sbdf);
-		msg_str(&m, " is assigned twice (also in ");
-		msg_str(&m, owner->path);
-		msg_str(&m, " ");
-		msg_str(&m, cfg->devices[prev].external ? PROP_EXTERNAL_DEVICES
-							: PROP_DEVICES);
-		msg_str(&m, ")");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, c->err, p->path, name);
+		vfdt_msg_quoted(&m, s, len);
+		vfdt_msg_str(&m, ": ");
+		vfdt_msg_sbdf(&m, dev.host_sbdf);
+		vfdt_msg_str(&m, " is assigned twice (also in ");
+		vfdt_msg_str(&m, owner->path);
+		vfdt_msg_str(&m, " ");
+		vfdt_msg_str(&m, cfg->devices[prev].external
+					 ? PROP_EXTERNAL_DEVICES
+					 : PROP_DEVICES);
+		vfdt_msg_str(&m, ")");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	for (i = d->first_device; i < cfg->nr_devices; i++)
 		if (cfg->devices[i].guest_sbdf == dev.guest_sbdf)
@@ -191,9 +192,9 @@ static int parse_devices(struct parse_ctx *c, const struct prop_ctx *p,
 	bool present;
 	int len, count, i, rc;
 
-	rc = prop_stringlist(p, name, &val, &len, &count, &present);
+	rc = vfdt_prop_stringlist(p, name, &val, &len, &count, &present);
 	for (i = 0; !rc && present && i < count; i++)
-		rc = add_device(c, p, d, name, prop_list_at(val, len, i),
+		rc = add_device(c, p, d, name, vfdt_prop_list_at(val, len, i),
 				external);
 	return rc;
 }
@@ -206,17 +207,17 @@ static int parse_window(const struct prop_ctx *p, struct vpci_fdt_domain *d,
 	int len, rc;
 
 	d->ecam_base = VPCI_FDT_DEFAULT_ECAM;
-	rc = prop_u64(p, PROP_ECAM_BASE, false, &d->ecam_base, NULL);
+	rc = vfdt_prop_u64(p, PROP_ECAM_BASE, false, &d->ecam_base, NULL);
 	if (!rc && d->ecam_base % MIB)
-		rc = fdt_fail(p->err, VPCI_EINVAL, p->path, PROP_ECAM_BASE,
-			      "not 1 MiB aligned (ECAM needs 1 MiB a bus)");
+		rc = vfdt_fail(p->err, VPCI_EINVAL, p->path, PROP_ECAM_BASE,
+			       "not 1 MiB aligned (ECAM needs 1 MiB a bus)");
 	if (!rc)
-		rc = prop_u32(p, PROP_SEGMENT, false, &seg, NULL);
+		rc = vfdt_prop_u32(p, PROP_SEGMENT, false, &seg, NULL);
 	if (!rc && seg > 0xffff)
-		rc = fdt_fail(p->err, VPCI_EINVAL, p->path, PROP_SEGMENT,
-			      "above 0xffff");
+		rc = vfdt_fail(p->err, VPCI_EINVAL, p->path, PROP_SEGMENT,
+			       "above 0xffff");
 	d->segment = (uint16_t)seg;
-	if (rc || !prop_find(p, PROP_BUS_RANGE, &val, &len))
+	if (rc || !vfdt_prop_find(p, PROP_BUS_RANGE, &val, &len))
 		return rc ? rc : VPCI_EINVAL;
 	*bus_range_given = len >= 0;
 	if (len < 0)
@@ -225,10 +226,11 @@ static int parse_window(const struct prop_ctx *p, struct vpci_fdt_domain *d,
 	    fdt32_ld((const fdt32_t *)val + 1) > 0xff) {
 		struct fdt_msg m;
 
-		msg_begin(&m, p->err, p->path, PROP_BUS_RANGE);
-		msg_value(&m, val, len);
-		msg_str(&m, ": expected <FIRST LAST>, FIRST <= LAST <= 0xff");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, p->err, p->path, PROP_BUS_RANGE);
+		vfdt_msg_value(&m, val, len);
+		vfdt_msg_str(&m,
+			     ": expected <FIRST LAST>, FIRST <= LAST <= 0xff");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	d->bus_first = (uint8_t)fdt32_ld(val);
 	d->bus_last = (uint8_t)fdt32_ld((const fdt32_t *)val + 1);
@@ -255,21 +257,21 @@ static int check_in_window(struct parse_ctx *c, struct vpci_fdt_domain *d,
 		    VPCI_SBDF_BUS(g) >= d->bus_first &&
 		    VPCI_SBDF_BUS(g) <= d->bus_last)
 			continue;
-		msg_device(&m, c->err, c->cfg, i);
-		msg_str(&m, "outside the domain's ECAM window (segment ");
-		msg_hex(&m, d->segment);
-		msg_str(&m, ", buses ");
-		msg_hex(&m, d->bus_first);
-		msg_str(&m, "-");
-		msg_hex(&m, d->bus_last);
-		msg_str(&m, "; see vpci,segment and vpci,bus-range)");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_device(&m, c->err, c->cfg, i);
+		vfdt_msg_str(&m, "outside the domain's ECAM window (segment ");
+		vfdt_msg_hex(&m, d->segment);
+		vfdt_msg_str(&m, ", buses ");
+		vfdt_msg_hex(&m, d->bus_first);
+		vfdt_msg_str(&m, "-");
+		vfdt_msg_hex(&m, d->bus_last);
+		vfdt_msg_str(&m, "; see vpci,segment and vpci,bus-range)");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	if (d->ecam_base >
 	    UINT64_MAX - ((uint64_t)d->bus_last - d->bus_first + 1) * MIB)
-		return fdt_fail(c->err, VPCI_EINVAL, d->path, PROP_ECAM_BASE,
-				"the ECAM window wraps around the address "
-				"space");
+		return vfdt_fail(c->err, VPCI_EINVAL, d->path, PROP_ECAM_BASE,
+				 "the ECAM window wraps around the address "
+				 "space");
 	return 0;
 }
 
@@ -281,21 +283,22 @@ static int refuse_window_props(const struct prop_ctx *p)
 	int len;
 
 	for (i = 0; i < NR_WINDOW; i++) {
-		if (!prop_find(p, window_props[i], &val, &len))
+		if (!vfdt_prop_find(p, window_props[i], &val, &len))
 			return VPCI_EINVAL;
 		if (len < 0)
 			continue;
-		msg_begin(&m, p->err, p->path, window_props[i]);
-		msg_value(&m, val, len);
-		msg_str(&m, ": has no effect: the domain has no " PROP_DEVICES
+		vfdt_msg_begin(&m, p->err, p->path, window_props[i]);
+		vfdt_msg_value(&m, val, len);
+		vfdt_msg_str(
+			&m, ": has no effect: the domain has no " PROP_DEVICES
 			    ", " PROP_EXTERNAL_DEVICES " or " PROP_HOST_BRIDGE);
-		return msg_end(&m, VPCI_EINVAL);
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	return 0;
 }
 
-int parse_pci(struct parse_ctx *c, const struct prop_ctx *p,
-	      struct vpci_fdt_domain *d)
+int vfdt_parse_pci(struct parse_ctx *c, const struct prop_ctx *p,
+		   struct vpci_fdt_domain *d)
 {
 	bool host_bridge = false, bus_range_given = false;
 	int rc;
@@ -303,7 +306,7 @@ int parse_pci(struct parse_ctx *c, const struct prop_ctx *p,
 	d->first_device = c->cfg->nr_devices;
 	rc = check_known(p);
 	if (!rc)
-		rc = prop_flag(p, PROP_HOST_BRIDGE, &host_bridge);
+		rc = vfdt_prop_flag(p, PROP_HOST_BRIDGE, &host_bridge);
 	if (!rc)
 		rc = parse_tristate(p, PROP_MSI, &d->cfg.msi);
 	if (!rc)

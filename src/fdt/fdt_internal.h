@@ -26,59 +26,61 @@ struct fdt_msg {
 };
 
 /* Start "PATH: PROP = " (prop NULL: "PATH: "; path NULL: nothing). */
-void msg_begin(struct fdt_msg *m, struct vpci_fdt_error *err, const char *path,
-	       const char *prop);
-void msg_str(struct fdt_msg *m, const char *s);
-void msg_hex(struct fdt_msg *m, uint64_t v);
-void msg_dec(struct fdt_msg *m, uint64_t v);
-void msg_sbdf(struct fdt_msg *m, vpci_sbdf_t sbdf);
+void vfdt_msg_begin(struct fdt_msg *m, struct vpci_fdt_error *err,
+		    const char *path, const char *prop);
+void vfdt_msg_str(struct fdt_msg *m, const char *s);
+void vfdt_msg_hex(struct fdt_msg *m, uint64_t v);
+void vfdt_msg_dec(struct fdt_msg *m, uint64_t v);
+void vfdt_msg_sbdf(struct fdt_msg *m, vpci_sbdf_t sbdf);
 /* s between double quotes, non-printable bytes as \xNN, cut at 64. */
-void msg_quoted(struct fdt_msg *m, const char *s, size_t len);
+void vfdt_msg_quoted(struct fdt_msg *m, const char *s, size_t len);
 /* A raw property value as dtc would show it: "strings" when it is a
  * list of printable strings, <cells> when its length is a multiple of
  * 4, [bytes] otherwise; long values end in "...". */
-void msg_value(struct fdt_msg *m, const void *val, int len);
-/* Finish with code: returns code, so callers `return msg_end(...)`. */
-int msg_end(struct fdt_msg *m, int code);
+void vfdt_msg_value(struct fdt_msg *m, const void *val, int len);
+/* Finish with code: returns code, so callers `return vfdt_msg_end(...)`. */
+int vfdt_msg_end(struct fdt_msg *m, int code);
 
 /* A plain "PATH: PROP: what" error in one call. */
-int fdt_fail(struct vpci_fdt_error *err, int code, const char *path,
-	     const char *prop, const char *what);
+int vfdt_fail(struct vpci_fdt_error *err, int code, const char *path,
+	      const char *prop, const char *what);
 /* Map a libfdt error code to a VPCI_E* code. */
-int fdt_err_code(int fdt_err);
+int vfdt_err_code(int fdt_err);
 
 /* ----------------------------------------------------------- sbdf.c */
 
 /* "SSSS:BB:DD.F" or "BB:DD.F" (hex), exactly, within len bytes. */
-bool fdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out);
+bool vfdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out);
 
 /* ----------------------------------------------------------- tree.c */
 
 /* Open the tree in buf for editing, growing it to buf_len. Errors:
  * VPCI_EINVAL (not a valid tree), VPCI_ENOSPC. */
-int tree_open(void *buf, size_t buf_len, struct vpci_fdt_error *err);
+int vfdt_tree_open(void *buf, size_t buf_len, struct vpci_fdt_error *err);
 /* The root's #address-cells and #size-cells (defaults 2 and 1). Errors:
  * VPCI_EINVAL (present but malformed, or above 2). */
-int tree_root_cells(const void *fdt, int *addr_cells, int *size_cells,
-		    struct vpci_fdt_error *err);
+int vfdt_tree_root_cells(const void *fdt, int *addr_cells, int *size_cells,
+			 struct vpci_fdt_error *err);
 /* Store v in n big-endian cells (1 or 2) at out; VPCI_ERANGE when it
  * does not fit. */
-int tree_put_cells(uint32_t *out, int n, uint64_t v);
+int vfdt_tree_put_cells(uint32_t *out, int n, uint64_t v);
 /* The node with this phandle, checked to hold property marker. Errors:
  * VPCI_ENOENT (no such node, or no marker). */
-int tree_phandle_node(const void *fdt, uint32_t phandle, const char *marker,
-		      const char *user, struct vpci_fdt_error *err);
+int vfdt_tree_phandle_node(const void *fdt, uint32_t phandle,
+			   const char *marker, const char *user,
+			   struct vpci_fdt_error *err);
 /* #interrupt-cells of the controller at node must be 3; its
  * #address-cells (0 when absent) in *addr_cells. */
-int tree_gic_cells(const void *fdt, int node, int *addr_cells,
-		   struct vpci_fdt_error *err);
+int vfdt_tree_gic_cells(const void *fdt, int node, int *addr_cells,
+			struct vpci_fdt_error *err);
 /* Delete /name if present and add it again, empty, as the last child
  * of the root. Returns its offset or a negative VPCI_E* code. */
-int tree_replace_node(void *fdt, const char *name, struct vpci_fdt_error *err);
+int vfdt_tree_replace_node(void *fdt, const char *name,
+			   struct vpci_fdt_error *err);
 /* Map a libfdt error from a property write (only -FDT_ERR_NOSPACE is
  * expected) to an error message. */
-int tree_write_failed(int fdt_err, const char *node,
-		      struct vpci_fdt_error *err);
+int vfdt_tree_write_failed(int fdt_err, const char *node,
+			   struct vpci_fdt_error *err);
 
 /* ---------------------------------------------------------- props.c */
 
@@ -92,31 +94,31 @@ struct prop_ctx {
 
 /* A property's value, or NULL with *len = -1 when absent. A lookup
  * failing for another reason than absence is an error (returns false). */
-bool prop_find(const struct prop_ctx *p, const char *name, const void **val,
-	       int *len);
+bool vfdt_prop_find(const struct prop_ctx *p, const char *name,
+		    const void **val, int *len);
 /* Exactly one u32 / one u64 (two cells). */
-int prop_u32(const struct prop_ctx *p, const char *name, bool required,
-	     uint32_t *out, bool *present);
-int prop_u64(const struct prop_ctx *p, const char *name, bool required,
-	     uint64_t *out, bool *present);
+int vfdt_prop_u32(const struct prop_ctx *p, const char *name, bool required,
+		  uint32_t *out, bool *present);
+int vfdt_prop_u64(const struct prop_ctx *p, const char *name, bool required,
+		  uint64_t *out, bool *present);
 /* An empty property. */
-int prop_flag(const struct prop_ctx *p, const char *name, bool *present);
+int vfdt_prop_flag(const struct prop_ctx *p, const char *name, bool *present);
 /* One NUL-terminated string (empty allowed when allow_empty_prop and the
  * property has no bytes at all: *out is then ""). */
-int prop_string(const struct prop_ctx *p, const char *name,
-		bool allow_empty_prop, const char **out, bool *present);
+int vfdt_prop_string(const struct prop_ctx *p, const char *name,
+		     bool allow_empty_prop, const char **out, bool *present);
 /* A list of non-empty NUL-terminated strings; *count is how many. */
-int prop_stringlist(const struct prop_ctx *p, const char *name,
-		    const char **val, int *len, int *count, bool *present);
-/* The string at index i of a list validated by prop_stringlist. */
-const char *prop_list_at(const char *val, int len, int i);
+int vfdt_prop_stringlist(const struct prop_ctx *p, const char *name,
+			 const char **val, int *len, int *count, bool *present);
+/* The string at index i of a list validated by vfdt_prop_stringlist. */
+const char *vfdt_prop_list_at(const char *val, int len, int i);
 
 /* ---------------------------------------------------------- apertures.c */
 
 /* Where a BAR of this kind goes given which apertures exist. */
-enum vpci_fdt_space bar_space(const struct vpci_fdt_bridge *b,
-			      const struct vpci_fdt_bar *bar);
+enum vpci_fdt_space vfdt_bar_space(const struct vpci_fdt_bridge *b,
+				   const struct vpci_fdt_bar *bar);
 /* Bytes a BAR takes in its aperture (memory rounded to 4 KiB). */
-uint64_t bar_footprint(const struct vpci_fdt_bar *bar);
+uint64_t vfdt_bar_footprint(const struct vpci_fdt_bar *bar);
 
 #endif /* VPCI_FDT_INTERNAL_H */

@@ -15,15 +15,15 @@
 
 #include "fdt_internal.h"
 
-#define NODE		"hypervisor"
-#define PATH		"/hypervisor"
-#define VERSION_MAX	16
-#define GIC_PPI		1u
-#define PPI_FIRST	16u
-#define PPI_LAST	31u
+#define NODE	    "hypervisor"
+#define PATH	    "/hypervisor"
+#define VERSION_MAX 16
+#define GIC_PPI	    1u
+#define PPI_FIRST   16u
+#define PPI_LAST    31u
 /* Xen's event-channel interrupt: level low, all CPUs in the GICv2
  * CPU mask (ignored by GICv3). */
-#define EVTCHN_FLAGS	0xf08u
+#define EVTCHN_FLAGS 0xf08u
 #define KNOWN_FEATURES                                                         \
 	(VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN | VPCI_FDT_XEN_XENSTORE)
 
@@ -46,31 +46,32 @@ static int check(const struct vpci_fdt_hypervisor *h,
 	struct fdt_msg m;
 
 	if (h->features & ~KNOWN_FEATURES)
-		return fdt_fail(err, VPCI_EINVAL, PATH, NULL,
-				"unknown feature bits");
+		return vfdt_fail(err, VPCI_EINVAL, PATH, NULL,
+				 "unknown feature bits");
 	if (!good_version(h->xen_version)) {
-		msg_begin(&m, err, PATH, "compatible");
-		msg_str(&m, "version ");
+		vfdt_msg_begin(&m, err, PATH, "compatible");
+		vfdt_msg_str(&m, "version ");
 		if (h->xen_version)
-			msg_quoted(&m, h->xen_version,
-				   strnlen(h->xen_version, VERSION_MAX + 1));
+			vfdt_msg_quoted(
+				&m, h->xen_version,
+				strnlen(h->xen_version, VERSION_MAX + 1));
 		else
-			msg_str(&m, "(none)");
-		msg_str(&m, ": expected digits and dots, e.g. \"4.19\"");
-		return msg_end(&m, VPCI_EINVAL);
+			vfdt_msg_str(&m, "(none)");
+		vfdt_msg_str(&m, ": expected digits and dots, e.g. \"4.19\"");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	if ((h->features & VPCI_FDT_XEN_EVTCHN) &&
 	    (h->evtchn_ppi < PPI_FIRST || h->evtchn_ppi > PPI_LAST)) {
-		msg_begin(&m, err, PATH, "interrupts");
-		msg_str(&m, "event channel interrupt ");
-		msg_dec(&m, h->evtchn_ppi);
-		msg_str(&m, ": expected a PPI, 16-31");
-		return msg_end(&m, VPCI_EINVAL);
+		vfdt_msg_begin(&m, err, PATH, "interrupts");
+		vfdt_msg_str(&m, "event channel interrupt ");
+		vfdt_msg_dec(&m, h->evtchn_ppi);
+		vfdt_msg_str(&m, ": expected a PPI, 16-31");
+		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
 	if ((h->features & VPCI_FDT_XEN_GNTTAB) &&
 	    (!h->gnttab_size || h->gnttab_base > UINT64_MAX - h->gnttab_size))
-		return fdt_fail(err, VPCI_EINVAL, PATH, "reg",
-				"empty or wrapping grant-table region");
+		return vfdt_fail(err, VPCI_EINVAL, PATH, "reg",
+				 "empty or wrapping grant-table region");
 	return 0;
 }
 
@@ -110,7 +111,7 @@ static int write_open(const struct vpci_fdt_hypervisor *h, void *buf,
 	uint32_t reg[4];
 	int ac, sc, node, parent_ac, rc;
 
-	rc = tree_root_cells(buf, &ac, &sc, err);
+	rc = vfdt_tree_root_cells(buf, &ac, &sc, err);
 	if (rc)
 		return rc;
 	if (!h->features) {
@@ -119,29 +120,29 @@ static int write_open(const struct vpci_fdt_hypervisor *h, void *buf,
 		if (node >= 0)
 			node = fdt_del_node(buf, node);
 		return node < 0 && node != -FDT_ERR_NOTFOUND
-			       ? tree_write_failed(node, NODE, err)
+			       ? vfdt_tree_write_failed(node, NODE, err)
 			       : 0;
 	}
-	if (tree_put_cells(reg, ac, h->gnttab_base) ||
-	    tree_put_cells(reg + ac, sc, h->gnttab_size))
-		return fdt_fail(err, VPCI_ERANGE, PATH, "reg",
-				"grant-table region does not fit the root's "
-				"#address-cells/#size-cells");
+	if (vfdt_tree_put_cells(reg, ac, h->gnttab_base) ||
+	    vfdt_tree_put_cells(reg + ac, sc, h->gnttab_size))
+		return vfdt_fail(err, VPCI_ERANGE, PATH, "reg",
+				 "grant-table region does not fit the root's "
+				 "#address-cells/#size-cells");
 	if (h->features & VPCI_FDT_XEN_EVTCHN) {
-		node = tree_phandle_node(buf, h->intc_phandle,
-					 "interrupt-controller",
-					 PATH ": interrupt-parent", err);
+		node = vfdt_tree_phandle_node(buf, h->intc_phandle,
+					      "interrupt-controller",
+					      PATH ": interrupt-parent", err);
 		if (node < 0)
 			return node;
-		rc = tree_gic_cells(buf, node, &parent_ac, err);
+		rc = vfdt_tree_gic_cells(buf, node, &parent_ac, err);
 		if (rc)
 			return rc;
 	}
-	node = tree_replace_node(buf, NODE, err);
+	node = vfdt_tree_replace_node(buf, NODE, err);
 	if (node < 0)
 		return node;
 	rc = set_props(buf, node, h, reg, (ac + sc) * 4);
-	return rc ? tree_write_failed(rc, NODE, err) : 0;
+	return rc ? vfdt_tree_write_failed(rc, NODE, err) : 0;
 }
 
 int vpci_fdt_hypervisor_write(const struct vpci_fdt_hypervisor *h, void *buf,
@@ -150,7 +151,7 @@ int vpci_fdt_hypervisor_write(const struct vpci_fdt_hypervisor *h, void *buf,
 	int rc = check(h, err);
 
 	if (!rc)
-		rc = tree_open(buf, buf_len, err);
+		rc = vfdt_tree_open(buf, buf_len, err);
 	if (rc)
 		return rc;
 	rc = write_open(h, buf, err);

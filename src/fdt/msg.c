@@ -19,25 +19,25 @@ static void put_char(struct fdt_msg *m, char c)
 	}
 }
 
-void msg_str(struct fdt_msg *m, const char *s)
+void vfdt_msg_str(struct fdt_msg *m, const char *s)
 {
 	while (s && *s)
 		put_char(m, *s++);
 }
 
-void msg_begin(struct fdt_msg *m, struct vpci_fdt_error *err, const char *path,
-	       const char *prop)
+void vfdt_msg_begin(struct fdt_msg *m, struct vpci_fdt_error *err,
+		    const char *path, const char *prop)
 {
 	m->err = err;
 	m->len = 0;
 	err->msg[0] = '\0';
 	if (path) {
-		msg_str(m, path);
-		msg_str(m, ": ");
+		vfdt_msg_str(m, path);
+		vfdt_msg_str(m, ": ");
 	}
 	if (prop) {
-		msg_str(m, prop);
-		msg_str(m, " = ");
+		vfdt_msg_str(m, prop);
+		vfdt_msg_str(m, " = ");
 	}
 }
 
@@ -58,13 +58,13 @@ static void put_hex_digits(struct fdt_msg *m, uint64_t v, int min_digits)
 		put_char(m, buf[--n]);
 }
 
-void msg_hex(struct fdt_msg *m, uint64_t v)
+void vfdt_msg_hex(struct fdt_msg *m, uint64_t v)
 {
-	msg_str(m, "0x");
+	vfdt_msg_str(m, "0x");
 	put_hex_digits(m, v, 1);
 }
 
-void msg_dec(struct fdt_msg *m, uint64_t v)
+void vfdt_msg_dec(struct fdt_msg *m, uint64_t v)
 {
 	char buf[20];
 	int n = 0;
@@ -77,7 +77,7 @@ void msg_dec(struct fdt_msg *m, uint64_t v)
 		put_char(m, buf[--n]);
 }
 
-void msg_sbdf(struct fdt_msg *m, vpci_sbdf_t sbdf)
+void vfdt_msg_sbdf(struct fdt_msg *m, vpci_sbdf_t sbdf)
 {
 	put_hex_digits(m, VPCI_SBDF_SEG(sbdf), 4);
 	put_char(m, ':');
@@ -101,12 +101,12 @@ static void put_escaped(struct fdt_msg *m, unsigned char c)
 	} else if (printable(c)) {
 		put_char(m, (char)c);
 	} else {
-		msg_str(m, "\\x");
+		vfdt_msg_str(m, "\\x");
 		put_hex_digits(m, c, 2);
 	}
 }
 
-void msg_quoted(struct fdt_msg *m, const char *s, size_t len)
+void vfdt_msg_quoted(struct fdt_msg *m, const char *s, size_t len)
 {
 	size_t i;
 
@@ -115,7 +115,7 @@ void msg_quoted(struct fdt_msg *m, const char *s, size_t len)
 		put_escaped(m, (unsigned char)s[i]);
 	put_char(m, '"');
 	if (len > VALUE_SHOW_MAX)
-		msg_str(m, "...");
+		vfdt_msg_str(m, "...");
 }
 
 /* A list of printable strings, each NUL-terminated, none empty. */
@@ -148,22 +148,22 @@ static void put_strings(struct fdt_msg *m, const unsigned char *v, int len)
 		size_t n = strnlen((const char *)v + i, (size_t)(len - i));
 
 		if (i)
-			msg_str(m, ", ");
-		msg_quoted(m, (const char *)v + i, n);
+			vfdt_msg_str(m, ", ");
+		vfdt_msg_quoted(m, (const char *)v + i, n);
 		shown += (int)n;
 		i += (int)n + 1;
 	}
 	if (i < len)
-		msg_str(m, ", ...");
+		vfdt_msg_str(m, ", ...");
 }
 
-void msg_value(struct fdt_msg *m, const void *val, int len)
+void vfdt_msg_value(struct fdt_msg *m, const void *val, int len)
 {
 	const unsigned char *v = val;
 	int i;
 
 	if (len == 0) {
-		msg_str(m, "<empty>");
+		vfdt_msg_str(m, "<empty>");
 		return;
 	}
 	if (is_string_list(v, len)) {
@@ -175,10 +175,10 @@ void msg_value(struct fdt_msg *m, const void *val, int len)
 		for (i = 0; i < len && i < VALUE_SHOW_MAX; i += 4) {
 			if (i)
 				put_char(m, ' ');
-			msg_hex(m, fdt32_ld((const fdt32_t *)(v + i)));
+			vfdt_msg_hex(m, fdt32_ld((const fdt32_t *)(v + i)));
 		}
 		if (i < len)
-			msg_str(m, " ...");
+			vfdt_msg_str(m, " ...");
 		put_char(m, '>');
 		return;
 	}
@@ -189,31 +189,31 @@ void msg_value(struct fdt_msg *m, const void *val, int len)
 		put_hex_digits(m, v[i], 2);
 	}
 	if (i < len)
-		msg_str(m, " ...");
+		vfdt_msg_str(m, " ...");
 	put_char(m, ']');
 }
 
-int msg_end(struct fdt_msg *m, int code)
+int vfdt_msg_end(struct fdt_msg *m, int code)
 {
 	m->err->code = code;
 	return code;
 }
 
-int fdt_fail(struct vpci_fdt_error *err, int code, const char *path,
-	     const char *prop, const char *what)
+int vfdt_fail(struct vpci_fdt_error *err, int code, const char *path,
+	      const char *prop, const char *what)
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, err, path, NULL);
+	vfdt_msg_begin(&m, err, path, NULL);
 	if (prop) {
-		msg_str(&m, prop);
-		msg_str(&m, ": ");
+		vfdt_msg_str(&m, prop);
+		vfdt_msg_str(&m, ": ");
 	}
-	msg_str(&m, what);
-	return msg_end(&m, code);
+	vfdt_msg_str(&m, what);
+	return vfdt_msg_end(&m, code);
 }
 
-int fdt_err_code(int fdt_err)
+int vfdt_err_code(int fdt_err)
 {
 	switch (fdt_err) {
 	case -FDT_ERR_NOSPACE:

@@ -9,8 +9,8 @@
 
 #include "fdt_internal.h"
 
-bool prop_find(const struct prop_ctx *p, const char *name, const void **val,
-	       int *len)
+bool vfdt_prop_find(const struct prop_ctx *p, const char *name,
+		    const void **val, int *len)
 {
 	*val = fdt_getprop(p->fdt, p->node, name, len);
 	if (*val)
@@ -19,8 +19,8 @@ bool prop_find(const struct prop_ctx *p, const char *name, const void **val,
 		*len = -1;
 		return true;
 	}
-	fdt_fail(p->err, VPCI_EINVAL, p->path, name,
-		 "cannot be read (corrupt tree)");
+	vfdt_fail(p->err, VPCI_EINVAL, p->path, name,
+		  "cannot be read (corrupt tree)");
 	*len = -1;
 	return false;
 }
@@ -30,11 +30,11 @@ static int wrong(const struct prop_ctx *p, const char *name, const void *val,
 {
 	struct fdt_msg m;
 
-	msg_begin(&m, p->err, p->path, name);
-	msg_value(&m, val, len);
-	msg_str(&m, ": expected ");
-	msg_str(&m, expected);
-	return msg_end(&m, VPCI_EINVAL);
+	vfdt_msg_begin(&m, p->err, p->path, name);
+	vfdt_msg_value(&m, val, len);
+	vfdt_msg_str(&m, ": expected ");
+	vfdt_msg_str(&m, expected);
+	return vfdt_msg_end(&m, VPCI_EINVAL);
 }
 
 /* Look name up; absent is fine unless required. Returns 1 when present,
@@ -42,18 +42,18 @@ static int wrong(const struct prop_ctx *p, const char *name, const void *val,
 static int lookup(const struct prop_ctx *p, const char *name, bool required,
 		  const void **val, int *len)
 {
-	if (!prop_find(p, name, val, len))
+	if (!vfdt_prop_find(p, name, val, len))
 		return VPCI_EINVAL;
 	if (*len >= 0)
 		return 1;
 	if (required)
-		return fdt_fail(p->err, VPCI_EINVAL, p->path, name,
-				"missing (required)");
+		return vfdt_fail(p->err, VPCI_EINVAL, p->path, name,
+				 "missing (required)");
 	return 0;
 }
 
-int prop_u32(const struct prop_ctx *p, const char *name, bool required,
-	     uint32_t *out, bool *present)
+int vfdt_prop_u32(const struct prop_ctx *p, const char *name, bool required,
+		  uint32_t *out, bool *present)
 {
 	const void *val;
 	int len, rc = lookup(p, name, required, &val, &len);
@@ -68,8 +68,8 @@ int prop_u32(const struct prop_ctx *p, const char *name, bool required,
 	return 0;
 }
 
-int prop_u64(const struct prop_ctx *p, const char *name, bool required,
-	     uint64_t *out, bool *present)
+int vfdt_prop_u64(const struct prop_ctx *p, const char *name, bool required,
+		  uint64_t *out, bool *present)
 {
 	const void *val;
 	int len, rc = lookup(p, name, required, &val, &len);
@@ -85,7 +85,7 @@ int prop_u64(const struct prop_ctx *p, const char *name, bool required,
 	return 0;
 }
 
-int prop_flag(const struct prop_ctx *p, const char *name, bool *present)
+int vfdt_prop_flag(const struct prop_ctx *p, const char *name, bool *present)
 {
 	const void *val;
 	int len, rc = lookup(p, name, false, &val, &len);
@@ -98,8 +98,8 @@ int prop_flag(const struct prop_ctx *p, const char *name, bool *present)
 	return 0;
 }
 
-int prop_string(const struct prop_ctx *p, const char *name,
-		bool allow_empty_prop, const char **out, bool *present)
+int vfdt_prop_string(const struct prop_ctx *p, const char *name,
+		     bool allow_empty_prop, const char **out, bool *present)
 {
 	const void *val;
 	int len, rc = lookup(p, name, false, &val, &len);
@@ -118,8 +118,8 @@ int prop_string(const struct prop_ctx *p, const char *name,
 	return 0;
 }
 
-int prop_stringlist(const struct prop_ctx *p, const char *name,
-		    const char **val, int *len, int *count, bool *present)
+int vfdt_prop_stringlist(const struct prop_ctx *p, const char *name,
+			 const char **val, int *len, int *count, bool *present)
 {
 	const void *v;
 	int i, n = 0, rc = lookup(p, name, false, &v, len);
@@ -149,7 +149,7 @@ int prop_stringlist(const struct prop_ctx *p, const char *name,
 	return 0;
 }
 
-const char *prop_list_at(const char *val, int len, int i)
+const char *vfdt_prop_list_at(const char *val, int len, int i)
 {
 	int off = 0;
 

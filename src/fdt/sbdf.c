@@ -33,7 +33,7 @@ static bool hex_field(const char *s, int n, uint32_t *out)
 	return true;
 }
 
-bool fdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out)
+bool vfdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out)
 {
 	uint32_t seg = 0, bus, dev, fn;
 
@@ -44,8 +44,9 @@ bool fdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out)
 	} else if (len != 7) {
 		return false;
 	}
-	if (!hex_field(s, 2, &bus) || s[2] != ':' || !hex_field(s + 3, 2, &dev) ||
-	    s[5] != '.' || !hex_field(s + 6, 1, &fn) || dev > 0x1f || fn > 7)
+	if (!hex_field(s, 2, &bus) || s[2] != ':' ||
+	    !hex_field(s + 3, 2, &dev) || s[5] != '.' ||
+	    !hex_field(s + 6, 1, &fn) || dev > 0x1f || fn > 7)
 		return false;
 	*out = VPCI_SBDF(seg, bus, dev, fn);
 	return true;

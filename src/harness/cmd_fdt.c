@@ -58,9 +58,8 @@ int harness_read_file(const char *path, size_t room, void **buf, size_t *len,
 /* The BARs the guest finds on its functions, as it sizes them. */
 static struct vpci_fdt_bar *guest_bars(struct session *s, size_t *nr)
 {
-	struct vpci_fdt_bar *bars =
-		calloc(s->nr_view_by_dom * SYSFS_NR_RESOURCES + 1,
-		       sizeof(*bars));
+	struct vpci_fdt_bar *bars = calloc(
+		s->nr_view_by_dom * SYSFS_NR_RESOURCES + 1, sizeof(*bars));
 	struct sysfs_resource res[SYSFS_NR_RESOURCES];
 	size_t i, n = 0;
 	unsigned int r;
@@ -162,8 +161,8 @@ static int write_out(const char *path, void *tree, char *msg, size_t msg_len)
 	return bad ? -1 : 0;
 }
 
-static int build(struct session *s, const char *out_path,
-		 const char *into_path, char *msg, size_t msg_len)
+static int build(struct session *s, const char *out_path, const char *into_path,
+		 char *msg, size_t msg_len)
 {
 	struct vpci_fdt_bridge b = {.ecam_base = HARNESS_GUEST_ECAM};
 	struct vpci_fdt_error err;

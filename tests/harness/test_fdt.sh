@@ -17,7 +17,7 @@
 # Usage: test_fdt.sh VPCI_HARNESS DATA_DIR
 . "$(dirname "$0")/common.sh"
 
-if ! H help fdt >/dev/null 2>&1 || H help fdt | grep -q "not built" ||
+if H fdt /nonexistent /dev/null 2>&1 | grep -q "not built" ||
 	! command -v dtc >/dev/null || ! command -v fdtget >/dev/null; then
 	echo "skipped: vpci-harness without fdt, or no dtc/fdtget"
 	exit 77
@@ -153,6 +153,8 @@ cat >"$WORK/boot.dts" <<'DTS'
 	#address-cells = <2>;
 	#size-cells = <2>;
 	chosen {
+		#address-cells = <2>;
+		#size-cells = <2>;
 		module@200000 {
 			compatible = "multiboot,kernel", "multiboot,module";
 			reg = <0x0 0x200000 0x0 0x1000000>;
@@ -179,7 +181,8 @@ cat >"$WORK/boot.dts" <<'DTS'
 	};
 };
 DTS
-dtc -q -I dts -O dtb -o "$WORK/boot.dtb" "$WORK/boot.dts"
+dtc_out=$(dtc -I dts -O dtb -o "$WORK/boot.dtb" "$WORK/boot.dts" 2>&1)
+[ -z "$dtc_out" ] || fail "boot.dts: $dtc_out"
 ids() { # SBDF -> VENDOR:DEVICE from the capture's files
 	printf '%04x:%04x' "$(cat "$FC/devices/$1/vendor")" "$(cat "$FC/devices/$1/device")"
 }
