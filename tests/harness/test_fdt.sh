@@ -17,7 +17,8 @@
 # Usage: test_fdt.sh VPCI_HARNESS DATA_DIR
 . "$(dirname "$0")/common.sh"
 
-if H fdt /nonexistent /dev/null 2>&1 | grep -q "not built" ||
+probe=$(H fdt /nonexistent /dev/null 2>&1)
+if [[ "$probe" == *"not built"* ]] ||
 	! command -v dtc >/dev/null || ! command -v fdtget >/dev/null; then
 	echo "skipped: vpci-harness without fdt, or no dtc/fdtget"
 	exit 77
