@@ -12,8 +12,10 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && ar x "$lib") || { echo "cannot unpack $lib"; exit 1; }
 ld -r -o "$tmp/all.ro" "$tmp"/*.o || exit 1
 # libfdt's own libc needs (nm -D libfdt.so): mem*, str*len, strchr,
-# strrchr, strtoul; compilers may add the stack protector's hook.
-allowed='fdt_.*|vpci_.*|memchr|memcmp|memcpy|memmove|memset|strchr|strlen|strnlen|strrchr|strtoul|__stack_chk_fail|_GLOBAL_OFFSET_TABLE_'
+# strrchr, strtoul; compilers may add the stack protector's hook and
+# sanitizer instrumentation (ASan/UBSan builds); clang turns memcmp
+# equality into bcmp.
+allowed='__asan_.*|__ubsan_.*|__sanitizer_.*|__sancov_.*|fdt_.*|vpci_.*|bcmp|memchr|memcmp|memcpy|memmove|memset|strchr|strlen|strnlen|strrchr|strtoul|__stack_chk_fail|_GLOBAL_OFFSET_TABLE_'
 bad_undef=$(nm -u "$tmp/all.ro" | awk '{print $2}' | grep -vxE "$allowed" | tr '\n' ' ')
 bad_def=$(nm -g --defined-only "$tmp/all.ro" | awk '{print $3}' |
 	grep -vE '^(vpci_fdt_|vfdt_)' | tr '\n' ' ')
