@@ -14,6 +14,7 @@
  * Nothing may crash or leak, a failed boot must leave no domain, and a
  * successful one must be undone by vpci_fdt_unboot().
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,30 +75,52 @@ static int find_emu(void *ctx, uint32_t domid, vpci_sbdf_t host_sbdf,
 	return 0;
 }
 
+/* Two long-lived hosts (with and without guest vPCI): a boot either
+ * creates everything, undone by vpci_fdt_unboot(), or nothing, so after
+ * every input a host must hold exactly the allocations it had before. */
+struct bench {
+	struct fake_platform fp;
+	struct vpci_host *host;
+	long baseline_allocs;
+};
+
+static struct bench *bench_get(unsigned int which)
+{
+	static struct bench benches[2];
+	static bool ready[2];
+	struct bench *b = &benches[which];
+	size_t i;
+
+	if (ready[which])
+		return b;
+	fake_platform_init(&b->fp);
+	if (vpci_host_create(&b->fp.ops, &b->fp,
+			     which ? VPCI_HOST_NO_GUEST_VPCI : 0, &b->host))
+		abort();
+	for (i = 0; i < NR_HOST_FNS; i++) {
+		struct fake_fn *fn = fake_fn_add(&b->fp, host_fns[i]);
+
+		fake_fn_set_header(fn, 0x1af4, (uint16_t)i,
+				   VPCI_SBDF_BUS(host_fns[i]) == 3 ? 0x80 : 0);
+		if (vpci_device_add(b->host, host_fns[i]))
+			abort();
+	}
+	vpci_device_hide(b->host, host_fns[5]);
+	vpci_device_set_readonly(b->host, host_fns[6]);
+	b->baseline_allocs = b->fp.live_allocs;
+	ready[which] = true;
+	return b;
+}
+
 static void boot(const void *blob, size_t len, unsigned int flavour)
 {
 	static struct vpci_fdt_config cfg;
 	struct vpci_fdt_emulators emu = {.find = find_emu, .ctx = NULL};
-	struct fake_platform fp;
-	struct vpci_host *host;
+	struct bench *b = bench_get(flavour & 1);
 	struct vpci_fdt_error err;
 	size_t i;
 
-	fake_platform_init(&fp);
-	if (vpci_host_create(&fp.ops, &fp,
-			     flavour & 1 ? VPCI_HOST_NO_GUEST_VPCI : 0, &host))
-		abort();
-	for (i = 0; i < NR_HOST_FNS; i++) {
-		struct fake_fn *fn = fake_fn_add(&fp, host_fns[i]);
-
-		fake_fn_set_header(fn, 0x1af4, (uint16_t)i,
-				   VPCI_SBDF_BUS(host_fns[i]) == 3 ? 0x80 : 0);
-		if (vpci_device_add(host, host_fns[i]))
-			abort();
-	}
-	vpci_device_hide(host, host_fns[5]);
-	vpci_device_set_readonly(host, host_fns[6]);
-	if (vpci_fdt_boot(host, blob, len, flavour & 2 ? &emu : NULL, &cfg,
+	if (vpci_fdt_boot(b->host, blob, len, flavour & 2 ? &emu : NULL, &cfg,
 			  &err) == 0) {
 		for (i = 0; i < cfg.nr_domains; i++)
 			if (!cfg.domains[i].dom)
@@ -111,10 +134,8 @@ static void boot(const void *blob, size_t len, unsigned int flavour)
 			if (cfg.domains[i].dom)
 				abort();
 	}
-	vpci_host_destroy(host);
-	if (fp.live_allocs)
+	if (b->fp.live_allocs != b->baseline_allocs)
 		abort();
-	fake_platform_fini(&fp);
 }
 
 /* ------------------------------------------------ tree recipes */

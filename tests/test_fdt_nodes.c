@@ -482,6 +482,46 @@ static void hypervisor_node_follows_the_features(void **state)
 			 VPCI_EINVAL);
 }
 
+/* A configuration's xen,enhanced decides each guest's hypervisor node. */
+static void parsed_features_decide_the_hypervisor_node(void **state)
+{
+	static struct vpci_fdt_config cfg;
+	struct vpci_fdt_hypervisor h = {
+		.xen_version = "4.20",
+		.gnttab_base = 0x38000000,
+		.gnttab_size = 0x1000000,
+		.evtchn_ppi = 31,
+		.intc_phandle = 0xfde8,
+	};
+	struct vpci_fdt_error err;
+	size_t len, i;
+	int node;
+
+	(void)state;
+	len = load("valid-multi", orig);
+	assert_int_equal(vpci_fdt_config_parse(orig, len, &cfg, &err), 0);
+	assert_int_equal(cfg.nr_domains, 4);
+	for (i = 0; i < cfg.nr_domains; i++) {
+		len = load("guest-base", tree);
+		h.features = cfg.domains[i].features;
+		assert_int_equal(vpci_fdt_hypervisor_write(&h, tree, BUF, &err),
+				 0);
+		node = fdt_path_offset(tree, "/hypervisor");
+		if (i == 3) { /* domU4 has no xen,enhanced */
+			assert_int_equal(node, -FDT_ERR_NOTFOUND);
+			continue;
+		}
+		/* "enabled", "no-xenstore" and the empty value all give
+		 * grant tables and event channels. */
+		assert_true(node >= 0);
+		assert_non_null(fdt_getprop(tree, node, "reg", NULL));
+		assert_non_null(fdt_getprop(tree, node, "interrupts", NULL));
+		assert_int_equal(fdt_stringlist_search(tree, node, "compatible",
+						       "xen,xen-4.20"),
+				 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -493,6 +533,7 @@ int main(void)
 		cmocka_unit_test(controllers_and_cells_are_checked),
 		cmocka_unit_test(small_buffer_leaves_the_tree_alone),
 		cmocka_unit_test(hypervisor_node_follows_the_features),
+		cmocka_unit_test(parsed_features_decide_the_hypervisor_node),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

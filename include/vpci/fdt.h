@@ -200,6 +200,7 @@ struct vpci_fdt_domain {
 	struct vpci_domain *dom;	 /* after vpci_fdt_boot() */
 };
 
+/* About 30 KiB: keep it static or on the heap, not on a small stack. */
 struct vpci_fdt_config {
 	/* A hardware domain (domid 0): /chosen has a dom0 kernel module. */
 	bool has_hwdom;
@@ -212,7 +213,8 @@ struct vpci_fdt_config {
 
 /*
  * Parse the boot tree blob (blob_len bytes, which may be a truncated or
- * hostile blob) into cfg. Checks everything the tree alone can tell:
+ * hostile blob) into cfg, which is overwritten (so undo an earlier
+ * vpci_fdt_boot() with vpci_fdt_unboot() first). Checks everything the tree alone can tell:
  * types and lengths, values, SBDF syntax, devices given twice, guest
  * SBDFs outside the domain's ECAM window. Errors: VPCI_EINVAL (bad
  * tree or value), VPCI_ENOSPC (more domains or devices than the
