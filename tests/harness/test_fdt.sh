@@ -125,13 +125,10 @@ check_topology() {
 }
 
 # Under a wrapper (valgrind) the machine-by-machine sweep is too slow for
-# the test command's budget: the smallest and the largest capture stand
-# for it there.
+# the test command's budget: the Firecracker capture stands for it there
+# (the sweep itself runs unwrapped).
 if [ -n "${HARNESS_WRAPPER:-}" ]; then
-	topologies() {
-		echo "$DATA/sysfs/firecracker-microvm"
-		echo "$DATA/sysfs/MrArtemSid__huananzhi_x99-QD4"
-	}
+	topologies() { echo "$DATA/sysfs/firecracker-microvm"; }
 else
 	topologies() { all_topologies; }
 fi
@@ -217,9 +214,14 @@ else
 fi
 
 # bad_boot NAME EXPECTED-PART [harness options] < edits: sed on boot.dts
+# Under a wrapper only the cases marked "always" run (the in-process
+# cmocka test covers every error path under valgrind already).
 bad_boot() {
 	local name=$1 part=$2 out rc
 	shift 2
+	if [ -n "${HARNESS_WRAPPER:-}" ] && [ "${ALWAYS:-}" != 1 ]; then
+		return 0
+	fi
 	sed "$SED" "$WORK/boot.dts" >"$WORK/$name.dts"
 	dtc -q -I dts -O dtb -o "$WORK/$name.dtb" "$WORK/$name.dts"
 	out=$(H boot "$@" "$FC" "$WORK/$name.dtb" 2>&1 >"$WORK/$name.out")
@@ -232,7 +234,7 @@ bad_boot() {
 	fi
 }
 SED='s/"no-xenstore"/"no-xen-store"/'
-bad_boot enhanced "$WORK/enhanced.dtb: /chosen/domU2: xen,enhanced = \"no-xen-store\": expected"
+ALWAYS=1 bad_boot enhanced "$WORK/enhanced.dtb: /chosen/domU2: xen,enhanced = \"no-xen-store\": expected"
 SED='s/"00:05.0@01:1f.0"/"00:05.0@01:1f.1"/'
 bad_boot function "/chosen/domU2: vpci,devices = \"00:05.0@01:1f.1\": a function keeps"
 SED='s/vpci,msix = "no"/vpci,msix = "yes"/'
@@ -242,7 +244,7 @@ bad_boot twice "/chosen/domU1: vpci,external-devices = \"00:01.0@00:02.0\": 0000
 SED='s/"multiboot,kernel", //'
 bad_boot no_hwdom "/chosen/domU1: xen,enhanced = \"enabled\": means xenstore, which needs a hardware domain"
 SED='s/^//'
-bad_boot hidden "/chosen/domU2: vpci,devices = \"0000:00:05.0@0000:01:1f.0\": the function is hidden" --hide 00:05.0
+ALWAYS=1 bad_boot hidden "/chosen/domU2: vpci,devices = \"0000:00:05.0@0000:01:1f.0\": the function is hidden" --hide 00:05.0
 bad_boot readonly "/chosen/domU1: vpci,devices = \"0000:00:02.0@0000:00:01.0\": the function is read-only" --ro 00:02.0
 head -c 100 "$WORK/boot.dtb" >"$WORK/short.dtb"
 out=$(H boot "$FC" "$WORK/short.dtb" 2>&1 >/dev/null)
