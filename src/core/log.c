@@ -29,16 +29,42 @@ static void put_str(struct fmt_out *out, const char *s)
 		put_char(out, *s++);
 }
 
+/*
+ * Divide *v by ten in place and return the remainder, with 32-bit
+ * arithmetic only: on a 32-bit target a 64-bit division is a libgcc call
+ * (__udivdi3, __aeabi_uldivmod) that a hypervisor may not link. Long
+ * division by 16-bit limbs keeps every partial dividend below 10 << 16.
+ */
+static unsigned int div10(unsigned long long *v)
+{
+	uint32_t hi = (uint32_t)(*v >> 32), lo = (uint32_t)*v;
+	uint32_t q_hi = hi / 10u, rem = hi % 10u;
+	uint32_t cur = rem << 16 | lo >> 16;
+	uint32_t q_mid = cur / 10u;
+
+	cur = (cur % 10u) << 16 | (lo & 0xffffu);
+	*v = (unsigned long long)q_hi << 32 | q_mid << 16 | cur / 10u;
+	return cur % 10u;
+}
+
+enum fmt_base { FMT_DEC, FMT_HEX };
+
 static void put_unsigned(struct fmt_out *out, unsigned long long v,
-			 unsigned int base, unsigned int min_digits)
+			 enum fmt_base base, unsigned int min_digits)
 {
 	char digits[24];
 	unsigned int n = 0;
 
 	do {
-		unsigned int d = (unsigned int)(v % base);
+		unsigned int d;
+
+		if (base == FMT_HEX) {
+			d = (unsigned int)(v & 0xfu);
+			v >>= 4;
+		} else {
+			d = div10(&v);
+		}
 		digits[n++] = (char)(d < 10 ? '0' + d : 'a' + d - 10);
-		v /= base;
 	} while (v && n < sizeof(digits));
 	while (n < min_digits && n < sizeof(digits))
 		digits[n++] = '0';
@@ -48,13 +74,13 @@ static void put_unsigned(struct fmt_out *out, unsigned long long v,
 
 static void put_sbdf(struct fmt_out *out, vpci_sbdf_t sbdf)
 {
-	put_unsigned(out, VPCI_SBDF_SEG(sbdf), 16, 4);
+	put_unsigned(out, VPCI_SBDF_SEG(sbdf), FMT_HEX, 4);
 	put_char(out, ':');
-	put_unsigned(out, VPCI_SBDF_BUS(sbdf), 16, 2);
+	put_unsigned(out, VPCI_SBDF_BUS(sbdf), FMT_HEX, 2);
 	put_char(out, ':');
-	put_unsigned(out, VPCI_SBDF_DEV(sbdf), 16, 2);
+	put_unsigned(out, VPCI_SBDF_DEV(sbdf), FMT_HEX, 2);
 	put_char(out, '.');
-	put_unsigned(out, VPCI_SBDF_FN(sbdf), 16, 1);
+	put_unsigned(out, VPCI_SBDF_FN(sbdf), FMT_HEX, 1);
 }
 
 /* Fetch an integer argument of the given length modifier count (0-2). */
@@ -97,29 +123,31 @@ static void put_conversion(struct fmt_out *out, const char **fmtp,
 		long long v = arg_signed(ap, longs);
 		if (v < 0) {
 			put_char(out, '-');
-			put_unsigned(out, 0ull - (unsigned long long)v, 10, 1);
+			put_unsigned(out, 0ull - (unsigned long long)v, FMT_DEC,
+				     1);
 		} else {
-			put_unsigned(out, (unsigned long long)v, 10, 1);
+			put_unsigned(out, (unsigned long long)v, FMT_DEC, 1);
 		}
 		break;
 	}
 	case 'u':
-		put_unsigned(out, arg_unsigned(ap, longs), 10, 1);
+		put_unsigned(out, arg_unsigned(ap, longs), FMT_DEC, 1);
 		break;
 	case 'x':
-		put_unsigned(out, arg_unsigned(ap, longs), 16, 1);
+		put_unsigned(out, arg_unsigned(ap, longs), FMT_HEX, 1);
 		break;
 	case 'p':
 		if (f[1] == 'S') {
 			f++;
-			put_sbdf(out, (vpci_sbdf_t)__builtin_va_arg(*ap,
-								   unsigned int));
+			put_sbdf(out, (vpci_sbdf_t) __builtin_va_arg(
+					      *ap, unsigned int));
 		} else {
 			put_str(out, "0x");
-			put_unsigned(out,
-				     (unsigned long long)(uintptr_t)
-					     __builtin_va_arg(*ap, void *),
-				     16, 1);
+			put_unsigned(
+				out,
+				(unsigned long long)(uintptr_t) __builtin_va_arg(
+					*ap, void *),
+				FMT_HEX, 1);
 		}
 		break;
 	case '%':
