@@ -15,7 +15,56 @@ vpci_install_deps() {
 	echo "installing: ${missing[*]}" >&2
 	local sudo=""
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
-	$sudo apt-get update -q >&2 &&
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
-			--no-install-recommends "${missing[@]}" >&2
+	# An index that failed to download (a foreign architecture the mirror
+	# lacks, say) must not stop packages the other indexes have.
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -q >&2 ||
+		echo "apt-get update failed; installing from the lists there are" >&2
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 \
+		install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# Cross builds (scripts/test.sh's other-targets step, cross/*.ini): Debian's
+# cross compilers and binutils, their C libraries, cmocka for the two
+# targets whose unit tests run (armhf: 32-bit; s390x: big-endian) as
+# multiarch packages, and qemu-user to run them. Only on an x86-64 Debian
+# host; returns 2 when the host is another one, 1 when installing failed.
+vpci_cross_arches=(armhf s390x)
+vpci_cross_pkgs=(qemu-user
+	gcc-arm-linux-gnueabihf libc6-dev-armhf-cross libcmocka-dev:armhf
+	gcc-s390x-linux-gnu libc6-dev-s390x-cross libcmocka-dev:s390x
+	gcc-i686-linux-gnu libc6-dev-i386-cross
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+	gcc-riscv64-linux-gnu libc6-dev-riscv64-cross)
+vpci_install_cross_deps() {
+	command -v dpkg >/dev/null && [ "$(dpkg --print-architecture)" = amd64 ] ||
+		return 2
+	local sudo="" a p added=() missing=()
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	for p in "${vpci_cross_pkgs[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "installing for cross builds: ${missing[*]}" >&2
+	# Multiarch cmocka needs the architectures known to dpkg (idempotent).
+	for a in "${vpci_cross_arches[@]}"; do
+		dpkg --print-foreign-architectures | grep -qx "$a" && continue
+		$sudo dpkg --add-architecture "$a" && added+=("$a")
+	done
+	# A foreign index that fails to download (a mirror mid-sync) is not
+	# fatal: the install below says whether what is needed was found.
+	$sudo apt-get -o DPkg::Lock::Timeout=600 update -q >&2 ||
+		echo "apt-get update failed; installing from the lists there are" >&2
+	if DEBIAN_FRONTEND=noninteractive $sudo apt-get \
+		-o DPkg::Lock::Timeout=600 install -y -q \
+		--no-install-recommends "${missing[@]}" >&2; then
+		return 0
+	fi
+	# Leave apt as it was, so later native installs are not hampered by
+	# the indexes of an architecture this mirror cannot serve.
+	for a in "${added[@]}"; do
+		$sudo dpkg --remove-architecture "$a" &&
+			$sudo apt-get -o DPkg::Lock::Timeout=600 update -q >&2
+	done
+	return 1
 }

@@ -64,6 +64,54 @@ else
 	failed=$((failed + 1))
 fi
 
+# Cross builds: the core and its unit tests only (no harness, no fuzzers),
+# so the step stays short. Tests of other targets run under qemu-user
+# (the cross file's exe_wrapper).
+cross_targets_run=(armhf s390x)          # 32-bit; 64-bit big-endian
+cross_targets_check=(i686 aarch64 riscv64) # freestanding check only
+cross_build() { # TARGET
+	local t=$1 dir=build/cross-$1 tests=enabled targets
+	[[ " ${cross_targets_run[*]} " == *" $t "* ]] || tests=auto
+	if ! { meson setup --wipe "$dir" --cross-file "cross/$t.ini" \
+			-Dharness=disabled -Dtests=$tests --wrap-mode=nodownload ||
+		meson setup "$dir" --cross-file "cross/$t.ini" \
+			-Dharness=disabled -Dtests=$tests --wrap-mode=nodownload
+		} >"$log_dir/setup-cross-$t.txt" 2>&1; then
+		tail -20 "$log_dir/setup-cross-$t.txt"; return 1
+	fi
+	# Only what the tests run: the core and the unit test programs.
+	targets=$(meson introspect "$dir" --tests | python3 -c '
+import json, os, sys
+print(" ".join(os.path.relpath(t["cmd"][0], sys.argv[1])
+	for t in json.load(sys.stdin) if t["depends"]))' "$dir") || return 1
+	[ -z "$targets" ] && return 0
+	# shellcheck disable=SC2086 # one word per target
+	ninja -C "$dir" $targets >"$log_dir/ninja-cross-$t.txt" 2>&1 ||
+		{ tail -40 "$log_dir/ninja-cross-$t.txt"; return 1; }
+}
+
+step "other targets: unit tests on ${cross_targets_run[*]} under qemu-user," \
+	"freestanding core on all of ${cross_targets_run[*]} ${cross_targets_check[*]}"
+vpci_install_cross_deps
+case $? in
+0)
+	for t in "${cross_targets_run[@]}" "${cross_targets_check[@]}"; do
+		echo "  -- $t"
+		suites=(--suite freestanding)
+		[[ " ${cross_targets_run[*]} " == *" $t "* ]] &&
+			suites+=(--suite unit)
+		if cross_build "$t"; then
+			run_meson_tests "cross-$t" "build/cross-$t" --no-rebuild \
+				"${suites[@]}"
+		else
+			echo "  FAIL cross build for $t"; failed=$((failed + 1))
+		fi
+	done ;;
+2) echo "  skipped: cross builds need an x86-64 Debian host" ;;
+*) echo "  FAIL installing the cross toolchains (scripts/deps.sh)"
+	failed=$((failed + 1)) ;;
+esac
+
 step "fuzzers (libFuzzer, short runs over the seed corpora)"
 if CC=clang setup build/fuzz -Dfuzz=true -Dtests=disabled -Dharness=disabled; then
 	for f in build/fuzz/fuzz/fuzz_*; do
