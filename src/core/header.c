@@ -367,14 +367,21 @@ static void latch_write(struct vpci_dev *dev, unsigned int reg,
 
 /* -------------------------------------------------------------- set-up */
 
+/* A register's set-up. The tables of these are static: built on the stack
+ * they made add_guest_regs' frame the core's largest (752 bytes on s390x).
+ * So a latch is named by its offset in struct vpci_header, plus one (0:
+ * no latch). */
 struct reg_def {
 	uint16_t offset;
 	uint8_t size;
+	uint16_t latch;
 	vpci_read_fn *read;
 	vpci_write_fn *write;
-	void *data;
 	struct vpci_reg_masks masks;
 };
+
+#define LATCH(field) ((uint16_t)(offsetof(struct vpci_header, field) + 1u))
+_Static_assert(sizeof(struct vpci_header) < 0xffffu, "latch offsets fit");
 
 static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
 		    unsigned int nr)
@@ -382,9 +389,12 @@ static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
+		void *latch = defs[i].latch
+				      ? (char *)dev->hdr + defs[i].latch - 1
+				      : NULL;
 		int rc = vpci_add_register(dev, defs[i].read, defs[i].write,
-					   defs[i].offset, defs[i].size,
-					   defs[i].data, &defs[i].masks);
+					   defs[i].offset, defs[i].size, latch,
+					   &defs[i].masks);
 
 		if (rc)
 			return rc;
@@ -435,37 +445,32 @@ static int add_hwdom_regs(struct vpci_dev *dev)
  */
 static int add_guest_regs(struct vpci_dev *dev)
 {
-	struct vpci_header *hdr = dev->hdr;
-	const struct vpci_reg_masks status_masks = {
-		.ro = 0xffffu & ~(uint32_t)VPCI_STATUS_RW1C_MASK,
-		.rw1c = VPCI_STATUS_RW1C_MASK,
-	};
 	/* clang-format off */
-	const struct reg_def common[] = {
-		{VPCI_REG_VENDOR_ID, 4, hw_ro_read, NULL, NULL, {0}},
-		{VPCI_REG_COMMAND, 2, guest_cmd_read, guest_cmd_write, NULL,
-		 {0}},
-		{VPCI_REG_STATUS, 2, guest_status_read, guest_status_write,
-		 NULL, status_masks},
-		{VPCI_REG_REVISION, 4, hw_ro_read, NULL, NULL, {0}},
-		{VPCI_REG_CACHE_LINE_SIZE, 1, latch_read, latch_write,
-		 &hdr->cache_line, {0}},
-		{VPCI_REG_LATENCY_TIMER, 1, latch_read, latch_write,
-		 &hdr->latency, {0}},
-		{VPCI_REG_HEADER_TYPE, 1, hw_ro_read, NULL, NULL, {0}},
-		{VPCI_REG_CAP_PTR, 1, guest_cap_ptr_read, NULL, NULL, {0}},
-		{VPCI_REG_INTERRUPT_LINE, 1, latch_read, latch_write,
-		 &hdr->intx_line, {0}},
-		{VPCI_REG_INTERRUPT_PIN, 1, hw_ro_read, NULL, NULL, {0}},
+	static const struct reg_def common[] = {
+		{VPCI_REG_VENDOR_ID, 4, 0, hw_ro_read, NULL, {0}},
+		{VPCI_REG_COMMAND, 2, 0, guest_cmd_read, guest_cmd_write, {0}},
+		{VPCI_REG_STATUS, 2, 0, guest_status_read, guest_status_write,
+		 {.ro = 0xffffu & ~(uint32_t)VPCI_STATUS_RW1C_MASK,
+		  .rw1c = VPCI_STATUS_RW1C_MASK}},
+		{VPCI_REG_REVISION, 4, 0, hw_ro_read, NULL, {0}},
+		{VPCI_REG_CACHE_LINE_SIZE, 1, LATCH(cache_line), latch_read,
+		 latch_write, {0}},
+		{VPCI_REG_LATENCY_TIMER, 1, LATCH(latency), latch_read,
+		 latch_write, {0}},
+		{VPCI_REG_HEADER_TYPE, 1, 0, hw_ro_read, NULL, {0}},
+		{VPCI_REG_CAP_PTR, 1, 0, guest_cap_ptr_read, NULL, {0}},
+		{VPCI_REG_INTERRUPT_LINE, 1, LATCH(intx_line), latch_read,
+		 latch_write, {0}},
+		{VPCI_REG_INTERRUPT_PIN, 1, 0, hw_ro_read, NULL, {0}},
 	};
-	const struct reg_def type0[] = {
-		{VPCI_REG_SUBSYS_VENDOR_ID, 4, hw_ro_read, NULL, NULL, {0}},
-		{0x3e, 2, hw_ro_read, NULL, NULL, {0}}, /* min_gnt, max_lat */
+	static const struct reg_def type0[] = {
+		{VPCI_REG_SUBSYS_VENDOR_ID, 4, 0, hw_ro_read, NULL, {0}},
+		{0x3e, 2, 0, hw_ro_read, NULL, {0}}, /* min_gnt, max_lat */
 	};
 	/* clang-format on */
 	int rc = add_regs(dev, common, sizeof(common) / sizeof(common[0]));
 
-	if (!rc && hdr->nr_bars == VPCI_TYPE0_NR_BARS)
+	if (!rc && dev->hdr->nr_bars == VPCI_TYPE0_NR_BARS)
 		rc = add_regs(dev, type0, sizeof(type0) / sizeof(type0[0]));
 	return rc ? rc : add_bar_regs(dev, true);
 }
