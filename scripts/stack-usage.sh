@@ -8,9 +8,11 @@
 # Indirect calls are of two kinds, told apart by the call site's text:
 # into the platform (`ops->...`, map/unmap through `host->ctx`), which run
 # the integrator's code and count 0 here, and inside the core (register
-# handlers, visitors): the pointer's declared `..._fn` type names the
-# candidates, every core function of that signature used as a value, and
-# the deepest of them counts: an upper bound. Recursion is an error.
+# handlers, visitors): for a structure field (`r->write(`) every core
+# function of the field's `..._fn` type is a candidate; for a pointer
+# variable or parameter (`fn(`), those of that type that the callers on
+# the chain passed as arguments. The deepest candidate counts: an upper
+# bound. Recursion is an error.
 #
 # usage: scripts/stack-usage.sh [--max BYTES] [CC [CC_ARGS...]] (default gcc)
 #   --max: fail when an entry point's deepest chain is above BYTES
@@ -37,7 +39,7 @@ root, tmp, cc, limit = sys.argv[1:4] + [int(sys.argv[4])]
 frame, dynamic, edges = {}, set(), {}
 node_re = re.compile(r'node: \{ title: "([^"]+)" label: "[^\\]*\\n([^"]*)"')
 edge_re = re.compile(
-    r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)" label: "([^"]+)"')
+    r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"(?: label: "([^"]+)")?')
 for ci in glob.glob(os.path.join(tmp, '*.ci')):
     for line in open(ci):
         m = node_re.match(line)
@@ -97,49 +99,81 @@ def into_platform(label):
     return 'ops->' in lines[line - 1] or '->ctx' in lines[line - 1]
 
 def pointer_type(label):
-    """The `..._fn` typedef the called pointer is declared with: the
-    nearest declaration of that name above the call in its file, else one
-    in a header (a struct field)."""
+    """(typedef, is_field) of the called pointer: `x->f(` is a field, any
+    core function of its type may be there; a plain `fn(` is a variable
+    or parameter, holding what the callers passed (see call_args). Its
+    `..._fn` type is the nearest declaration of the name above the call,
+    else one in a header."""
     lines, line = site(label)
-    for name in reversed(re.findall(r'(\w+)\s*\(', lines[line - 1])):
+    for m in reversed(list(re.finditer(r'(->|\.)?\s*(\w+)\s*\(', lines[line - 1]))):
+        name = m.group(2)
         decl = re.compile(r'\b(\w+_fn)\s*\*\s*%s\b' % name)
         for prev in reversed(lines[:line]):
-            m = decl.search(prev)
-            if m:
-                return m.group(1)
+            d = decl.search(prev)
+            if d:
+                return d.group(1), bool(m.group(1))
         for f in files:
-            m = decl.search(text[f]) if f.endswith('.h') else None
-            if m:
-                return m.group(1)
-    return None
+            d = decl.search(text[f]) if f.endswith('.h') else None
+            if d:
+                return d.group(1), bool(m.group(1))
+    return None, False
+
+def call_args(label):
+    """The text of a call's arguments, from its site to the closing ')'."""
+    lines, line = site(label)
+    rest = '\n'.join(lines[line - 1:line + 8])
+    start = rest.find('(')
+    depth = 0
+    for i in range(start, len(rest)):
+        depth += {'(': 1, ')': -1}.get(rest[i], 0)
+        if depth == 0:
+            return rest[start:i + 1]
+    return rest[start:]
+
+def passed(label, ctx):
+    """The core functions a call hands on as arguments: those it names,
+    and what its caller was given when it forwards a pointer variable. A
+    call GCC made itself (to a function's split-off part) has no site:
+    it hands on everything."""
+    if label is None:
+        return ctx
+    args = call_args(label)
+    got = {n for n in taken if re.search(r'\b%s\b' % re.escape(plain(n)), args)}
+    path = label.rsplit(':', 2)[0]
+    for v in re.findall(r'\b(\w+)\b', args):
+        if re.search(r'\b\w+_fn\s*\*\s*%s\b' % v, text.get(path, '')):
+            got |= ctx
+    return frozenset(got)
 
 memo = {}
-def deepest(name, stack=()):
-    """(bytes, chain) of the deepest path starting in name."""
+def deepest(name, ctx=frozenset(), stack=()):
+    """(bytes, chain) of the deepest path starting in name, called with
+    the core functions in ctx as its function-pointer arguments."""
     if name in stack:
         sys.exit('recursion: ' + ' -> '.join(map(plain, stack + (name,))))
-    if name in memo:
-        return memo[name]
+    if (name, ctx) in memo:
+        return memo[name, ctx]
     best, chain = 0, []
     for callee, label in edges.get(name, []):
         if callee == '__indirect_call':
             if into_platform(label):
                 continue
-            t = pointer_type(label)
+            t, field = pointer_type(label)
             if t not in typedefs:
                 sys.exit('cannot type the indirect call at ' + label)
-            cands = [n for n, sig in taken.items() if sig == typedefs[t]]
-            cost, sub = max((deepest(c, stack + (name,)) for c in cands),
-                            default=(0, []))
+            cands = [n for n, sig in taken.items() if sig == typedefs[t]
+                     and (field or n in ctx)]
+            cost, sub = max((deepest(c, frozenset(), stack + (name,))
+                             for c in cands), default=(0, []))
             sub = ['(%s)' % t] + sub
         elif callee in frame:
-            cost, sub = deepest(callee, stack + (name,))
+            cost, sub = deepest(callee, passed(label, ctx), stack + (name,))
         else:
             continue  # defined in no core file: memcpy and friends
         if cost > best:
             best, chain = cost, sub
-    memo[name] = (frame.get(name, 0) + best, [name] + chain)
-    return memo[name]
+    memo[name, ctx] = (frame.get(name, 0) + best, [name] + chain)
+    return memo[name, ctx]
 
 public = set()
 for h in glob.glob(root + '/include/vpci/*.h'):
