@@ -64,7 +64,7 @@ else
 	failed=$((failed + 1))
 fi
 
-# Cross builds: the core and its unit tests only (no harness, no fuzzers),
+# Cross builds: the core and its unit tests only (no harness, fdt, fuzzers),
 # so the step stays short. Tests of other targets run under qemu-user
 # (the cross file's exe_wrapper).
 cross_targets_run=(armhf s390x)          # 32-bit; 64-bit big-endian
@@ -73,9 +73,11 @@ cross_build() { # TARGET
 	local t=$1 dir=build/cross-$1 tests=enabled targets
 	[[ " ${cross_targets_run[*]} " == *" $t "* ]] || tests=auto
 	if ! { meson setup --wipe "$dir" --cross-file "cross/$t.ini" \
-			-Dharness=disabled -Dtests=$tests --wrap-mode=nodownload ||
+			-Dharness=disabled -Dfdt=disabled -Dtests=$tests \
+			--wrap-mode=nodownload ||
 		meson setup "$dir" --cross-file "cross/$t.ini" \
-			-Dharness=disabled -Dtests=$tests --wrap-mode=nodownload
+			-Dharness=disabled -Dfdt=disabled -Dtests=$tests \
+			--wrap-mode=nodownload
 		} >"$log_dir/setup-cross-$t.txt" 2>&1; then
 		tail -20 "$log_dir/setup-cross-$t.txt"; return 1
 	fi
