@@ -4,6 +4,7 @@
  * function (a NIC-like device with a 64 KiB memory BAR), a hardware domain
  * and a guest it is assigned to. Prints what each domain reads through
  * its ECAM window, and every map/unmap the core asks of the platform.
+ * One device quirk is installed through device_init.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,33 @@ static int toy_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 	return 0;
 }
 
+/*
+ * The toy NIC's driver reads its firmware version from the vendor
+ * register at 0x40. A guest's config space is fully emulated (unknown
+ * registers read 0), so the quirk lets guests read that one register from
+ * the hardware. device_init runs every time the function's vPCI state is
+ * built (hardware domain created, assigned, given back), after the
+ * library's own handlers: the quirk is there in each view that needs it,
+ * and a register the library owns could not be taken (vpci.h lists them).
+ */
+static int toy_device_init(void *ctx, struct vpci_dev *dev,
+			   enum vpci_view view)
+{
+	vpci_sbdf_t seen = vpci_dev_owner_sbdf(dev);
+	int rc;
+
+	(void)ctx;
+	printf("  platform: device_init %02x:%02x.%x, %s view\n",
+	       VPCI_SBDF_BUS(seen), VPCI_SBDF_DEV(seen), VPCI_SBDF_FN(seen),
+	       view == VPCI_VIEW_GUEST ? "guest" : "hardware-domain");
+	if (view != VPCI_VIEW_GUEST || vpci_dev_sbdf(dev) != HOST_SBDF)
+		return 0; /* the hardware domain reads 0x40 from hardware */
+	rc = vpci_add_register(dev, vpci_hw_read, NULL, 0x40, 4, NULL, NULL);
+	/* Failing would refuse the assignment: better than a guest whose
+	 * driver cannot work. */
+	return rc;
+}
+
 static void *toy_zalloc(void *ctx, size_t n)
 {
 	(void)ctx;
@@ -88,17 +116,19 @@ static void toy_log(void *ctx, enum vpci_log_level level, const char *msg)
 static void show(const char *who, struct vpci_domain *dom, uint64_t ecam,
 		 vpci_sbdf_t sbdf)
 {
-	uint64_t id = 0, cmd = 0, bar = 0;
+	uint64_t id = 0, cmd = 0, bar = 0, fw = 0;
 	uint64_t base = ecam + ((uint64_t)VPCI_SBDF_BUS(sbdf) << 20) +
 			((uint64_t)VPCI_SBDF_DEVFN(sbdf) << 12);
 
 	vpci_ecam_read(dom, base + 0x00, 4, &id);
 	vpci_ecam_read(dom, base + 0x04, 2, &cmd);
 	vpci_ecam_read(dom, base + 0x10, 4, &bar);
-	printf("%-6s %02x:%02x.%x  id %08llx  command %04llx  BAR0 %08llx\n",
+	vpci_ecam_read(dom, base + 0x40, 4, &fw);
+	printf("%-6s %02x:%02x.%x  id %08llx  command %04llx  BAR0 %08llx  "
+	       "fw %08llx\n",
 	       who, VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf),
 	       (unsigned long long)id, (unsigned long long)cmd,
-	       (unsigned long long)bar);
+	       (unsigned long long)bar, (unsigned long long)fw);
 }
 
 int main(void)
@@ -107,6 +137,7 @@ int main(void)
 		.conf_read = toy_read, .conf_write = toy_write,
 		.map = toy_map, .unmap = toy_unmap,
 		.zalloc = toy_zalloc, .free = toy_free, .log = toy_log,
+		.device_init = toy_device_init,
 	};
 	struct vpci_domain_config hw_cfg = {
 		.domid = 0, .kind = VPCI_DOMAIN_HARDWARE,
@@ -124,6 +155,7 @@ int main(void)
 	memcpy(&hw.cfg[0], "\x86\x80\xd3\x10", 4); /* 8086:10d3 */
 	hw.cfg[0x0b] = 0x02;                        /* network controller */
 	memcpy(&hw.cfg[0x10], "\x00\x00\xe0\xfe", 4); /* BAR0 at 0xfee00000 */
+	memcpy(&hw.cfg[0x40], "\x15\x00\x02\x00", 4); /* firmware 2.21 */
 
 	rc = vpci_host_create(&ops, &hw, 0, &host);
 	if (!rc)

@@ -40,6 +40,19 @@ enum vpci_log_level {
 	VPCI_LOG_DEBUG = 3,
 };
 
+struct vpci_dev;
+
+/*
+ * Which view of a function's config space vPCI builds: the hardware
+ * domain's (passthrough with guards; hidden functions, owned by the
+ * hypervisor, share it) or a guest's (fully emulated). vpci.h lists the
+ * registers the library owns in each.
+ */
+enum vpci_view {
+	VPCI_VIEW_HARDWARE = 0,
+	VPCI_VIEW_GUEST = 1,
+};
+
 /* One MSI/MSI-X message a guest programmed, for the interrupt hooks. */
 struct vpci_msi_msg {
 	uint64_t address;
@@ -97,6 +110,30 @@ struct vpci_platform_ops {
 			  unsigned int vector, const struct vpci_msi_msg *msg);
 	void (*msi_disable)(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 			    unsigned int vector);
+
+	/*
+	 * Optional per-device extension point. device_init runs every time a
+	 * function's vPCI state is built for an owner: when the hardware
+	 * domain is created or the function added after it, on assignment to
+	 * a guest, and when a guest gives the function back. It runs last,
+	 * after every handler of the library (header, capabilities), with the
+	 * host lock held; it may call vpci_add_register() and
+	 * vpci_remove_registers() on dev, and vpci_dev_read/write(), but no
+	 * entry point that takes the lock. A register overlapping one the
+	 * library owns in this view is refused there and then (VPCI_EEXIST,
+	 * logged), so a quirk never displaces the library's emulation.
+	 * Returning a negative VPCI_E* code fails the build: an assignment
+	 * is refused with that code; a hardware-domain function becomes
+	 * read-only (DESIGN.md section 7, rule 4), logged.
+	 * device_deinit, if set, runs when state that device_init built is
+	 * torn down (before its registers go), so per-device data can be
+	 * freed. Registers added outside device_init do not survive a
+	 * rebuild.
+	 */
+	int (*device_init)(void *ctx, struct vpci_dev *dev,
+			   enum vpci_view view);
+	void (*device_deinit)(void *ctx, struct vpci_dev *dev,
+			      enum vpci_view view);
 };
 
 #endif /* VPCI_PLATFORM_H */

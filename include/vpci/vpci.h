@@ -87,6 +87,12 @@ struct vpci_dev *vpci_device_find(const struct vpci_host *host,
 				  vpci_sbdf_t sbdf);
 vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev);
 struct vpci_host *vpci_dev_host(const struct vpci_dev *dev);
+/* The domain whose view dev is in: the guest it is assigned to, else the
+ * hardware domain (NULL while there is none). */
+struct vpci_domain *vpci_dev_owner(const struct vpci_dev *dev);
+/* dev's SBDF as its owner sees it: a guest's virtual one, else the
+ * physical one. */
+vpci_sbdf_t vpci_dev_owner_sbdf(const struct vpci_dev *dev);
 
 /* ------------------------------------------------ hidden and read-only */
 
@@ -170,6 +176,31 @@ struct vpci_reg_masks {
 };
 
 /*
+ * Registers the library owns, per view (platform.h: enum vpci_view). It
+ * installs them every time it builds a function's state, before the
+ * platform's device_init, and a platform register overlapping one of
+ * them is refused (VPCI_EEXIST, logged with both registers):
+ *  - hardware domain (and hidden functions): the command register (0x04,
+ *    2 bytes), each memory BAR the function implements (both dwords of a
+ *    64-bit one) and the expansion ROM register (0x30, or 0x38 for a
+ *    bridge). Every other byte is the hardware's until a platform
+ *    register takes it: I/O BARs, status, identity, the capability list.
+ *  - guest: the header's vendor/device (0x00, 4), command (0x04, 2),
+ *    status (0x06, 2), revision/class (0x08, 4), cache line size (0x0c),
+ *    latency timer (0x0d), header type (0x0e), capability pointer
+ *    (0x34), interrupt line and pin (0x3c, 0x3d), and for type 0
+ *    subsystem IDs (0x2c, 4) and min_gnt/max_lat (0x3e, 2); every BAR
+ *    the function implements, I/O included, and the ROM. Other bytes
+ *    read 0 and drop writes unless a platform register takes them (BIST,
+ *    CardBus CIS, a bridge's bus numbers and windows, reserved bytes).
+ *  - both: the registers of every capability the library emulates in
+ *    that view (its capability handlers run before device_init too).
+ * Registers a platform adds outside device_init live only as long as the
+ * current state: assignment, deassignment and hardware-domain creation
+ * rebuild it without them.
+ */
+
+/*
  * Emulate [offset, offset + size) of dev's config space. size is 1, 2 or
  * 4 and offset is aligned to it. A NULL read handler reads as 0; a NULL
  * write handler ignores writes; both NULL is an error. masks may be NULL.
@@ -178,7 +209,8 @@ struct vpci_reg_masks {
  * first and merges.
  * Errors: VPCI_EINVAL (bad size/alignment, no handlers, overlapping masks,
  * mask bits beyond size), VPCI_ERANGE (beyond 4 KiB), VPCI_EEXIST
- * (overlaps a register), VPCI_ENOSPC (too many registers), VPCI_ENOMEM.
+ * (overlaps a register; logged when the library owns it), VPCI_ENOSPC
+ * (too many registers), VPCI_ENOMEM.
  */
 int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		      vpci_write_fn *write, unsigned int offset,

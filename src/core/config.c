@@ -98,6 +98,24 @@ static int check_masks(const struct vpci_reg_masks *m, unsigned int size)
 	return 0;
 }
 
+/*
+ * A platform register over one the library owns is refused where it is
+ * added, with the reason in the log: later, at a state rebuild, the only
+ * choices left would be worse (a read-only device, a lost quirk).
+ */
+static void refuse_overlap(const struct vpci_dev *dev, unsigned int offset,
+			   unsigned int size, const struct vpci_register *r)
+{
+	if (!r->library || dev->regs.library_phase)
+		return;
+	vpci_log(dev->host, VPCI_LOG_ERROR,
+		 "%pS: register 0x%x (%u bytes) refused: it overlaps 0x%x "
+		 "(%u bytes), which the library emulates in the %s view",
+		 dev->sbdf, offset, size, (unsigned int)r->offset,
+		 (unsigned int)r->size,
+		 vpci_dev_is_guest(dev) ? "guest" : "hardware-domain");
+}
+
 int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		      vpci_write_fn *write, unsigned int offset,
 		      unsigned int size, void *data,
@@ -120,8 +138,10 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 	if (rc)
 		return rc;
 	i = first_register_after(t, offset);
-	if (i < t->nr && t->regs[i].offset < offset + size)
+	if (i < t->nr && t->regs[i].offset < offset + size) {
+		refuse_overlap(dev, offset, size, &t->regs[i]);
 		return VPCI_EEXIST;
+	}
 	rc = ensure_capacity(dev->host, t, offset);
 	if (rc)
 		return rc;
@@ -134,6 +154,7 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		.masks = *masks,
 		.offset = (uint16_t)offset,
 		.size = (uint8_t)size,
+		.library = t->library_phase,
 	};
 	t->nr++;
 	rebuild_index(t);

@@ -155,6 +155,16 @@ struct vpci_host *vpci_dev_host(const struct vpci_dev *dev)
 	return dev->host;
 }
 
+struct vpci_domain *vpci_dev_owner(const struct vpci_dev *dev)
+{
+	return dev->owner ? dev->owner : dev->host->hwdom;
+}
+
+vpci_sbdf_t vpci_dev_owner_sbdf(const struct vpci_dev *dev)
+{
+	return vpci_dev_is_guest(dev) ? dev->guest_sbdf : dev->sbdf;
+}
+
 /* Reserve what marking sbdf read-only needs, so that cannot fail later. */
 static int reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 {

@@ -31,6 +31,7 @@ struct vpci_register {
 	struct vpci_reg_masks masks;
 	uint16_t offset;
 	uint8_t size;
+	bool library; /* added by the library's own state build */
 };
 
 /*
@@ -45,6 +46,7 @@ struct vpci_regtable {
 	uint16_t capacity;
 	uint16_t lb_std[VPCI_STD_DWORDS];
 	uint16_t *lb_ext; /* VPCI_EXT_DWORDS entries, or NULL */
+	bool library_phase; /* registers added now are the library's */
 };
 
 /* ------------------------------------------------- frame coverage index */
@@ -218,6 +220,7 @@ struct vpci_dev {
 	 * it is a guest's or read-only (frame_guard.c). */
 	struct vpci_range claim[VPCI_NR_SLOTS];
 	uint8_t nr_claim;
+	bool platform_init_done; /* device_init succeeded for this state */
 };
 
 /* --------------------------------------------------------- owner groups */
@@ -402,8 +405,9 @@ void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
 		     unsigned int reg, unsigned int size, uint32_t val);
 
 /*
- * Build (tear down) dev's vPCI state for its current owner: registers,
- * BAR tracking, mappings. Teardown unmaps what the device had mapped.
+ * Build (tear down) dev's vPCI state for its current owner: the library's
+ * registers (header, then capabilities), BAR tracking, mappings, then the
+ * platform's device_init. Teardown unmaps what the device had mapped.
  * Called with the host lock held.
  */
 int vpci_dev_state_build(struct vpci_dev *dev);
@@ -426,6 +430,11 @@ bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);
 static inline bool vpci_dev_is_guest(const struct vpci_dev *dev)
 {
 	return dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST;
+}
+
+static inline enum vpci_view vpci_dev_view(const struct vpci_dev *dev)
+{
+	return vpci_dev_is_guest(dev) ? VPCI_VIEW_GUEST : VPCI_VIEW_HARDWARE;
 }
 
 /* header.c: the type 0/1 header. Init errors: VPCI_ENOTSUP (header
