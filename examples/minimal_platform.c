@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The smallest integration of libvpci: a platform with one made-up PCI
- * function (a NIC-like device with a 64 KiB memory BAR), a hardware domain
- * and a guest it is assigned to. Prints what each domain reads through
+ * function (a NIC-like device with a 64 KiB memory BAR and a 1 MiB 64-bit
+ * prefetchable one), a hardware domain and a guest it is assigned to. Prints what each domain reads through
  * its ECAM window, and every map/unmap the core asks of the platform.
  * One device quirk is installed through device_init.
  */
@@ -15,6 +15,7 @@
 #define HOST_SBDF VPCI_SBDF(0, 3, 0, 0)
 #define GUEST_SBDF VPCI_SBDF(0, 0, 1, 0)
 #define BAR_SIZE 0x10000u
+#define BAR2_SIZE 0x100000u
 
 struct toy_hw {
 	uint8_t cfg[4096];
@@ -40,30 +41,67 @@ static void toy_write(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
 
 	if (sbdf != HOST_SBDF)
 		return;
-	if (reg == 0x10 && size == 4) /* BAR0: the size mask, like hardware */
-		val = (val & ~(BAR_SIZE - 1)) | 0x0;
-	if (reg == 0x04 || reg == 0x10)
+	/* BARs keep their type bits and drop the bits below their size,
+	 * like hardware: that is how they are sized. */
+	if (reg == 0x10 && size == 4)
+		val &= ~(BAR_SIZE - 1);
+	if (reg == 0x18 && size == 4) /* 64-bit (0x4), prefetchable (0x8) */
+		val = (val & ~(BAR2_SIZE - 1)) | 0xc;
+	if (reg == 0x04 ||
+	    ((reg == 0x10 || reg == 0x18 || reg == 0x1c) && size == 4))
 		memcpy(&hw->cfg[reg], &val, size);
 }
 
+/*
+ * What a real port does with the descriptor: choose memory attributes
+ * (prefetchable BARs write-combining, or normal non-cacheable on Arm;
+ * everything else device memory) and account the frames to the device.
+ */
+static const char *attributes(const struct vpci_map_desc *desc)
+{
+	return (desc->flags & VPCI_MAP_PREFETCH) ? "write-combining"
+						 : "device memory";
+}
+
+static void print_desc(const struct vpci_map_desc *desc)
+{
+	char bar[8];
+
+	if (desc->bar == VPCI_MAP_ROM)
+		snprintf(bar, sizeof(bar), "ROM");
+	else
+		snprintf(bar, sizeof(bar), "BAR%u", desc->bar);
+	printf("            for %02x:%02x.%x (host %02x:%02x.%x) %s%s%s, %s\n",
+	       VPCI_SBDF_BUS(desc->owner_sbdf), VPCI_SBDF_DEV(desc->owner_sbdf),
+	       VPCI_SBDF_FN(desc->owner_sbdf), VPCI_SBDF_BUS(desc->host_sbdf),
+	       VPCI_SBDF_DEV(desc->host_sbdf), VPCI_SBDF_FN(desc->host_sbdf),
+	       bar, (desc->flags & VPCI_MAP_64BIT) ? " 64-bit" : "",
+	       (desc->flags & VPCI_MAP_MSIX_REMAINDER) ? " around MSI-X" : "",
+	       attributes(desc));
+}
+
 static int toy_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		   uint64_t nr, uint64_t *done)
+		   uint64_t nr, const struct vpci_map_desc *desc,
+		   uint64_t *done)
 {
 	(void)ctx;
 	printf("  platform: map   dom%u gfn 0x%llx -> mfn 0x%llx, %llu frames\n",
 	       domid, (unsigned long long)gfn, (unsigned long long)mfn,
 	       (unsigned long long)nr);
+	print_desc(desc);
 	*done = nr;
 	return 0;
 }
 
 static int toy_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		     uint64_t nr, uint64_t *done)
+		     uint64_t nr, const struct vpci_map_desc *desc,
+		     uint64_t *done)
 {
 	(void)ctx;
 	printf("  platform: unmap dom%u gfn 0x%llx (mfn 0x%llx), %llu frames\n",
 	       domid, (unsigned long long)gfn, (unsigned long long)mfn,
 	       (unsigned long long)nr);
+	print_desc(desc);
 	*done = nr;
 	return 0;
 }
@@ -155,6 +193,8 @@ int main(void)
 	memcpy(&hw.cfg[0], "\x86\x80\xd3\x10", 4); /* 8086:10d3 */
 	hw.cfg[0x0b] = 0x02;                        /* network controller */
 	memcpy(&hw.cfg[0x10], "\x00\x00\xe0\xfe", 4); /* BAR0 at 0xfee00000 */
+	memcpy(&hw.cfg[0x18], "\x0c\x00\x00\x80", 4); /* BAR2 at 0x3_8000_0000 */
+	memcpy(&hw.cfg[0x1c], "\x03\x00\x00\x00", 4);
 	memcpy(&hw.cfg[0x40], "\x15\x00\x02\x00", 4); /* firmware 2.21 */
 
 	rc = vpci_host_create(&ops, &hw, 0, &host);
@@ -171,7 +211,8 @@ int main(void)
 	vpci_domain_add_ecam(guest, 0x30000000, 0, 0, 0);
 	vpci_device_add(host, HOST_SBDF);
 
-	printf("Before assignment:\n");
+	printf("Before assignment, the hardware domain enables memory:\n");
+	vpci_ecam_write(hwdom, 0xe0000000 + (3u << 20) + 0x04, 2, 0x0002);
 	show("host", hwdom, 0xe0000000, HOST_SBDF);
 	rc = vpci_assign_device(guest, HOST_SBDF, GUEST_SBDF);
 	printf("Assign %02x:%02x.%x to the guest at 00:01.0: %s\n",
@@ -180,13 +221,16 @@ int main(void)
 	show("host", hwdom, 0xe0000000, HOST_SBDF);
 	show("guest", guest, 0x30000000, GUEST_SBDF);
 
-	printf("The guest sizes BAR0, places it at 0x80000000, enables memory:\n");
+	printf("The guest sizes BAR0, places it at 0x80000000 and BAR2 at "
+	       "0x1_0000_0000, enables memory:\n");
 	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x10, 4, 0xffffffff);
 	vpci_ecam_read(guest, 0x30000000 + (1u << 15) + 0x10, 4, &bar);
 	printf("  BAR0 reads 0x%08llx after writing all-ones: size 0x%llx\n",
 	       (unsigned long long)bar,
 	       (unsigned long long)((~(bar & ~0xfull) + 1) & 0xffffffffull));
 	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x10, 4, 0x80000000);
+	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x18, 4, 0);
+	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x1c, 4, 1);
 	vpci_ecam_write(guest, 0x30000000 + (1u << 15) + 0x04, 2, 0x0006);
 	show("guest", guest, 0x30000000, GUEST_SBDF);
 

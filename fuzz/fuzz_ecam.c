@@ -64,6 +64,59 @@ static void add_fn(struct fake_platform *fp, vpci_sbdf_t sbdf, uint32_t seed)
 	fake_fn_set_w1cmask(fn, 0x06, 2, 0xf900);
 }
 
+/*
+ * The platform's quirk hook, as an integrator writes one: a latch at 0x40
+ * in every view. The command register is the library's in both views, so
+ * taking it must be refused, whatever state the device is in.
+ */
+static int quirk_init(void *ctx, struct vpci_dev *dev, enum vpci_view view)
+{
+	static uint32_t latch;
+
+	(void)ctx;
+	(void)view;
+	if (vpci_add_register(dev, vpci_read_val, vpci_write_val,
+			      VPCI_REG_COMMAND, 2, &latch, NULL) != VPCI_EEXIST)
+		abort();
+	return vpci_add_register(dev, vpci_read_val, vpci_write_val, 0x40, 4,
+				 &latch, NULL);
+}
+
+/* Every map/unmap call described a BAR of a function that exists, as
+ * its owner sees it. */
+static void check_descriptors(const struct fake_platform *fp,
+			      const vpci_sbdf_t *fns, unsigned int nr_fns)
+{
+	const uint8_t known = VPCI_MAP_PREFETCH | VPCI_MAP_64BIT |
+			      VPCI_MAP_MSIX_REMAINDER;
+	size_t i;
+
+	for (i = 0; i < fp->nr_map_calls; i++) {
+		const struct vpci_map_desc *d = &fp->map_calls[i].desc;
+		unsigned int f = 0;
+
+		if (d->bar == VPCI_MAP_STALE) {
+			/* Only a retried unmap may not know its BAR. */
+			if (!fp->map_calls[i].unmap || d->flags ||
+			    d->host_sbdf != VPCI_MAP_NO_SBDF ||
+			    d->owner_sbdf != VPCI_MAP_NO_SBDF)
+				abort();
+			continue;
+		}
+		while (f < nr_fns && fns[f] != d->host_sbdf)
+			f++;
+		if (f == nr_fns || d->bar > VPCI_MAP_ROM || (d->flags & ~known))
+			abort();
+		if ((d->flags & VPCI_MAP_64BIT) && d->bar >= 5)
+			abort();
+		if (d->bar == VPCI_MAP_ROM &&
+		    (d->flags & (VPCI_MAP_PREFETCH | VPCI_MAP_64BIT)))
+			abort();
+		if (fp->map_calls[i].domid == 0 && d->owner_sbdf != d->host_sbdf)
+			abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -94,6 +147,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The first byte picks preemption and allocation failure. */
 	knobs = (unsigned int)take(&c, 1);
 	fp.map_budget_frames = knobs & 0x7;
+	if (knobs & 0x40) /* also part of the allocation knob: harmless */
+		fp.ops.device_init = quirk_init;
 	if (vpci_host_create(&fp.ops, &fp, 0, &host) ||
 	    vpci_domain_create(host, &hw_cfg, &hw, NULL) ||
 	    vpci_domain_create(host, &g_cfg, &guest, NULL))
@@ -157,6 +212,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * unmap of something not mapped... */
 	if (fp.map_violations)
 		abort();
+	check_descriptors(&fp, fns, 4);
 	vpci_host_destroy(host);
 	if (fp.live_allocs != 0)
 		abort(); /* ...and the core leaked nothing */

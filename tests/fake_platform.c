@@ -262,7 +262,8 @@ bool fake_mapped_mfn(const struct fake_platform *fp, uint32_t domid,
 
 static int fake_map_common(struct fake_platform *fp, bool unmap,
 			   uint32_t domid, uint64_t gfn, uint64_t mfn,
-			   uint64_t nr, uint64_t *done)
+			   uint64_t nr, const struct vpci_map_desc *desc,
+			   uint64_t *done)
 {
 	uint64_t n = nr;
 	int rc = 0;
@@ -294,7 +295,7 @@ static int fake_map_common(struct fake_platform *fp, bool unmap,
 		abort();
 	fp->map_calls[fp->nr_map_calls++] = (struct fake_map_call){
 		.unmap = unmap, .domid = domid, .gfn = gfn, .mfn = mfn,
-		.nr_frames = n, .seq = fp->seq++};
+		.nr_frames = n, .seq = fp->seq++, .desc = *desc};
 	if (fp->track_mappings && n) {
 		if (unmap)
 			model_unmap(fp, domid, gfn, mfn, n);
@@ -305,15 +306,19 @@ static int fake_map_common(struct fake_platform *fp, bool unmap,
 }
 
 static int fake_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		    uint64_t nr, uint64_t *done)
+		    uint64_t nr, const struct vpci_map_desc *desc,
+		    uint64_t *done)
 {
-	return fake_map_common(fake_of(ctx), false, domid, gfn, mfn, nr, done);
+	return fake_map_common(fake_of(ctx), false, domid, gfn, mfn, nr, desc,
+			       done);
 }
 
 static int fake_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		      uint64_t nr, uint64_t *done)
+		      uint64_t nr, const struct vpci_map_desc *desc,
+		      uint64_t *done)
 {
-	return fake_map_common(fake_of(ctx), true, domid, gfn, mfn, nr, done);
+	return fake_map_common(fake_of(ctx), true, domid, gfn, mfn, nr, desc,
+			       done);
 }
 
 static void *fake_zalloc(void *ctx, size_t size)

@@ -40,6 +40,7 @@ struct fake_map_call {
 	uint64_t mfn;
 	uint64_t nr_frames; /* frames actually done by this call */
 	uint64_t seq;       /* order among accesses and map calls */
+	struct vpci_map_desc desc; /* what the core said the call is for */
 };
 
 /* A run of a domain's physmap: gfn .. gfn + nr - 1 -> mfn .. */

@@ -4,7 +4,8 @@
  * run every time a function's vPCI state is built for an owner, and the
  * registers it installs there (they survive hardware-domain creation,
  * assignment and deassignment; ones over library registers are refused
- * on the spot). Scenarios use the header tests' NIC (header_env.h).
+ * on the spot); and the descriptor every map/unmap call carries.
+ * Scenarios use the header tests' NIC (header_env.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -315,6 +316,153 @@ static void failing_device_init_makes_a_hwdom_device_readonly(void **state)
 	assert_int_equal(h->nr_deinit, 0);
 }
 
+/* ------------------------------------------------- map/unmap descriptors */
+
+/*
+ * The NIC's memory BARs as header_env.h builds them in the fake: where
+ * the host has them and what the platform must be told about each.
+ */
+struct bar_expect {
+	uint64_t mfn;
+	uint64_t nr_frames;
+	uint8_t bar;
+	uint8_t flags;
+	uint64_t seen; /* frames the calls checked so far covered */
+};
+
+static void nic_expectations(struct bar_expect *x)
+{
+	x[0] = (struct bar_expect){NIC_BAR0 >> 12, 16, 0, 0, 0};
+	x[1] = (struct bar_expect){NIC_BAR2 >> 12, 256, 2,
+				   VPCI_MAP_PREFETCH | VPCI_MAP_64BIT, 0};
+	x[2] = (struct bar_expect){NIC_BAR4 >> 12, NIC_BAR4_FRAMES, 4,
+				   VPCI_MAP_64BIT, 0};
+	x[3] = (struct bar_expect){NIC_ROM >> 12, 32, VPCI_MAP_ROM, 0, 0};
+}
+
+/*
+ * Every call since call number `from` is a map (or unmap) of domid that
+ * lies inside one of the NIC's BARs and describes that BAR, with the SBDF
+ * the owner sees; together they cover every frame of each BAR, except
+ * msix_frames of BAR0 (which must then be flagged as the remainder).
+ */
+static void check_descriptors(struct env *e, size_t from, bool unmap,
+			      uint32_t domid, vpci_sbdf_t owner_sbdf,
+			      uint64_t msix_frames)
+{
+	struct bar_expect x[4];
+	size_t i, j;
+
+	nic_expectations(x);
+	if (msix_frames)
+		x[0].flags |= VPCI_MAP_MSIX_REMAINDER;
+	assert_true(e->fp.nr_map_calls > from);
+	for (i = from; i < e->fp.nr_map_calls; i++) {
+		const struct fake_map_call *c = &e->fp.map_calls[i];
+
+		assert_int_equal(c->unmap, unmap);
+		assert_int_equal(c->domid, domid);
+		assert_int_equal(c->desc.host_sbdf, DEV);
+		assert_int_equal(c->desc.owner_sbdf, owner_sbdf);
+		for (j = 0; j < 4; j++)
+			if (c->mfn >= x[j].mfn &&
+			    c->mfn + c->nr_frames <= x[j].mfn + x[j].nr_frames)
+				break;
+		assert_true(j < 4); /* inside one BAR */
+		assert_int_equal(c->desc.bar, x[j].bar);
+		assert_int_equal(c->desc.flags, x[j].flags);
+		x[j].seen += c->nr_frames;
+	}
+	assert_int_equal(x[0].seen, x[0].nr_frames - msix_frames);
+	for (j = 1; j < 4; j++)
+		assert_int_equal(x[j].seen, x[j].nr_frames);
+}
+
+/* Work through preempted map work, as the platform must. */
+static void drain(struct vpci_domain *dom)
+{
+	unsigned int rounds = 0;
+
+	while (vpci_process_pending(dom) == VPCI_ERESTART)
+		assert_true(++rounds < 1000);
+}
+
+static void hwdom_map_calls_describe_each_bar(void **state)
+{
+	struct env *e = *state;
+	size_t from;
+
+	add_nic(e, DEV, 0);
+	/* Preempted calls are asked again with the same descriptor. */
+	e->fp.map_budget_frames = 0x40000;
+	hw_write(e, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)NIC_ROM | VPCI_ROM_ENABLE);
+	from = e->fp.nr_map_calls;
+	hw_write(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	drain(e->hwdom);
+	check_descriptors(e, from, false, HW, DEV, 0);
+	from = e->fp.nr_map_calls;
+	hw_write(e, VPCI_REG_COMMAND, 2, 0);
+	drain(e->hwdom);
+	check_descriptors(e, from, true, HW, DEV, 0);
+}
+
+static void guest_map_calls_describe_each_bar(void **state)
+{
+	struct env *e = *state;
+	size_t from;
+
+	add_nic(e, DEV, 0);
+	assign(e);
+	program_guest_bars(e);
+	gw(e, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)G_ROM | VPCI_ROM_ENABLE);
+	e->fp.map_budget_frames = 0x40000;
+	from = e->fp.nr_map_calls;
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	drain(e->guest);
+	check_descriptors(e, from, false, GUEST, VDEV, 0);
+	from = e->fp.nr_map_calls;
+	gw(e, VPCI_REG_COMMAND, 2, 0);
+	drain(e->guest);
+	check_descriptors(e, from, true, GUEST, VDEV, 0);
+}
+
+/* MSI-X table in page 2 and PBA in page 3 of BAR0. */
+static void add_msix_cap(struct fake_fn *fn)
+{
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0x40);
+	fake_fn_set(fn, 0x40, 2, VPCI_CAP_ID_MSIX);
+	fake_fn_set(fn, 0x42, 2, 63);
+	fake_fn_set(fn, 0x44, 4, 0x2000);
+	fake_fn_set(fn, 0x48, 4, 0x3000);
+}
+
+static void msix_remainder_is_flagged_where_pages_are_left_out(void **state)
+{
+	struct env *e = *state;
+	size_t from;
+
+	add_msix_cap(add_nic_fn(e, DEV, 0));
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	hw_write(e, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)NIC_ROM | VPCI_ROM_ENABLE);
+	/* The hardware domain maps BAR0 whole: no remainder. */
+	from = e->fp.nr_map_calls;
+	hw_write(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	check_descriptors(e, from, false, HW, DEV, 0);
+	hw_write(e, VPCI_REG_COMMAND, 2, 0);
+	hw_write(e, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)NIC_ROM);
+
+	assign(e);
+	program_guest_bars(e);
+	gw(e, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)G_ROM | VPCI_ROM_ENABLE);
+	from = e->fp.nr_map_calls;
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	check_descriptors(e, from, false, GUEST, VDEV, 2);
+	from = e->fp.nr_map_calls;
+	gw(e, VPCI_REG_COMMAND, 2, 0);
+	check_descriptors(e, from, true, GUEST, VDEV, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +473,11 @@ int main(void)
 		T(register_added_before_hwdom_is_dropped_not_fatal),
 		T(failing_device_init_refuses_the_assignment),
 		T(failing_device_init_makes_a_hwdom_device_readonly),
+#undef T
+#define T(fn) cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+		T(hwdom_map_calls_describe_each_bar),
+		T(guest_map_calls_describe_each_bar),
+		T(msix_remainder_is_flagged_where_pages_are_left_out),
 #undef T
 	};
 

@@ -53,6 +53,39 @@ enum vpci_view {
 	VPCI_VIEW_GUEST = 1,
 };
 
+/*
+ * What one map/unmap call is for: frames of one BAR (or the ROM) of one
+ * function, so a platform can pick memory attributes (prefetchable BARs
+ * write-combining, or normal non-cacheable on Arm; others device memory)
+ * or account mappings to a device. Valid only during the call.
+ *
+ * A frame shared by several BARs (sub-page BARs in one page) is mapped
+ * once, described as the BAR that first needed it, and unmapped once, as
+ * the BAR whose change released it last; the frames themselves are
+ * always exactly the ones to (un)map.
+ */
+#define VPCI_MAP_ROM 6u /* desc->bar of the expansion ROM */
+/*
+ * desc->bar of an unmap retried after an earlier unmap failed, of frames
+ * no BAR wants any more: whose they were is no longer known, so both
+ * SBDFs are VPCI_MAP_NO_SBDF and flags 0.
+ */
+#define VPCI_MAP_STALE 0xffu
+#define VPCI_MAP_NO_SBDF 0xffffffffu
+#define VPCI_MAP_PREFETCH (1u << 0) /* a prefetchable memory BAR */
+#define VPCI_MAP_64BIT (1u << 1)    /* a 64-bit memory BAR */
+/* The BAR holds the MSI-X table or PBA, whose pages are never mapped for
+ * this domain: the range is part of the remainder around them. */
+#define VPCI_MAP_MSIX_REMAINDER (1u << 2)
+
+struct vpci_map_desc {
+	vpci_sbdf_t host_sbdf;  /* the physical function */
+	vpci_sbdf_t owner_sbdf; /* as the domain sees it (a guest's virtual
+				 * SBDF, else host_sbdf) */
+	uint8_t bar;   /* 0-5 (a 64-bit BAR's lower index), or VPCI_MAP_ROM */
+	uint8_t flags; /* VPCI_MAP_* */
+};
+
 /* One MSI/MSI-X message a guest programmed, for the interrupt hooks. */
 struct vpci_msi_msg {
 	uint64_t address;
@@ -74,17 +107,20 @@ struct vpci_platform_ops {
 
 	/*
 	 * Map (unmap) nr_frames frames starting at mfn into (out of) the
-	 * physmap of domain domid at gfn. Return 0 when all frames are done,
-	 * a negative VPCI_E* code on failure, or VPCI_ERESTART after setting
-	 * *done_frames (< nr_frames) to how far it got: the core keeps the
-	 * rest pending until vpci_process_pending() is called. Required when
-	 * BARs are to be mapped; NULL makes every map fail with
-	 * VPCI_ENOTSUP.
+	 * physmap of domain domid at gfn, for the BAR desc describes. Return
+	 * 0 when all frames are done, a negative VPCI_E* code on failure, or
+	 * VPCI_ERESTART after setting *done_frames (< nr_frames) to how far
+	 * it got: the core keeps the rest pending until
+	 * vpci_process_pending() is called, and asks again with the same
+	 * descriptor. Required when BARs are to be mapped; NULL makes every
+	 * map fail with VPCI_ENOTSUP.
 	 */
 	int (*map)(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		   uint64_t nr_frames, uint64_t *done_frames);
+		   uint64_t nr_frames, const struct vpci_map_desc *desc,
+		   uint64_t *done_frames);
 	int (*unmap)(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		     uint64_t nr_frames, uint64_t *done_frames);
+		     uint64_t nr_frames, const struct vpci_map_desc *desc,
+		     uint64_t *done_frames);
 
 	/* Zeroed allocation and its release. Required. */
 	void *(*zalloc)(void *ctx, size_t size_bytes);

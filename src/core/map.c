@@ -60,18 +60,44 @@ static bool bar_wants(const struct vpci_bar *bar, uint64_t pos, uint64_t *end)
 	return true;
 }
 
+/* What the platform is told a call is for; built only when one is made. */
+static void map_desc(const struct vpci_dev *dev, const struct vpci_bar *bar,
+		     struct vpci_map_desc *desc)
+{
+	desc->host_sbdf = dev->sbdf;
+	desc->owner_sbdf = vpci_dev_owner_sbdf(dev);
+	desc->bar = bar->slot;
+	desc->flags = 0;
+	if (bar->kind != VPCI_BAR_ROM && (bar->flags & VPCI_BAR_MEM_PREFETCH))
+		desc->flags |= VPCI_MAP_PREFETCH;
+	if (bar->kind == VPCI_BAR_MEM64)
+		desc->flags |= VPCI_MAP_64BIT;
+	if (!vpci_rangeset_is_empty(&bar->excluded))
+		desc->flags |= VPCI_MAP_MSIX_REMAINDER;
+}
+
+/* A sweep's retry of an unmap that failed: no BAR wants those frames any
+ * more, and whose they were is not recorded. */
+static const struct vpci_map_desc stale_desc = {
+	.host_sbdf = VPCI_MAP_NO_SBDF,
+	.owner_sbdf = VPCI_MAP_NO_SBDF,
+	.bar = VPCI_MAP_STALE,
+};
+
 static int platform_call(struct vpci_host *host, struct vpci_owner_group *g,
 			 bool unmap, uint32_t domid, uint64_t gfn, uint64_t nr,
-			 uint64_t delta, uint64_t *done)
+			 uint64_t delta, const struct vpci_map_desc *desc,
+			 uint64_t *done)
 {
-	int (*fn)(void *, uint32_t, uint64_t, uint64_t, uint64_t, uint64_t *) =
+	int (*fn)(void *, uint32_t, uint64_t, uint64_t, uint64_t,
+		  const struct vpci_map_desc *, uint64_t *) =
 		unmap ? host->ops->unmap : host->ops->map;
 	int rc;
 
 	*done = 0;
 	if (!fn)
 		return VPCI_ENOTSUP;
-	rc = fn(host->ctx, domid, gfn, gfn + delta, nr, done);
+	rc = fn(host->ctx, domid, gfn, gfn + delta, nr, desc, done);
 	if (!rc || *done > nr)
 		*done = nr;
 	if (rc > 0)
@@ -96,9 +122,13 @@ static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
 	int rc = vpci_fidx_reserve(&g->mapped, mapped_reserve(g) + 1u);
 
 	*done = 0;
-	if (!rc)
+	if (!rc) {
+		struct vpci_map_desc desc;
+
+		map_desc(dev, bar, &desc);
 		rc = platform_call(dev->host, g, false, domid, pos,
-				   end - pos + 1u, bar->delta, done);
+				   end - pos + 1u, bar->delta, &desc, done);
+	}
 	/* A gap filled from its start: one spare node, cannot fail. */
 	if (*done)
 		vpci_fidx_add(&g->mapped, pos, pos + *done - 1u, bar->delta,
@@ -116,7 +146,7 @@ static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
  */
 static int unmap_run(struct vpci_host *host, struct vpci_owner_group *g,
 		     uint32_t domid, uint64_t delta, uint64_t pos, uint64_t end,
-		     bool *skip)
+		     const struct vpci_map_desc *desc, bool *skip)
 {
 	int rc = g->mapped.nr_spare >= 2u ? 0 : VPCI_ENOMEM;
 	uint64_t done = 0;
@@ -124,7 +154,7 @@ static int unmap_run(struct vpci_host *host, struct vpci_owner_group *g,
 	*skip = false;
 	if (!rc)
 		rc = platform_call(host, g, true, domid, pos, end - pos + 1u,
-				   delta, &done);
+				   delta, desc, &done);
 	if (done)
 		vpci_fidx_remove(&g->mapped, pos, pos + done - 1u, NULL, NULL);
 	if (rc && rc != VPCI_ERESTART) {
@@ -163,8 +193,11 @@ static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
 		if (mapped && !(wanted && w->delta == m->delta)) {
 			/* Unmapped frames are looked at again: this BAR may
 			 * want them back with its own translation. */
+			struct vpci_map_desc desc;
+
+			map_desc(dev, bar, &desc);
 			rc = unmap_run(dev->host, g, domid, m->delta, pos, end,
-				       &skip);
+				       &desc, &skip);
 			if (skip) {
 				if (!dev->hdr->error)
 					dev->hdr->error = rc;
@@ -419,7 +452,7 @@ int vpci_group_sweep(struct vpci_host *host, struct vpci_owner_group *g)
 		uint64_t before = g->frames_done;
 		bool skip;
 		int rc = unmap_run(host, g, domid, delta, run.start, run.last,
-				   &skip);
+				   &stale_desc, &skip);
 
 		if (skip) {
 			failed = true;

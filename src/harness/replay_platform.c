@@ -35,9 +35,12 @@ static void trace(struct replay_platform *rp, const char *what, uint32_t domid,
 }
 
 static int replay_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		      uint64_t nr_frames, uint64_t *done_frames)
+		      uint64_t nr_frames, const struct vpci_map_desc *desc,
+		      uint64_t *done_frames)
 {
 	struct replay_platform *rp = ctx;
+
+	(void)desc; /* the trace keeps its GFN MFN NR format */
 
 	rp->nr_map_calls++;
 	rp->nr_frames_mapped += nr_frames;
@@ -48,9 +51,12 @@ static int replay_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 }
 
 static int replay_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-			uint64_t nr_frames, uint64_t *done_frames)
+			uint64_t nr_frames, const struct vpci_map_desc *desc,
+			uint64_t *done_frames)
 {
 	struct replay_platform *rp = ctx;
+
+	(void)desc; /* the trace keeps its GFN MFN NR format */
 
 	rp->nr_unmap_calls++;
 	rp->nr_frames_unmapped += nr_frames;
