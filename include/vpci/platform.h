@@ -153,9 +153,9 @@ struct vpci_platform_ops {
 	 * domain is created or the function added after it, on assignment to
 	 * a guest, and when a guest gives the function back. It runs last,
 	 * after every handler of the library (header, capabilities), with the
-	 * host lock held; it may call vpci_add_register() and
-	 * vpci_remove_registers() on dev, and vpci_dev_read/write(), but no
-	 * entry point that takes the lock. A register overlapping one the
+	 * host lock held; it may add registers to dev (and remove ones it
+	 * added) and use vpci_dev_read/write(), but call no entry point that
+	 * takes the lock. A register overlapping one the
 	 * library owns in this view is refused there and then (VPCI_EEXIST,
 	 * logged), so a quirk never displaces the library's emulation.
 	 * Returning a negative VPCI_E* code fails the build: an assignment

@@ -218,6 +218,9 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		      const struct vpci_reg_masks *masks);
 /*
  * Remove every register lying wholly inside [offset, offset + size).
+ * Nothing stops this removing registers the library owns (a benchmark
+ * does, to measure bare dispatch), but their emulation then goes with
+ * them until the next rebuild: platforms should remove only their own.
  * Errors: VPCI_ERANGE, VPCI_EINVAL (a register straddles the boundary),
  * VPCI_ENOENT (nothing there).
  */
