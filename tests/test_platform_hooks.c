@@ -463,6 +463,38 @@ static void msix_remainder_is_flagged_where_pages_are_left_out(void **state)
 	check_descriptors(e, from, true, GUEST, VDEV, 2);
 }
 
+/* An unmap retried after a failure is of frames no BAR wants any more:
+ * the descriptor says so rather than guess whose they were. */
+static void retried_unmap_is_described_as_stale(void **state)
+{
+	struct env *e = *state;
+	uint64_t frames = 0;
+	size_t from, i;
+
+	add_nic(e, DEV, 0);
+	assign(e);
+	program_guest_bars(e);
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	e->fp.map_error = VPCI_EIO;
+	assert_int_equal(vpci_deassign_device(e->guest, DEV), VPCI_EIO);
+	e->fp.map_error = 0;
+	from = e->fp.nr_map_calls;
+	assert_int_equal(vpci_process_pending(e->guest), 0);
+	assert_true(e->fp.nr_map_calls > from);
+	for (i = from; i < e->fp.nr_map_calls; i++) {
+		const struct fake_map_call *c = &e->fp.map_calls[i];
+
+		assert_true(c->unmap);
+		assert_int_equal(c->domid, GUEST);
+		assert_int_equal(c->desc.bar, VPCI_MAP_STALE);
+		assert_int_equal(c->desc.host_sbdf, VPCI_MAP_NO_SBDF);
+		assert_int_equal(c->desc.owner_sbdf, VPCI_MAP_NO_SBDF);
+		assert_int_equal(c->desc.flags, 0);
+		frames += c->nr_frames;
+	}
+	assert_int_equal(frames, 16 + 256 + NIC_BAR4_FRAMES);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +510,7 @@ int main(void)
 		T(hwdom_map_calls_describe_each_bar),
 		T(guest_map_calls_describe_each_bar),
 		T(msix_remainder_is_flagged_where_pages_are_left_out),
+		T(retried_unmap_is_described_as_stale),
 #undef T
 	};
 
