@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "fake_platform.h"
 #include "vpci/fdt.h"
 
@@ -478,6 +480,31 @@ static void truncated_and_corrupt_blobs_are_refused(void **state)
 	assert_nothing_assigned(b);
 }
 
+/* A hostile tree's names cannot break the one-line error. */
+static void control_characters_in_names_stay_one_line(void **state)
+{
+	struct bench *b = *state;
+	struct vpci_fdt_error err;
+
+	assert_int_equal(fdt_create(b->blob, sizeof(b->blob)), 0);
+	assert_int_equal(fdt_finish_reservemap(b->blob), 0);
+	assert_int_equal(fdt_begin_node(b->blob, ""), 0);
+	assert_int_equal(fdt_begin_node(b->blob, "chosen"), 0);
+	assert_int_equal(fdt_begin_node(b->blob, "dom\nU1"), 0);
+	assert_int_equal(fdt_property_string(b->blob, "compatible",
+					     "xen,domain"),
+			 0);
+	assert_int_equal(fdt_property_u32(b->blob, "cpus", 1), 0);
+	assert_int_equal(fdt_end_node(b->blob), 0);
+	assert_int_equal(fdt_end_node(b->blob), 0);
+	assert_int_equal(fdt_end_node(b->blob), 0);
+	assert_int_equal(fdt_finish(b->blob), 0);
+	b->blob_len = fdt_totalsize(b->blob);
+	assert_int_equal(boot(b, &err), VPCI_EINVAL);
+	assert_null(strchr(err.msg, '\n'));
+	assert_has(err.msg, "/chosen/dom\\x0aU1: memory: missing (required)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -503,6 +530,9 @@ int main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(
 			truncated_and_corrupt_blobs_are_refused, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(
+			control_characters_in_names_stay_one_line, setup,
 			teardown),
 	};
 

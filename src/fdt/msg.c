@@ -19,10 +19,25 @@ static void put_char(struct fdt_msg *m, char c)
 	}
 }
 
+static void put_hex_digits(struct fdt_msg *m, uint64_t v, int min_digits);
+
+/* Text, node paths and property names from the tree: a byte that is not
+ * printable is shown as \xNN, so the error stays one line whatever a
+ * hostile tree names its nodes. */
 void vfdt_msg_str(struct fdt_msg *m, const char *s)
 {
-	while (s && *s)
-		put_char(m, *s++);
+	unsigned char c;
+
+	while (s && *s) {
+		c = (unsigned char)*s++;
+		if (c >= 0x20 && c < 0x7f) {
+			put_char(m, (char)c);
+		} else {
+			put_char(m, '\\');
+			put_char(m, 'x');
+			put_hex_digits(m, c, 2);
+		}
+	}
 }
 
 void vfdt_msg_begin(struct fdt_msg *m, struct vpci_fdt_error *err,
