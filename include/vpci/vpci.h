@@ -80,7 +80,8 @@ uint32_t vpci_host_caps(const struct vpci_host *host);
  */
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* Forget a function. Errors: VPCI_ENOENT, VPCI_EBUSY (assigned to a
- * guest). */
+ * guest), a platform unmap error (it is forgotten, but some of the
+ * hardware domain's frames stay mapped and recorded; later calls retry). */
 int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* The device at physical sbdf, or NULL. O(1) in the number of devices. */
 struct vpci_dev *vpci_device_find(const struct vpci_host *host,

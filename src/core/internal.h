@@ -178,7 +178,11 @@ struct vpci_header {
 	struct vpci_msix_region msix[2];
 	/* Keep the host frames holding them out of every BAR and ROM
 	 * mapping of this device. Guests: always. The hardware domain: for
-	 * whoever emulates MSI-X for it to set before mapping. */
+	 * whoever emulates MSI-X for it to set before mapping. Exclusions
+	 * are computed as each BAR enters the index: a hardware domain that
+	 * moves the table's BAR must make the device's other mapped BARs
+	 * re-enter (vpci_guard_refresh) -- guests' host addresses never
+	 * move, so they need not. */
 	bool msix_guard;
 	struct vpci_dev *dev;
 	unsigned int nr_bars; /* 6 (type 0) or 2 (type 1) */
