@@ -55,6 +55,13 @@ else
 	failed=$((failed + 1))
 fi
 
+step "consumers: release build, pkg-config (shared, static), C++, subproject"
+VPCI_CONSUMER_LOG="$log_dir/consumers-detail.txt" \
+	tests/consumers/run.sh build/release >"$log_dir/consumers.txt" 2>&1
+cat "$log_dir/consumers.txt"
+passed=$((passed + $(grep -c '^  ok ' "$log_dir/consumers.txt")))
+failed=$((failed + $(grep -c '^  FAIL ' "$log_dir/consumers.txt")))
+
 step "clang build with ASan+UBSan and tests"
 if CC=clang setup build/asan -Db_sanitize=address,undefined -Db_lundef=false; then
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -15,12 +15,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vpci/api.h"
 #include "vpci/vpci.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-#pragma GCC visibility push(default)
+VPCI_BEGIN_DECLS
 
 #define VPCI_CF8_PORT 0xcf8u      /* the address latch, 32-bit only */
 #define VPCI_CFC_PORT 0xcfcu      /* first of the four data ports */
@@ -62,9 +60,6 @@ void vpci_cfc_write(struct vpci_domain *dom, unsigned int port,
  */
 void vpci_cf8_set_amd_ext(struct vpci_domain *dom, bool on);
 
-#pragma GCC visibility pop
-#ifdef __cplusplus
-}
-#endif
+VPCI_END_DECLS
 
 #endif /* VPCI_CF8_H */

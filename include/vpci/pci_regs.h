@@ -6,6 +6,10 @@
 #ifndef VPCI_PCI_REGS_H
 #define VPCI_PCI_REGS_H
 
+#include "vpci/api.h"
+
+VPCI_BEGIN_DECLS
+
 /* Common header (types 0 and 1) */
 #define VPCI_REG_VENDOR_ID 0x00
 #define VPCI_REG_DEVICE_ID 0x02
@@ -89,5 +93,7 @@
 #define VPCI_CAP_ID_MSIX 0x11
 #define VPCI_CAP_LIST_NEXT 1
 #define VPCI_EXT_CAP_START 0x100
+
+VPCI_END_DECLS
 
 #endif /* VPCI_PCI_REGS_H */

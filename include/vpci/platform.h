@@ -15,6 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpci/api.h"
+
+VPCI_BEGIN_DECLS
+
 /* Segment:bus:device.function packed as seg<<16 | bus<<8 | dev<<3 | fn. */
 typedef uint32_t vpci_sbdf_t;
 
@@ -171,5 +175,7 @@ struct vpci_platform_ops {
 	void (*device_deinit)(void *ctx, struct vpci_dev *dev,
 			      enum vpci_view view);
 };
+
+VPCI_END_DECLS
 
 #endif /* VPCI_PLATFORM_H */

@@ -12,7 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpci/api.h"
 #include "vpci/platform.h"
+
+VPCI_BEGIN_DECLS
 
 struct vpci_range {
 	uint64_t start;
@@ -95,5 +98,7 @@ static inline bool vpci_rangeset_is_empty(const struct vpci_rangeset *rs)
 {
 	return rs->nr == 0;
 }
+
+VPCI_END_DECLS
 
 #endif /* VPCI_RANGESET_H */

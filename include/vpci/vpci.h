@@ -17,8 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpci/api.h"
 #include "vpci/platform.h"
 #include "vpci/rangeset.h"
+
+VPCI_BEGIN_DECLS
 
 enum vpci_error {
 	VPCI_OK = 0,
@@ -402,5 +405,7 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
  * (and logged), and reads show the value being applied.
  */
 int vpci_process_pending(struct vpci_domain *dom);
+
+VPCI_END_DECLS
 
 #endif /* VPCI_VPCI_H */

@@ -129,16 +129,22 @@ static int mkdir_p(const char *dir, struct topo_error *err)
 static struct live_fn *list_add(struct live_list *list, const char *name,
 				struct topo_error *err)
 {
-	struct live_fn *grown =
-		realloc(list->fns, (list->nr + 1) * sizeof(*grown));
+	size_t len = strnlen(name, sizeof(list->fns->name));
+	struct live_fn *grown;
 
+	/* Callers pass parsed SBDF strings; say so rather than truncate. */
+	if (len == sizeof(list->fns->name)) {
+		topo_set_error(err, "%s: not an SBDF", name);
+		return NULL;
+	}
+	grown = realloc(list->fns, (list->nr + 1) * sizeof(*grown));
 	if (!grown) {
 		topo_set_error(err, "out of memory");
 		return NULL;
 	}
 	list->fns = grown;
 	memset(&grown[list->nr], 0, sizeof(*grown));
-	snprintf(grown[list->nr].name, sizeof(grown->name), "%s", name);
+	memcpy(grown[list->nr].name, name, len + 1);
 	return &grown[list->nr++];
 }
 
