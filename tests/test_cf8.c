@@ -18,8 +18,8 @@
 #include "internal.h"
 #include "vpci/cf8.h"
 
-#define FN_A VPCI_SBDF(0, 5, 0x1f, 7)
-#define FN_B VPCI_SBDF(0, 0xff, 0, 0)
+#define FN_A	VPCI_SBDF(0, 5, 0x1f, 7)
+#define FN_B	VPCI_SBDF(0, 0xff, 0, 0)
 #define FN_SEG2 VPCI_SBDF(2, 5, 0x1f, 7)
 
 struct bench {
@@ -162,13 +162,20 @@ static void sizes_and_ports_no_chipset_decodes_read_all_ones(void **state)
 		unsigned int port, size;
 		uint32_t ones;
 	} cases[] = {
-		{0xcfd, 2, 0xffff},     {0xcff, 2, 0xffff},
-		{0xcfd, 4, 0xffffffff}, {0xcfe, 4, 0xffffffff},
-		{0xcff, 4, 0xffffffff}, {0xcfc, 3, 0xffffff},
-		{0xcfc, 8, 0xffffffff}, {0xcfc, 0, 0},
-		{0xcf8, 4, 0xffffffff}, {0xcfb, 1, 0xff},
-		{0xd00, 1, 0xff},       {0xd00, 4, 0xffffffff},
-		{0, 4, 0xffffffff},     {0xffffffff, 1, 0xff},
+		{0xcfd, 2, 0xffff},
+		{0xcff, 2, 0xffff},
+		{0xcfd, 4, 0xffffffff},
+		{0xcfe, 4, 0xffffffff},
+		{0xcff, 4, 0xffffffff},
+		{0xcfc, 3, 0xffffff},
+		{0xcfc, 8, 0xffffffff},
+		{0xcfc, 0, 0},
+		{0xcf8, 4, 0xffffffff},
+		{0xcfb, 1, 0xff},
+		{0xd00, 1, 0xff},
+		{0xd00, 4, 0xffffffff},
+		{0, 4, 0xffffffff},
+		{0xffffffff, 1, 0xff},
 		{0xcfc + 0x10000, 4, 0xffffffff},
 	};
 	unsigned int i;
@@ -176,9 +183,9 @@ static void sizes_and_ports_no_chipset_decodes_read_all_ones(void **state)
 	vpci_cf8_write(b->hwdom, cf8(5, 0x1f, 7, 0x60));
 	b->fp.record_accesses = true;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(vpci_cfc_read(b->hwdom, cases[i].port,
-					       cases[i].size),
-				 cases[i].ones);
+		assert_int_equal(
+			vpci_cfc_read(b->hwdom, cases[i].port, cases[i].size),
+			cases[i].ones);
 		vpci_cfc_write(b->hwdom, cases[i].port, cases[i].size, 0);
 	}
 	assert_int_equal(b->fp.nr_accesses, 0);
@@ -263,8 +270,7 @@ static void guest_reaches_its_virtual_sbdf_only(void **state)
 	struct vpci_domain *g;
 
 	assert_int_equal(vpci_domain_create(b->host, &cfg, &g, NULL), 0);
-	assert_int_equal(vpci_assign_device(g, FN_B, VPCI_SBDF(0, 0, 2, 0)),
-			 0);
+	assert_int_equal(vpci_assign_device(g, FN_B, VPCI_SBDF(0, 0, 2, 0)), 0);
 	/* The guest's 00:02.0 is the host's ff:00.0 (its own ID words). */
 	vpci_cf8_write(g, cf8(0, 2, 0, 0));
 	assert_int_equal(vpci_cfc_read(g, 0xcfc, 4),

@@ -20,18 +20,22 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define VPCI_VISIBILITY_PUSH _Pragma("GCC visibility push(default)")
-#define VPCI_VISIBILITY_POP _Pragma("GCC visibility pop")
+#define VPCI_VISIBILITY_POP  _Pragma("GCC visibility pop")
 #else
 #define VPCI_VISIBILITY_PUSH
 #define VPCI_VISIBILITY_POP
 #endif
 
 #ifdef __cplusplus
-#define VPCI_BEGIN_DECLS extern "C" { VPCI_VISIBILITY_PUSH
-#define VPCI_END_DECLS VPCI_VISIBILITY_POP }
+#define VPCI_BEGIN_DECLS                                                       \
+	extern "C" {                                                           \
+	VPCI_VISIBILITY_PUSH
+#define VPCI_END_DECLS                                                         \
+	VPCI_VISIBILITY_POP                                                    \
+	}
 #else
 #define VPCI_BEGIN_DECLS VPCI_VISIBILITY_PUSH
-#define VPCI_END_DECLS VPCI_VISIBILITY_POP
+#define VPCI_END_DECLS	 VPCI_VISIBILITY_POP
 #endif
 
 #endif /* VPCI_API_H */

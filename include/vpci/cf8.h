@@ -20,8 +20,8 @@
 
 VPCI_BEGIN_DECLS
 
-#define VPCI_CF8_PORT 0xcf8u      /* the address latch, 32-bit only */
-#define VPCI_CFC_PORT 0xcfcu      /* first of the four data ports */
+#define VPCI_CF8_PORT	0xcf8u	   /* the address latch, 32-bit only */
+#define VPCI_CFC_PORT	0xcfcu	   /* first of the four data ports */
 #define VPCI_CF8_ENABLE (1u << 31) /* config cycles on */
 
 /*

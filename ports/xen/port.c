@@ -224,9 +224,9 @@ static int assign_to_guest(struct xvpci_domain *xd, vpci_sbdf_t host_sbdf)
 
 	if (slot < 0)
 		return -ENOSPC;
-	rc = vpci_assign_device(xd->vd, host_sbdf,
-				VPCI_SBDF(0, 0, (unsigned int)slot,
-					  VPCI_SBDF_FN(host_sbdf)));
+	rc = vpci_assign_device(
+		xd->vd, host_sbdf,
+		VPCI_SBDF(0, 0, (unsigned int)slot, VPCI_SBDF_FN(host_sbdf)));
 	if (rc)
 		return xvpci_errno(rc);
 	xd->slot_host[slot] = (host_sbdf & ~7u) + 1;
@@ -272,7 +272,8 @@ int xvpci_device_assigned(struct pci_dev *pdev)
 		printk(XENLOG_ERR "vPCI: %04x:%02x:%02x.%u: cannot assign to "
 				  "d%u: %d\n",
 		       VPCI_SBDF_SEG(sbdf), VPCI_SBDF_BUS(sbdf),
-		       VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf), d->domain_id, rc);
+		       VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf), d->domain_id,
+		       rc);
 	return rc;
 }
 
@@ -368,8 +369,8 @@ int xvpci_portio_read(struct domain *d, unsigned int port, unsigned int size,
 	return rc;
 }
 
-int xvpci_portio_write(struct domain *d, unsigned int port,
-		       unsigned int size, uint32_t data)
+int xvpci_portio_write(struct domain *d, unsigned int port, unsigned int size,
+		       uint32_t data)
 {
 	int rc = -ENOENT;
 

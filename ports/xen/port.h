@@ -45,8 +45,8 @@ int xvpci_mmcfg_write(struct domain *d, paddr_t gpa, unsigned int len,
 		      uint64_t data);
 int xvpci_portio_read(struct domain *d, unsigned int port, unsigned int size,
 		      uint32_t *data);
-int xvpci_portio_write(struct domain *d, unsigned int port,
-		       unsigned int size, uint32_t data);
+int xvpci_portio_write(struct domain *d, unsigned int port, unsigned int size,
+		       uint32_t data);
 /* Deferred map work; true while some remains. */
 bool xvpci_process_pending(struct domain *d);
 

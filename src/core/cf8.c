@@ -12,11 +12,11 @@
 #include "internal.h"
 #include "vpci/cf8.h"
 
-#define CF8_RESERVED 0x70000000u /* bits 30:28: no chipset uses them */
-#define CF8_AMD_EXT 0x0f000000u  /* bits 27:24: AMD register bits 11:8 */
-#define CF8_BDF_MASK 0x00ffff00u /* bus 23:16, device 15:11, fn 10:8 */
-#define CF8_REG_MASK 0x000000fcu /* dword of the register; 1:0 ignored */
-#define CF8_AMD_EXT_SHIFT 16     /* bits 27:24 -> register bits 11:8 */
+#define CF8_RESERVED	  0x70000000u /* bits 30:28: no chipset uses them */
+#define CF8_AMD_EXT	  0x0f000000u /* bits 27:24: AMD register bits 11:8 */
+#define CF8_BDF_MASK	  0x00ffff00u /* bus 23:16, device 15:11, fn 10:8 */
+#define CF8_REG_MASK	  0x000000fcu /* dword of the register; 1:0 ignored */
+#define CF8_AMD_EXT_SHIFT 16	      /* bits 27:24 -> register bits 11:8 */
 
 void vpci_cf8_write(struct vpci_domain *dom, uint32_t val)
 {
@@ -41,8 +41,7 @@ void vpci_cf8_set_amd_ext(struct vpci_domain *dom, bool on)
 static bool cfc_access_ok(unsigned int port, unsigned int size)
 {
 	return port >= VPCI_CFC_PORT && port <= VPCI_CFC_PORT + 3 &&
-	       (size == 1 || size == 2 || size == 4) &&
-	       !(port & (size - 1));
+	       (size == 1 || size == 2 || size == 4) && !(port & (size - 1));
 }
 
 /*

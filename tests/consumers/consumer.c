@@ -81,8 +81,8 @@ int main(void)
 	bad |= check("ECAM vendor/device", val, ID);
 	vpci_cf8_write(dom, VPCI_CF8_ENABLE | 3u << 11);
 	bad |= check("port I/O device", vpci_cfc_read(dom, 0xcfe, 2), ID >> 16);
-	bad |= check("absent function", vpci_read(dom, VPCI_SBDF(0, 0, 4, 0), 0, 4),
-		     0xffffffffu);
+	bad |= check("absent function",
+		     vpci_read(dom, VPCI_SBDF(0, 0, 4, 0), 0, 4), 0xffffffffu);
 	vpci_host_destroy(host);
 	if (!bad)
 		printf("consumer: ok (%s)\n", vpci_strerror(VPCI_ENOENT));

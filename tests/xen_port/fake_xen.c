@@ -70,12 +70,30 @@ static void conf_write(pci_sbdf_t sbdf, unsigned int reg, unsigned int n,
 	}
 }
 
-uint8_t pci_conf_read8(pci_sbdf_t s, unsigned int r) { return (uint8_t)conf_read(s, r, 1); }
-uint16_t pci_conf_read16(pci_sbdf_t s, unsigned int r) { return (uint16_t)conf_read(s, r, 2); }
-uint32_t pci_conf_read32(pci_sbdf_t s, unsigned int r) { return conf_read(s, r, 4); }
-void pci_conf_write8(pci_sbdf_t s, unsigned int r, uint8_t v) { conf_write(s, r, 1, v); }
-void pci_conf_write16(pci_sbdf_t s, unsigned int r, uint16_t v) { conf_write(s, r, 2, v); }
-void pci_conf_write32(pci_sbdf_t s, unsigned int r, uint32_t v) { conf_write(s, r, 4, v); }
+uint8_t pci_conf_read8(pci_sbdf_t s, unsigned int r)
+{
+	return (uint8_t)conf_read(s, r, 1);
+}
+uint16_t pci_conf_read16(pci_sbdf_t s, unsigned int r)
+{
+	return (uint16_t)conf_read(s, r, 2);
+}
+uint32_t pci_conf_read32(pci_sbdf_t s, unsigned int r)
+{
+	return conf_read(s, r, 4);
+}
+void pci_conf_write8(pci_sbdf_t s, unsigned int r, uint8_t v)
+{
+	conf_write(s, r, 1, v);
+}
+void pci_conf_write16(pci_sbdf_t s, unsigned int r, uint16_t v)
+{
+	conf_write(s, r, 2, v);
+}
+void pci_conf_write32(pci_sbdf_t s, unsigned int r, uint32_t v)
+{
+	conf_write(s, r, 4, v);
+}
 
 /* ------------------------------------------------------------- p2m */
 
@@ -109,8 +127,9 @@ static int p2m_op(struct domain *d, unsigned long gfn, unsigned long nr,
 				fake_xen.p2m_violations++;
 				continue;
 			}
-			fake_xen.runs[fake_xen.nr_runs++] = (struct fake_xen_run){
-				d->domain_id, gfn + i, mfn + i, 1};
+			fake_xen.runs[fake_xen.nr_runs++] =
+				(struct fake_xen_run){d->domain_id, gfn + i,
+						      mfn + i, 1};
 		} else if (!r || r->mfn + (gfn + i - r->gfn) != mfn + i) {
 			fake_xen.p2m_violations++;
 		} else {

@@ -13,7 +13,7 @@
 #include "xen/sched.h"
 #include "xen/types.h"
 
-#define FAKE_XEN_MAX_FNS 8
+#define FAKE_XEN_MAX_FNS  8
 #define FAKE_XEN_MAX_RUNS 64
 
 struct fake_xen_fn {
@@ -41,7 +41,7 @@ struct fake_xen {
 	unsigned int p2m_preemptions;
 	unsigned int p2m_violations; /* map of mapped, unmap of unmapped */
 	long live_allocs;
-	int locks_held;        /* spinlocks held now */
+	int locks_held;		  /* spinlocks held now */
 	unsigned int lock_errors; /* recursion, unlock of a free lock... */
 	char last_log[256];
 	unsigned int nr_logs;

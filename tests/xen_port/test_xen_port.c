@@ -25,13 +25,13 @@
 #include "xen/hvm_io.h"
 #include "xen/vpci.h"
 
-#define HW_ECAM 0xe0000000ul
+#define HW_ECAM	   0xe0000000ul
 #define GUEST_ECAM 0xb0000000ul
-#define NIC PCI_SBDF(0, 0, 3, 0)
-#define NIC_ID 0x10d38086u
-#define NIC_BAR 0xf0000000u
-#define BAR_SIZE 0x10000u /* 16 frames */
-#define GUEST_BAR 0xc0000000u
+#define NIC	   PCI_SBDF(0, 0, 3, 0)
+#define NIC_ID	   0x10d38086u
+#define NIC_BAR	   0xf0000000u
+#define BAR_SIZE   0x10000u /* 16 frames */
+#define GUEST_BAR  0xc0000000u
 
 static unsigned long ecam(unsigned long base, unsigned int dev,
 			  unsigned int reg)
@@ -39,8 +39,7 @@ static unsigned long ecam(unsigned long base, unsigned int dev,
 	return base + ((unsigned long)dev << 15) + reg;
 }
 
-static uint32_t mmcfg_read(struct vcpu *v, unsigned long addr,
-			   unsigned int len)
+static uint32_t mmcfg_read(struct vcpu *v, unsigned long addr, unsigned int len)
 {
 	unsigned long data = 0;
 
@@ -131,9 +130,9 @@ static void hardware_domain_enumerates_and_enables(void **state)
 	assert_int_equal(vpci_read(NIC, 0x0b, 1), 0x02);
 	assert_int_equal(mmcfg_read(&v0, ecam(HW_ECAM, 4, 0), 4), 0xffffffffu);
 	/* Not vPCI's: outside the window, and 0xCF9 (reset control). */
-	assert_int_equal(vpci_mmcfg_read(&v0, HW_ECAM - 4, 4,
-					 &(unsigned long){0}),
-			 X86EMUL_UNHANDLEABLE);
+	assert_int_equal(
+		vpci_mmcfg_read(&v0, HW_ECAM - 4, 4, &(unsigned long){0}),
+		X86EMUL_UNHANDLEABLE);
 	assert_int_equal(vpci_portio_read(&v0, 0xcf9, 1, &data),
 			 X86EMUL_UNHANDLEABLE);
 
@@ -248,7 +247,8 @@ int main(void)
 		cmocka_unit_test(hardware_domain_enumerates_and_enables),
 		cmocka_unit_test(
 			guest_is_assigned_places_enables_disables_and_returns),
-		cmocka_unit_test(guests_without_support_are_refused_with_a_reason),
+		cmocka_unit_test(
+			guests_without_support_are_refused_with_a_reason),
 		cmocka_unit_test(domains_without_the_flag_are_not_intercepted),
 	};
 

@@ -7,7 +7,7 @@
 #ifndef PORT_STUB_XEN_HVM_IO_H
 #define PORT_STUB_XEN_HVM_IO_H
 
-#define X86EMUL_OKAY 0
+#define X86EMUL_OKAY	     0
 #define X86EMUL_UNHANDLEABLE 1
 
 #endif /* PORT_STUB_XEN_HVM_IO_H */

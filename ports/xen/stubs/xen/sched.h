@@ -11,7 +11,7 @@
 #include "xen/types.h"
 
 /* xen_domctl_createdomain.flags */
-#define XEN_DOMCTL_CDF_hvm (1u << 0)
+#define XEN_DOMCTL_CDF_hvm  (1u << 0)
 #define XEN_DOMCTL_CDF_vpci (1u << 7)
 
 /* xen_sysctl_physinfo.capabilities */

@@ -22,10 +22,22 @@ typedef struct {
 	unsigned long mfn;
 } mfn_t;
 
-static inline gfn_t _gfn(unsigned long g) { return (gfn_t){g}; }
-static inline mfn_t _mfn(unsigned long m) { return (mfn_t){m}; }
-static inline unsigned long gfn_x(gfn_t g) { return g.gfn; }
-static inline unsigned long mfn_x(mfn_t m) { return m.mfn; }
+static inline gfn_t _gfn(unsigned long g)
+{
+	return (gfn_t){g};
+}
+static inline mfn_t _mfn(unsigned long m)
+{
+	return (mfn_t){m};
+}
+static inline unsigned long gfn_x(gfn_t g)
+{
+	return g.gfn;
+}
+static inline unsigned long mfn_x(mfn_t m)
+{
+	return m.mfn;
+}
 
 /* Segment:bus:devfn in 32 bits, the same packing libvpci uses. */
 typedef struct {
