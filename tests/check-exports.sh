@@ -2,7 +2,8 @@
 # The shared library exports exactly the functions its public headers
 # declare: every defined dynamic symbol is one of them (no internal
 # helper, no data), and each of them is exported. The declarations come
-# from the compiler (gcc -aux-info), not from a list kept by hand.
+# from the compiler (gcc -aux-info), not from a list kept by hand. Every
+# public header must wrap its declarations in VPCI_BEGIN/END_DECLS.
 #
 # usage: check-exports.sh [--prefix=P] CC NM LIBVPCI.SO INCLUDE_DIR HEADER.h...
 # (P: the symbol_prefix the library was built with; exports are P<name>.)
@@ -36,6 +37,14 @@ awk -v p="$prefix" '$1 ~ /^[TtWi]$/ {
 awk '$1 !~ /^[TtWi]$/ { print }' "$tmp/dynsyms" >"$tmp/other"
 
 status=0
+# Every public header gives C++ C linkage and the default visibility.
+for h in "$inc"/vpci/*.h; do
+	case $(basename "$h") in api.h | vpci_prefixed_names.h) continue ;; esac
+	if ! grep -q '^VPCI_BEGIN_DECLS' "$h" || ! grep -q '^VPCI_END_DECLS' "$h"; then
+		echo "FAIL: $h lacks VPCI_BEGIN_DECLS/VPCI_END_DECLS (vpci/api.h)"
+		status=1
+	fi
+done
 if [ ! -s "$tmp/declared" ]; then
 	echo "FAIL: found no declarations in $*"; exit 1
 fi

@@ -25,7 +25,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vpci/api.h"
 #include "vpci/vpci.h"
+
+VPCI_BEGIN_DECLS
 
 #define VPCI_FDT_MSG_LEN 400
 
@@ -252,5 +255,7 @@ int vpci_fdt_boot(struct vpci_host *host, const void *blob, size_t blob_len,
 
 /* Destroy what vpci_fdt_boot() created (guests first). */
 void vpci_fdt_unboot(struct vpci_fdt_config *cfg);
+
+VPCI_END_DECLS
 
 #endif /* VPCI_FDT_H */

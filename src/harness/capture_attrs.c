@@ -35,8 +35,11 @@ static bool link_basename(const char *dir, const char *name, char *buf,
 	target[n] = '\0';
 	base = strrchr(target, '/');
 	base = base ? base + 1 : target;
-	snprintf(buf, len, "%s", base);
-	return *buf != '\0';
+	/* Cut to fit, as snprintf would (-O3 warns about that with %s). */
+	n = (ssize_t)strnlen(base, len - 1);
+	memcpy(buf, base, (size_t)n);
+	buf[n] = '\0';
+	return n != 0;
 }
 
 /* A decimal integer file (numa_node, sriov_*): 0 read, 1 absent,

@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "vpci/cf8.h"
+#include "vpci/fdt.h"
 #include "vpci/pci_regs.h"
 #include "vpci/platform.h"
 #include "vpci/rangeset.h"
