@@ -82,16 +82,22 @@ static int p2m_call(p2m_fn *fn, void *ctx, uint32_t domid, uint64_t gfn,
 	return VPCI_ERESTART;
 }
 
+/* Xen's p2m calls take no descriptor: which BAR a range belongs to only
+ * matters for a port that chooses memory types per BAR. */
 static int map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-	       uint64_t nr_frames, uint64_t *done_frames)
+	       uint64_t nr_frames, const struct vpci_map_desc *desc,
+	       uint64_t *done_frames)
 {
+	(void)desc;
 	return p2m_call(map_mmio_regions, ctx, domid, gfn, mfn, nr_frames,
 			done_frames);
 }
 
 static int unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
-		 uint64_t nr_frames, uint64_t *done_frames)
+		 uint64_t nr_frames, const struct vpci_map_desc *desc,
+		 uint64_t *done_frames)
 {
+	(void)desc;
 	return p2m_call(unmap_mmio_regions, ctx, domid, gfn, mfn, nr_frames,
 			done_frames);
 }
