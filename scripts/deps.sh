@@ -4,7 +4,7 @@
 vpci_install_deps() {
 	local pkgs=(meson ninja-build pkg-config gcc clang libclang-rt-14-dev
 		libcmocka-dev libfdt-dev libpciaccess-dev pciutils
-		device-tree-compiler valgrind libfuse3-dev fuse3 "$@")
+		device-tree-compiler valgrind libfuse3-dev fuse3 groff-base "$@")
 	local missing=()
 	local p
 	for p in "${pkgs[@]}"; do

@@ -243,8 +243,9 @@ static const struct command commands[] = {
 	 "property and the value.\n"},
 	{"help", run_help, 0, 0, 1, "[COMMAND]",
 	 "Show the commands, or one command's options.\n"},
-	/* For the bash completion script; not listed. */
-	{"complete", run_complete, 0, 0, 1, "[COMMAND|registers]", NULL},
+	/* Word lists for the bash completion script; not listed. */
+	{"complete", run_complete, 0, 0, 1, "[COMMAND|registers|script]",
+	 NULL},
 };
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -269,9 +270,9 @@ static void usage(FILE *out)
 			fprintf(out, "  %-13s %s%s\n", commands[i].name,
 				commands[i].opts ? "[options] " : "",
 				commands[i].args_synopsis);
-	fprintf(out, "\n'" PROG " COMMAND --help' describes one command; "
-		     "'" PROG " --version' prints the\nversion. Errors exit "
-		     "with status 2.\n");
+	fprintf(out, "\n'" PROG " COMMAND --help' describes one command, "
+		     "'" PROG " --version' the\nversion; 'man " PROG
+		     "' has it all. Errors exit with status 2.\n");
 }
 
 static int run_help(struct cli *cli)
@@ -305,6 +306,10 @@ static int run_complete(struct cli *cli)
 	}
 	if (!strcmp(cli->args[0], "registers")) {
 		reg_names_print(stdout);
+		return 0;
+	}
+	if (!strcmp(cli->args[0], "script")) {
+		script_print_keywords(stdout);
 		return 0;
 	}
 	for (i = 0; i < NR_COMMANDS; i++)

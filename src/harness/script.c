@@ -245,6 +245,15 @@ static const struct script_command *find_line_kind(const char *word)
 	return NULL;
 }
 
+void script_print_keywords(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < NR_SCRIPT_COMMANDS; i++)
+		if (script_commands[i].keyword)
+			fprintf(out, "%s\n", script_commands[i].keyword);
+}
+
 static void unknown_command(const char *word, char *why, size_t why_len)
 {
 	size_t i, used;

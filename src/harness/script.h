@@ -56,6 +56,10 @@ uint32_t script_read(struct script_ctx *ctx, vpci_sbdf_t sbdf, unsigned int reg,
 void script_write(struct script_ctx *ctx, vpci_sbdf_t sbdf, unsigned int reg,
 		  unsigned int size, uint32_t val);
 
+/* The keywords of script_commands[], one a line (the setpci form has
+ * none), for completion and documentation checks. */
+void script_print_keywords(FILE *out);
+
 /* The setpci form (script_setpci.c). */
 int script_setpci_line(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 		       char *why, size_t why_len);
