@@ -43,6 +43,11 @@ struct mount_state {
 	struct mount_fn *fns; /* by name, which is SBDF order */
 	size_t nr_fns;
 	time_t started;
+	/* Progress on a terminal: what has been served so far. */
+	const char *mountpoint;
+	bool progress;
+	unsigned long nr_reads, nr_writes;
+	time_t shown;
 };
 
 enum node_kind { NODE_ROOT, NODE_DEVICES, NODE_FN, NODE_CONFIG, NODE_TEXT };
@@ -201,6 +206,36 @@ static size_t text_of(const struct node *n, char *buf, size_t len)
 	return n_text < 0 ? 0 : (size_t)n_text;
 }
 
+/* ------------------------------------------------------------ progress */
+
+/* "mount: serving DIR: N config reads, M writes", rewritten in place at
+ * most once a second, only when stderr is a terminal that trace lines on
+ * stdout do not share. */
+static void show_progress(struct mount_state *ms, bool force)
+{
+	time_t now;
+
+	if (!ms->progress)
+		return;
+	now = time(NULL);
+	if (!force && now == ms->shown)
+		return;
+	ms->shown = now;
+	fprintf(stderr,
+		"\rmount: serving %s: %lu config reads, %lu writes "
+		"(fusermount3 -u to stop)",
+		ms->mountpoint, ms->nr_reads, ms->nr_writes);
+	fflush(stderr);
+}
+
+static void end_progress(struct mount_state *ms)
+{
+	if (!ms->progress)
+		return;
+	fprintf(stderr, "\r\033[K");
+	fflush(stderr);
+}
+
 /* ---------------------------------------------------------- config I/O */
 
 /* The widest naturally aligned access at pos that fits in left bytes. */
@@ -227,6 +262,8 @@ static int config_read(struct mount_fn *fn, char *buf, size_t size, off_t off)
 	if (size > SESSION_CONFIG_BYTES - (size_t)off)
 		size = SESSION_CONFIG_BYTES - (size_t)off;
 	end = off + (off_t)size;
+	state()->nr_reads++;
+	show_progress(state(), false);
 	for (pos = off; pos < end; pos += n) {
 		n = access_size(pos, (size_t)(end - pos));
 		val = session_dom_read(s, fn->sbdf, (unsigned int)pos, n);
@@ -253,6 +290,8 @@ static int config_write(struct mount_fn *fn, const char *buf, size_t size,
 	if (size > SESSION_CONFIG_BYTES - (size_t)off)
 		size = SESSION_CONFIG_BYTES - (size_t)off;
 	end = off + (off_t)size;
+	state()->nr_writes++;
+	show_progress(state(), false);
 	for (pos = off; pos < end; pos += n) {
 		n = access_size(pos, (size_t)(end - pos));
 		for (val = 0, i = 0; i < n; i++)
@@ -496,9 +535,11 @@ static int serve(struct mount_state *ms, const char *mountpoint, char *msg,
 			 mountpoint);
 	} else {
 		fuse_mounted = true;
+		show_progress(ms, true);
 		/* 0 when unmounted, the signal's number after one. */
 		loop_rc = fuse_loop(f);
 		fuse_mounted = false;
+		end_progress(ms);
 		fuse_remove_signal_handlers(se);
 		if (loop_rc < 0)
 			snprintf(msg, msg_len, "%s: FUSE loop failed: %s",
@@ -525,6 +566,9 @@ int mount_fuse(struct session *s, const char *mountpoint, char *msg,
 		snprintf(msg, msg_len, "%s: out of memory", mountpoint);
 		return -1;
 	}
+	ms.mountpoint = mountpoint;
+	ms.progress = isatty(STDERR_FILENO) &&
+		      (!s->plat.trace_out || !isatty(fileno(s->plat.trace_out)));
 	fuse_last_msg[0] = '\0';
 	fuse_set_log_func(fuse_log_to_us);
 	rc = serve(&ms, mountpoint, msg, msg_len);

@@ -300,4 +300,27 @@ else
 	fail "guest: after SIGTERM: exit $REAPED, $(is_mounted "$MNT" &&
 		echo still mounted) $(head -3 "$WORK/guest.err" | tr '\n' '|')"
 fi
+# Off a terminal the mount says nothing on stderr; on one (stdout to a
+# file, so trace lines do not share it) it shows what it serves.
+[ ! -s "$WORK/guest.err" ] && pass ||
+	fail "guest: stderr off a terminal: $(head -2 "$WORK/guest.err" | tr '\n' '|')"
+if command -v script >/dev/null 2>&1; then
+	MNT=$WORK/tty
+	mkdir -p "$MNT"
+	MOUNTS+=("$MNT")
+	script -qec "$(printf '%q ' "$H_BIN" mount --trace "$FC" "$MNT") >$(printf '%q' "$WORK/tty.out")" \
+		/dev/null >"$WORK/tty.log" 2>&1 &
+	SPID=$!
+	for ((i = 0; i < WAIT * 10; i++)); do
+		is_mounted "$MNT" && break
+		sleep 0.1
+	done
+	timeout -s KILL 10 cat "$MNT/devices/0000:00:01.0/config" >/dev/null
+	sleep 1.2 # the line is rewritten at most once a second
+	timeout -s KILL 10 cat "$MNT/devices/0000:00:01.0/config" >/dev/null
+	unmount "$MNT"
+	wait "$SPID" 2>/dev/null
+	grep -q "mount: serving $MNT: [1-9][0-9]* config reads" "$WORK/tty.log" &&
+		pass || fail "no progress on a terminal: $(tr '\r\n' '  ' <"$WORK/tty.log" | head -c 200)"
+fi
 finish
