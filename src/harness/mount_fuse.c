@@ -567,8 +567,9 @@ int mount_fuse(struct session *s, const char *mountpoint, char *msg,
 		return -1;
 	}
 	ms.mountpoint = mountpoint;
-	ms.progress = isatty(STDERR_FILENO) &&
-		      (!s->plat.trace_out || !isatty(fileno(s->plat.trace_out)));
+	ms.progress =
+		isatty(STDERR_FILENO) &&
+		(!s->plat.trace_out || !isatty(fileno(s->plat.trace_out)));
 	fuse_last_msg[0] = '\0';
 	fuse_set_log_func(fuse_log_to_us);
 	rc = serve(&ms, mountpoint, msg, msg_len);
