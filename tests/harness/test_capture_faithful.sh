@@ -145,7 +145,7 @@ if command -v script >/dev/null 2>&1; then
 		fail "no replay progress on a terminal: $(tr '\r\n' '  ' <"$WORK/tty" | head -c 200)"
 	check_eq "the replay's output stays clean" "$(sort -u "$WORK/long.out" | wc -l)" 1
 fi
-H replay "$FC" "$WORK/long.txt" >/dev/null 2>"$WORK/err"
+"$H_BIN" replay "$FC" "$WORK/long.txt" >/dev/null 2>"$WORK/err"
 check_eq "no progress off a terminal" "$(cat "$WORK/err")" ""
 
 # ------------------------------ irq follows the pin in guests' views

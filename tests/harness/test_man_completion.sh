@@ -13,6 +13,8 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=$(cd "$(dirname "$H_BIN")/../.." && pwd)
 MAN=$SRC/docs/man/vpci-harness.1
 COMPLETION=$SRC/src/harness/vpci-harness.bash-completion
+# Word lists from the program itself (not worth a valgrind run each).
+LIST() { "$H_BIN" complete "$@"; }
 
 # ----------------------------------------------------------- installs
 if meson install -C "$BUILD" --no-rebuild --destdir "$WORK/inst" \
@@ -40,18 +42,18 @@ fi
 section() { # the lines of one .SH section of the formatted text
 	awk -v s="$1" '/^[A-Z][A-Z ]*$/ { on = ($0 == s) } on' <<<"$TEXT"
 }
-commands=$(H complete | tr ' ' '\n' | grep -v '^-')
+commands=$(LIST | tr ' ' '\n' | grep -v '^-')
 for c in $commands complete; do
 	section COMMANDS | grep -Eq "^ +$c( |$)" && pass ||
 		fail "the manual's COMMANDS has no '$c'"
 done
 for c in $commands; do
-	for o in $(H complete "$c"); do
+	for o in $(LIST "$c"); do
 		section OPTIONS | grep -Eq -- "(^ +|, )$o( |,|$)" && pass ||
 			fail "the manual's OPTIONS has no '$o' (of $c)"
 	done
 done
-for k in $(H complete script); do
+for k in $(LIST script); do
 	section "SCRIPT LANGUAGE" | grep -Eq "(^ +|, )$k( |,|$)" && pass ||
 		fail "the manual's SCRIPT LANGUAGE has no '$k' lines"
 done
@@ -75,12 +77,12 @@ check_eq() {
 	if [ "$2" = "$3" ]; then pass; else fail "$1: got '$2', want '$3'"; fi
 }
 check_eq "commands" "$(complete_line "$H_BIN" "")" \
-	"$(printf '%s\n' $(H complete) | sort | tr '\n' ' ')"
+	"$(printf '%s\n' $(LIST) | sort | tr '\n' ' ')"
 check_eq "a command by prefix" "$(complete_line "$H_BIN" ex)" "export-sysfs "
 check_eq "options by prefix" "$(complete_line "$H_BIN" replay --gu)" \
 	"--guest --guest-sbdf "
 check_eq "capture's options" "$(complete_line "$H_BIN" capture --)" \
-	"$(printf '%s\n' $(H complete capture) | sort | tr '\n' ' ')"
+	"$(printf '%s\n' $(LIST capture) | sort | tr '\n' ' ')"
 FC=$DATA/sysfs/firecracker-microvm
 check_eq "SBDFs of the capture after --guest" \
 	"$(complete_line "$H_BIN" dump "$FC" --guest 0000:00:0)" \

@@ -117,7 +117,8 @@ check_eq "several values go to consecutive registers" \
 check_eq "a width suffix overrides the name's" \
 	"$(H replay "$FC" - <<<"00:01.0 COMMAND.B VENDOR_ID.L" 2>/dev/null)" \
 	"$(printf '%s\n%s' "$(cfg "$FC" 0000:00:01.0 4 1)" "$(cfg "$FC" 0000:00:01.0 0 4)")"
-while IFS='|' read -r line pattern; do
+n=0
+while IFS='|' read -r line pattern && [ $((n += 1)) -le $SAMPLE ]; do
 	expect_error "bad setpci line '$line'" "^vpci-harness: <stdin>:1: .*$pattern" \
 		H replay "$FC" - <<<"$line"
 done <<'EOF2'
