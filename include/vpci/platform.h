@@ -90,7 +90,14 @@ struct vpci_map_desc {
 	uint8_t flags; /* VPCI_MAP_* */
 };
 
-/* One MSI/MSI-X message a guest programmed, for the interrupt hooks. */
+/*
+ * One MSI/MSI-X message a domain programmed, for the interrupt hooks:
+ * the address and data exactly as the domain wrote them (for multiple
+ * MSI, data already carries the vector number in its low bits). The core
+ * never writes these to the device: the platform programs the physical
+ * entry (it alone knows the host's vector). masked is always false from
+ * the core: a masked vector is unbound with msi_disable instead.
+ */
 struct vpci_msi_msg {
 	uint64_t address;
 	uint32_t data;
@@ -174,6 +181,15 @@ struct vpci_platform_ops {
 			   enum vpci_view view);
 	void (*device_deinit)(void *ctx, struct vpci_dev *dev,
 			      enum vpci_view view);
+	 * Optional physical MMIO at host address maddr, size 1, 2, 4 or 8,
+	 * naturally aligned. The core uses them only inside trapped MSI-X
+	 * frames: for registers that share a frame with the table or PBA,
+	 * and for the hardware domain's PBA reads. NULL: such reads return
+	 * all-ones and writes are dropped.
+	 */
+	uint64_t (*mmio_read)(void *ctx, uint64_t maddr, unsigned int size);
+	void (*mmio_write)(void *ctx, uint64_t maddr, unsigned int size,
+			   uint64_t val);
 };
 
 VPCI_END_DECLS

@@ -393,6 +393,22 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		    uint64_t val);
 
 /*
+ * An MMIO access at gpa inside a trapped MSI-X frame of dom: the frames
+ * of a device's MSI-X table and PBA are never mapped into any domain, so
+ * the platform sends every access there to these (for every domain,
+ * hardware domain included). size is 1, 2, 4 or 8. Table entries take
+ * naturally aligned 4- and 8-byte accesses; anything else there reads
+ * all-ones and is dropped. Other registers in those frames are read and
+ * written through to the device at the matching host address.
+ * Returns 0 when gpa is in a trapped MSI-X frame of dom (handled),
+ * VPCI_ENOENT when it is not (not ours: *val all-ones).
+ */
+int vpci_msix_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		   uint64_t *val);
+int vpci_msix_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		    uint64_t val);
+
+/*
  * Continue map/unmap work the platform preempted, and retry unmaps of
  * dom's that failed earlier. Returns 0 when nothing is left,
  * VPCI_ERESTART when more remains, or the error that ended it (a map

@@ -59,6 +59,7 @@ void vpci_group_destroy(struct vpci_host *host, struct vpci_owner_group *g)
 			 g->dom ? "a guest" : "the hardware domain");
 	vpci_fidx_destroy(&g->wanted);
 	vpci_fidx_destroy(&g->mapped);
+	vpci_msix_index_destroy(host, &g->msix);
 }
 
 void vpci_group_forget(struct vpci_host *host, struct vpci_owner_group *g)
@@ -286,6 +287,7 @@ void vpci_bar_leave(struct vpci_dev *dev, struct vpci_bar *bar)
 	op.g->nr_wanted_ranges -= op.nr;
 	pend_add(bar, bar->first_gfn, bar->last_gfn);
 	bar->in_index = false;
+	vpci_msix_bar_moved(dev, bar);
 }
 
 /* Make sure idx holds at least nr_nodes nodes, segments and spare. */
@@ -346,6 +348,7 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	bar->delta = p->delta;
 	bar->in_index = true;
 	pend_add(bar, p->first, p->last);
+	vpci_msix_bar_moved(dev, bar);
 	return 0;
 }
 

@@ -55,6 +55,8 @@ int vpci_dev_state_build(struct vpci_dev *dev)
 	drop_stale_registers(dev);
 	dev->regs.library_phase = true;
 	rc = vpci_header_init(dev);
+	if (!rc)
+		rc = vpci_caps_init(dev);
 	dev->regs.library_phase = false;
 	if (!rc)
 		rc = platform_device_init(dev);
@@ -71,7 +73,9 @@ void vpci_dev_state_teardown(struct vpci_dev *dev)
 	if (dev->platform_init_done && ops->device_deinit)
 		ops->device_deinit(dev->host->ctx, dev, vpci_dev_view(dev));
 	dev->platform_init_done = false;
-	/* Unmaps what the BARs had mapped before the handlers go. */
+	/* Vectors are unbound and MSI-X traps removed, then the BARs unmap
+	 * what they had mapped, then the handlers go. */
+	vpci_caps_teardown(dev);
 	vpci_header_teardown(dev);
 	vpci_regtable_destroy(dev->host, &dev->regs);
 }

@@ -26,34 +26,31 @@
 /* PCI 3.0 section 6.2.4: 0xff means "unknown / not connected" on x86. */
 #define INTX_LINE_UNKNOWN 0xffu
 
+/* PCI 3.0 6.8.1.3 / 6.8.2.3: with MSI or MSI-X enabled the function
+ * must not use INTx; keep it disabled in the hardware. */
 bool vpci_header_intx_forced(const struct vpci_dev *dev)
 {
-	(void)dev; /* MSI and MSI-X land later; until then INTx is free */
-	return false;
+	return dev->irq_on != 0;
 }
 
 /*
- * Hook for the capabilities issue: whether the guest sees a list at all.
- * No capability is emulated for guests yet, and a passed-through pointer
- * would lead into gaps that read 0, so a guest sees no list: the bit is
- * clear and the capability pointer reads 0.
+ * A guest sees a capability list only when an emulated capability is
+ * linked in it (caps.c): the status bit and the pointer follow it.
  */
 static uint16_t guest_cap_list_bit(const struct vpci_dev *dev, uint32_t hw)
 {
-	(void)dev;
 	(void)hw;
-	return 0;
+	return vpci_caps_first(dev) ? VPCI_STATUS_CAP_LIST : 0u;
 }
 
 static uint32_t guest_cap_ptr_read(const struct vpci_dev *dev,
 				   unsigned int reg, unsigned int size,
 				   void *data)
 {
-	(void)dev;
 	(void)reg;
 	(void)size;
 	(void)data;
-	return 0; /* no list: see guest_cap_list_bit() */
+	return vpci_caps_first(dev);
 }
 
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)

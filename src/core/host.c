@@ -75,13 +75,20 @@ int vpci_host_destroy(struct vpci_host *host)
 
 uint32_t vpci_host_caps(const struct vpci_host *host)
 {
-	uint32_t caps = VPCI_CAP_EXTERNAL_EMULATOR;
+	uint32_t caps = 0;
+	bool vpci = !(host->limits & VPCI_HOST_NO_HWDOM_VPCI) ||
+		    !(host->limits & VPCI_HOST_NO_GUEST_VPCI);
 
 	if (!(host->limits & VPCI_HOST_NO_HWDOM_VPCI))
 		caps |= VPCI_CAP_HWDOM_VPCI;
+	/* An external emulator serves a guest's device: only where guests
+	 * can be given devices at all (vpci_assign_external()). */
 	if (!(host->limits & VPCI_HOST_NO_GUEST_VPCI))
-		caps |= VPCI_CAP_GUEST_VPCI;
-	if (host->ops->msi_update && host->ops->msi_disable)
+		caps |= VPCI_CAP_GUEST_VPCI | VPCI_CAP_EXTERNAL_EMULATOR;
+	/* Emulated end to end (cap_msi.c, cap_msix.c, msix_mmio.c) once the
+	 * platform can bind vectors; nothing to emulate them for without
+	 * vPCI. */
+	if (vpci && host->ops->msi_update && host->ops->msi_disable)
 		caps |= VPCI_CAP_MSI | VPCI_CAP_MSIX;
 	return caps;
 }

@@ -225,7 +225,187 @@ struct vpci_dev {
 	struct vpci_range claim[VPCI_NR_SLOTS];
 	uint8_t nr_claim;
 	bool platform_init_done; /* device_init succeeded for this state */
+	struct vpci_caps *caps;  /* the capability lists, with the header */
+	struct vpci_msix *msix;  /* MSI-X emulation state, or NULL */
+	uint8_t irq_on;          /* VPCI_IRQ_*: MSI / MSI-X enabled */
 };
+
+#define VPCI_IRQ_MSI (1u << 0)
+#define VPCI_IRQ_MSIX (1u << 1)
+
+/* ------------------------------------------------------- capabilities */
+
+#define VPCI_CAP_STD_MAX 48u  /* (256 - 64) / 4 */
+#define VPCI_CAP_EXT_MAX 960u /* (4096 - 256) / 4 */
+
+struct vpci_dev;
+struct vpci_cap;
+
+/*
+ * One capability emulator (caps.c keeps the registry). init runs when a
+ * device's state is built, for whichever owner it has: it registers the
+ * capability's registers past its header (pos + 2, or pos + 4 for an
+ * extended one), may keep state in cap->state, and decides cap->visible
+ * (preset: true for the hardware domain, false for a guest). cleanup
+ * (may be NULL) undoes init; registers go with the device's table.
+ * init errors (VPCI_ENOMEM, ...) fail the whole build.
+ */
+struct vpci_cap_emulator {
+	const char *name;
+	uint16_t id;
+	bool extended;
+	int (*init)(struct vpci_dev *dev, struct vpci_cap *cap);
+	void (*cleanup)(struct vpci_dev *dev, struct vpci_cap *cap);
+};
+
+struct vpci_cap {
+	const struct vpci_cap_emulator *emu; /* NULL: none for this ID */
+	void *state;
+	uint32_t header;   /* as read: id | next << 8, or the extended dword */
+	uint16_t pos;
+	uint16_t next;     /* the next visible capability of its list, or 0 */
+	bool extended;
+	bool visible;      /* linked into the owner's view of the list */
+};
+
+struct vpci_caps {
+	struct vpci_cap *caps; /* nr_std standard, then nr_ext extended */
+	uint16_t nr_std;
+	uint16_t nr_ext;
+	uint16_t first_std; /* the owner's capability pointer (0: none) */
+	uint16_t first_ext; /* first visible extended capability (0: none) */
+};
+
+/* How a walk of a capability list ended. */
+enum vpci_cap_walk_end {
+	VPCI_CAP_WALK_DONE = 0,  /* a 0 pointer (or no list at all) */
+	VPCI_CAP_WALK_CYCLE,     /* a capability seen before */
+	VPCI_CAP_WALK_INTO_HDR,  /* a pointer into the header (standard) or
+				  * into standard space (extended) */
+	VPCI_CAP_WALK_TOO_LONG,  /* more entries than the space can hold */
+	VPCI_CAP_WALK_BAD_HEADER, /* ID 0xff, or an all-ones header */
+	VPCI_CAP_WALK_STOPPED,   /* the visitor asked to stop */
+};
+
+/* Told about each capability in list order; non-zero stops the walk.
+ * header: id | next << 8 (standard) or the whole dword (extended). */
+typedef int vpci_cap_visit_fn(void *arg, unsigned int pos, uint32_t header);
+
+/*
+ * Walk the physical standard list (from 0x34) or extended list (from
+ * 0x100) of sbdf, bounded (VPCI_CAP_STD_MAX / VPCI_CAP_EXT_MAX entries)
+ * and checked: a cycle, a pointer into the header, too many entries or a
+ * broken header stop it with one logged warning. Reserved low pointer bits
+ * are masked as the specifications require. visit may be NULL; *nr (may
+ * be NULL) gets the number of capabilities visited.
+ */
+enum vpci_cap_walk_end vpci_cap_walk(const struct vpci_host *host,
+				     vpci_sbdf_t sbdf, bool extended,
+				     vpci_cap_visit_fn *visit, void *arg,
+				     unsigned int *nr);
+/* Build (tear down) dev's capability lists and their emulators. */
+int vpci_caps_init(struct vpci_dev *dev);
+void vpci_caps_teardown(struct vpci_dev *dev);
+/* The capability pointer dev's owner reads (0: no list). */
+unsigned int vpci_caps_first(const struct vpci_dev *dev);
+/* Capability ID whose registers a guest sees, for tests: true if dev's
+ * owner has the capability `id` linked in its list. */
+bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
+		       bool extended);
+
+/* Emulators, one file each (hidden visibility: no GOT needed). */
+#define VPCI_CAP_EMU(name)                                                    \
+	extern const struct vpci_cap_emulator name                            \
+		__attribute__((visibility("hidden")))
+VPCI_CAP_EMU(vpci_cap_pm);
+VPCI_CAP_EMU(vpci_cap_msi);
+VPCI_CAP_EMU(vpci_cap_pcie);
+VPCI_CAP_EMU(vpci_cap_msix);
+VPCI_CAP_EMU(vpci_cap_rebar);
+
+/* --------------------------------------------------------- interrupts */
+
+/* The domain whose interrupts dev's vectors are (its owner's id). */
+uint32_t vpci_irq_domid(const struct vpci_dev *dev);
+/* Whether dev's owner gets MSI (MSI-X) emulated: hooks present and the
+ * domain's option on. */
+bool vpci_irq_msi_emulated(const struct vpci_dev *dev);
+bool vpci_irq_msix_emulated(const struct vpci_dev *dev);
+/* (Re)bind vector of dev to the message through msi_update; true if the
+ * platform took it (failures are logged). */
+bool vpci_irq_bind(struct vpci_dev *dev, unsigned int vector, uint64_t addr,
+		   uint32_t data);
+void vpci_irq_unbind(struct vpci_dev *dev, unsigned int vector);
+
+/* ---------------------------------------------------------------- MSI-X */
+
+/* One run of trapped frames of an MSI-X table or PBA, where its BAR
+ * currently decodes in its owner's physmap. */
+struct vpci_msix_trap {
+	uint64_t first_gfn;
+	uint64_t last_gfn;
+	struct vpci_msix *msix;
+	uint64_t first_off; /* the run's frames as BAR offsets (bytes) */
+	uint64_t last_off;
+	uint8_t slot;       /* the BAR */
+	bool active;        /* in its group's index */
+};
+
+/* An owner group's active traps, sorted by first_gfn, never overlapping:
+ * a trapped address finds its MSI-X state by binary search. Capacity is
+ * reserved when a device's MSI-X state is built, so moving BARs never
+ * allocates. */
+struct vpci_msix_index {
+	struct vpci_msix_trap **traps;
+	size_t nr;
+	size_t capacity;
+	size_t reserved;
+};
+
+struct vpci_msix_entry {
+	uint64_t addr;
+	uint32_t data;
+	bool masked; /* vector control bit 0 */
+	bool bound;  /* the platform holds a binding for it */
+};
+
+#define VPCI_MSIX_NR_TRAPS 2u
+
+struct vpci_msix {
+	struct vpci_dev *dev;
+	uint16_t pos;
+	uint16_t nr_entries;
+	bool enabled;
+	bool fmask;
+	uint8_t table_bir;
+	uint8_t pba_bir;
+	uint32_t table_reg; /* offset | BIR, as the capability says */
+	uint32_t pba_reg;
+	uint64_t table_off; /* bytes into the BAR */
+	uint64_t pba_off;
+	struct vpci_msix_trap traps[VPCI_MSIX_NR_TRAPS];
+	unsigned int nr_traps;
+	struct vpci_msix_entry entries[]; /* nr_entries */
+};
+
+#define VPCI_MSIX_ENTRY_BYTES 16u
+#define VPCI_MSIX_MAX_ENTRIES 2048u
+
+/* The BAR moved, or stopped or started decoding: its traps follow. */
+void vpci_msix_bar_moved(struct vpci_dev *dev, const struct vpci_bar *bar);
+/* Reserve index room for one more device's traps (build time). */
+int vpci_msix_index_reserve(struct vpci_host *host, struct vpci_msix_index *ix,
+			    size_t nr);
+void vpci_msix_index_release(struct vpci_msix_index *ix, size_t nr);
+void vpci_msix_index_destroy(struct vpci_host *host,
+			     struct vpci_msix_index *ix);
+void vpci_msix_traps_remove(struct vpci_msix *msix);
+void vpci_msix_traps_sync(struct vpci_msix *msix);
+/* Table and PBA accesses at BAR offset off (msix_mmio.c calls these). */
+uint64_t vpci_msix_table_read(struct vpci_msix *msix, uint64_t off,
+			      unsigned int size);
+void vpci_msix_table_write(struct vpci_msix *msix, uint64_t off,
+			   unsigned int size, uint64_t val);
 
 /* --------------------------------------------------------- owner groups */
 
@@ -249,6 +429,7 @@ struct vpci_owner_group {
 	 * (vpci_group_sweep) by later calls; unmap_error is the first. */
 	bool stale;
 	int unmap_error;
+	struct vpci_msix_index msix; /* trapped MSI-X frames, by gfn */
 };
 
 /*

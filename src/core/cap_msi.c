@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MSI (PCI 3.0 section 6.8.1), emulated for every domain whose platform
+ * has the interrupt hooks: control, address, data and, when the function
+ * has per-vector masking, the mask bits; pending bits are the hardware's.
+ *
+ * A vector is live while MSI is enabled, the vector is within the
+ * enabled count (Multiple Message Enable) and its mask bit is clear. A
+ * vector becoming live is bound with msi_update, one that stops being live
+ * is unbound with msi_disable, and a change of address or data while live
+ * rebinds it at once (MSI has no "only while masked" rule; PCI 3.0 section
+ * 6.8.3.3 lets software update a live message). The hardware gets the
+ * enable and count bits (after binding when enabling, before unbinding
+ * when disabling) and the mask bits; address and data are the platform's
+ * to program, as only it knows the host vector.
+ *
+ * Without the hooks a guest does not see MSI at all and the hardware
+ * domain reaches the real registers.
+ */
+#include "internal.h"
+
+#define MSI_CTRL 2u
+#define MSI_ADDR_LO 4u
+#define MSI_ADDR_HI 8u
+#define CTRL_ENABLE 0x0001u
+#define CTRL_MMC_SHIFT 1u
+#define CTRL_MME_SHIFT 4u
+#define CTRL_MME_MASK 0x0070u
+#define CTRL_64BIT 0x0080u
+#define CTRL_PVM 0x0100u
+/* At most 32 vectors: MMC values 6 and 7 are reserved. */
+#define MAX_LOG2_VECTORS 5u
+
+struct msi {
+	uint16_t pos;
+	uint16_t ctrl_ro;  /* MMC, 64-bit and per-vector masking, as hardware */
+	uint8_t mmc;       /* log2 of the vectors the function can send */
+	uint8_t mme;       /* log2 of the vectors enabled */
+	bool enabled;
+	bool is64;
+	bool pvm;
+	uint16_t data_reg; /* config offsets */
+	uint16_t mask_reg;
+	uint64_t addr;
+	uint32_t data;
+	uint32_t mask;
+	uint32_t bound; /* vectors the platform holds a binding for */
+};
+
+static uint32_t vector_data(const struct msi *msi, unsigned int v)
+{
+	uint32_t n = 1u << msi->mme;
+
+	/* PCI 3.0 6.8.3.3: the function puts the vector number in the low
+	 * bits of the data it was given. */
+	return (msi->data & ~(n - 1u)) | v;
+}
+
+/* Bring the bindings in line with the registers; rebind: the message of
+ * every live vector changed. */
+static void msi_sync(struct vpci_dev *dev, struct msi *msi, bool rebind)
+{
+	unsigned int nr = msi->enabled ? 1u << msi->mme : 0u, v;
+
+	for (v = 0; v < 32u; v++) {
+		uint32_t bit = 1u << v;
+		bool live = v < nr && !(msi->mask & bit);
+
+		if (live && (rebind || !(msi->bound & bit))) {
+			if (vpci_irq_bind(dev, v, msi->addr,
+					  vector_data(msi, v)))
+				msi->bound |= bit;
+			else if (msi->bound & bit) {
+				vpci_irq_unbind(dev, v);
+				msi->bound &= ~bit;
+			}
+		} else if (!live && (msi->bound & bit)) {
+			vpci_irq_unbind(dev, v);
+			msi->bound &= ~bit;
+		}
+	}
+}
+
+static void hw_ctrl_write(struct vpci_dev *dev, const struct msi *msi)
+{
+	unsigned int reg = msi->pos + MSI_CTRL;
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	hw &= ~(uint32_t)(CTRL_ENABLE | CTRL_MME_MASK);
+	hw |= (uint32_t)msi->mme << CTRL_MME_SHIFT;
+	hw |= msi->enabled ? CTRL_ENABLE : 0u;
+	vpci_phys_write(dev->host, dev->sbdf, reg, 2, hw);
+}
+
+static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	const struct msi *msi = data;
+
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return msi->ctrl_ro | (uint32_t)msi->mme << CTRL_MME_SHIFT |
+	       (msi->enabled ? CTRL_ENABLE : 0u);
+}
+
+static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct msi *msi = data;
+	unsigned int mme = (val & CTRL_MME_MASK) >> CTRL_MME_SHIFT;
+	bool enable = val & CTRL_ENABLE;
+	bool count_changed;
+
+	(void)reg;
+	(void)size;
+	/* Software must not enable more than the function can send (PCI 3.0
+	 * 6.8.1.3); a larger value gets what the function has. */
+	if (mme > msi->mmc)
+		mme = msi->mmc;
+	count_changed = mme != msi->mme;
+	if (enable == msi->enabled && !count_changed)
+		return;
+	msi->mme = (uint8_t)mme;
+	if (enable) {
+		msi->enabled = true;
+		/* A new count changes every vector's data bits. */
+		msi_sync(dev, msi, count_changed);
+		hw_ctrl_write(dev, msi);
+		dev->irq_on |= VPCI_IRQ_MSI;
+	} else {
+		msi->enabled = false;
+		hw_ctrl_write(dev, msi);
+		msi_sync(dev, msi, false);
+		dev->irq_on &= (uint8_t)~VPCI_IRQ_MSI;
+	}
+}
+
+static uint32_t addr_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	const struct msi *msi = data;
+	bool hi = reg == msi->pos + MSI_ADDR_HI;
+
+	(void)dev;
+	(void)size;
+	return hi ? (uint32_t)(msi->addr >> 32) : (uint32_t)msi->addr;
+}
+
+static void addr_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct msi *msi = data;
+
+	(void)size;
+	if (reg == msi->pos + MSI_ADDR_HI)
+		msi->addr = (msi->addr & 0xffffffffull) | (uint64_t)val << 32;
+	else /* bits 1:0 are reserved, read as 0 */
+		msi->addr = (msi->addr & ~0xffffffffull) | (val & ~3u);
+	if (msi->enabled)
+		msi_sync(dev, msi, true);
+}
+
+static uint32_t data_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return ((const struct msi *)data)->data;
+}
+
+static void data_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct msi *msi = data;
+
+	(void)reg;
+	(void)size;
+	msi->data = val & 0xffffu;
+	if (msi->enabled)
+		msi_sync(dev, msi, true);
+}
+
+static uint32_t implemented_mask_bits(const struct msi *msi)
+{
+	return msi->mmc >= MAX_LOG2_VECTORS ? 0xffffffffu
+					    : (1u << (1u << msi->mmc)) - 1u;
+}
+
+static uint32_t mask_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return ((const struct msi *)data)->mask;
+}
+
+static void mask_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct msi *msi = data;
+	uint32_t mask = val & implemented_mask_bits(msi);
+
+	(void)size;
+	/* Bind what gets unmasked before the hardware unmasks it; unbind
+	 * what gets masked after the hardware masks it. */
+	msi->mask &= mask;
+	msi_sync(dev, msi, false);
+	vpci_phys_write(dev->host, dev->sbdf, reg, 4, mask);
+	msi->mask = mask;
+	msi_sync(dev, msi, false);
+}
+
+/* Pending bits: the hardware's, read-only. */
+static uint32_t pending_read(const struct vpci_dev *dev, unsigned int reg,
+			     unsigned int size, void *data)
+{
+	(void)size;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, 4) &
+	       implemented_mask_bits(data);
+}
+
+static int add_regs(struct vpci_dev *dev, struct msi *msi)
+{
+	unsigned int pos = msi->pos;
+	int rc = vpci_add_register(dev, ctrl_read, ctrl_write, pos + MSI_CTRL,
+				   2, msi, NULL);
+
+	if (!rc)
+		rc = vpci_add_register(dev, addr_read, addr_write,
+				       pos + MSI_ADDR_LO, 4, msi, NULL);
+	if (!rc && msi->is64)
+		rc = vpci_add_register(dev, addr_read, addr_write,
+				       pos + MSI_ADDR_HI, 4, msi, NULL);
+	if (!rc)
+		rc = vpci_add_register(dev, data_read, data_write,
+				       msi->data_reg, 2, msi, NULL);
+	if (!rc && msi->pvm)
+		rc = vpci_add_register(dev, mask_read, mask_write,
+				       msi->mask_reg, 4, msi, NULL);
+	if (!rc && msi->pvm)
+		rc = vpci_add_register(dev, pending_read, NULL,
+				       msi->mask_reg + 4u, 4, msi, NULL);
+	return rc;
+}
+
+static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	struct vpci_host *host = dev->host;
+	unsigned int pos = cap->pos;
+	uint32_t ctrl;
+	struct msi *msi;
+
+	if (!vpci_irq_msi_emulated(dev))
+		return 0; /* guests: hidden; hardware domain: the hardware */
+	msi = vpci_zalloc(host, sizeof(*msi));
+	if (!msi)
+		return VPCI_ENOMEM;
+	cap->state = msi;
+	ctrl = vpci_phys_read(host, dev->sbdf, pos + MSI_CTRL, 2);
+	msi->pos = (uint16_t)pos;
+	msi->mmc = (uint8_t)((ctrl >> CTRL_MMC_SHIFT) & 7u);
+	if (msi->mmc > MAX_LOG2_VECTORS)
+		msi->mmc = MAX_LOG2_VECTORS;
+	msi->is64 = ctrl & CTRL_64BIT;
+	msi->pvm = ctrl & CTRL_PVM;
+	msi->ctrl_ro = (uint16_t)((msi->mmc << CTRL_MMC_SHIFT) |
+				  (ctrl & (CTRL_64BIT | CTRL_PVM)));
+	msi->data_reg = (uint16_t)(pos + (msi->is64 ? 0xcu : 0x8u));
+	msi->mask_reg = (uint16_t)(msi->data_reg + 4u);
+	/* Start from reset: nothing enabled behind the emulation's back. */
+	if (ctrl & (CTRL_ENABLE | CTRL_MME_MASK))
+		vpci_phys_write(host, dev->sbdf, pos + MSI_CTRL, 2,
+				ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_MME_MASK));
+	if (msi->pvm)
+		vpci_phys_write(host, dev->sbdf, msi->mask_reg, 4, 0);
+	cap->visible = true;
+	return add_regs(dev, msi);
+}
+
+static void msi_cleanup(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	struct msi *msi = cap->state;
+
+	if (!msi)
+		return;
+	if (msi->enabled) {
+		msi->enabled = false;
+		hw_ctrl_write(dev, msi);
+	}
+	msi_sync(dev, msi, false);
+	dev->irq_on &= (uint8_t)~VPCI_IRQ_MSI;
+	vpci_free(dev->host, msi);
+	cap->state = NULL;
+}
+
+const struct vpci_cap_emulator vpci_cap_msi = {
+	.name = "MSI",
+	.id = VPCI_CAP_ID_MSI,
+	.extended = false,
+	.init = msi_init,
+	.cleanup = msi_cleanup,
+};

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * MSI-X (PCI 3.0 section 6.8.2), emulated for every domain whose platform
+ * has the interrupt hooks: the capability's registers here, its table
+ * entries through the trapped MMIO entry points (msix_mmio.c).
+ *
+ *  - Control: only MSI-X Enable and Function Mask are writable; the table
+ *    size is the hardware's. Table and PBA offset/BIR registers read as
+ *    the hardware has them.
+ *  - Location: the table and PBA must lie inside a memory BAR; a BIR
+ *    naming anything else, or a structure running past its BAR, hides the
+ *    capability (logged): nothing could trap it.
+ *  - Entries: an entry is live while MSI-X is enabled, the function is not
+ *    masked and its own mask bit is clear. Becoming live binds it with
+ *    msi_update, ceasing to be live unbinds it with msi_disable. A message
+ *    written while live takes effect when the entry next becomes live
+ *    (PCI 3.0 6.8.2.9: changing an unmasked entry is undefined; Linux
+ *    masks around it), so a half-written address is never bound.
+ *  - The hardware gets Enable and Function Mask (after binding when
+ *    opening, before unbinding when closing); table entries are the
+ *    platform's to program, as only it knows the host vectors.
+ * Without the hooks a guest does not see MSI-X and the hardware domain
+ * reaches the real registers.
+ */
+#include "internal.h"
+
+#define MSIX_CTRL 2u
+#define MSIX_TABLE 4u
+#define MSIX_PBA 8u
+#define CTRL_QSIZE 0x07ffu
+#define CTRL_FMASK 0x4000u
+#define CTRL_ENABLE 0x8000u
+#define BIR_MASK 7u
+#define ENTRY_ADDR_LO 0u
+#define ENTRY_ADDR_HI 4u
+#define ENTRY_DATA 8u
+#define ENTRY_CTRL 12u
+#define ENTRY_MASKED 1u
+
+static bool entry_live(const struct vpci_msix *msix,
+		       const struct vpci_msix_entry *e)
+{
+	return msix->enabled && !msix->fmask && !e->masked;
+}
+
+static void entry_sync(struct vpci_msix *msix, unsigned int i)
+{
+	struct vpci_msix_entry *e = &msix->entries[i];
+	bool live = entry_live(msix, e);
+
+	if (live && !e->bound)
+		e->bound = vpci_irq_bind(msix->dev, i, e->addr, e->data);
+	else if (!live && e->bound) {
+		vpci_irq_unbind(msix->dev, i);
+		e->bound = false;
+	}
+}
+
+static void sync_all(struct vpci_msix *msix)
+{
+	unsigned int i;
+
+	for (i = 0; i < msix->nr_entries; i++)
+		entry_sync(msix, i);
+}
+
+/* ------------------------------------------------------------ table */
+
+uint64_t vpci_msix_table_read(struct vpci_msix *msix, uint64_t off,
+			      unsigned int size)
+{
+	const struct vpci_msix_entry *e =
+		&msix->entries[off / VPCI_MSIX_ENTRY_BYTES];
+	unsigned int field = (unsigned int)(off % VPCI_MSIX_ENTRY_BYTES);
+	uint32_t ctrl = e->masked ? ENTRY_MASKED : 0u;
+
+	if (size == 8)
+		return field == ENTRY_ADDR_LO
+			       ? e->addr
+			       : e->data | (uint64_t)ctrl << 32;
+	switch (field) {
+	case ENTRY_ADDR_LO:
+		return (uint32_t)e->addr;
+	case ENTRY_ADDR_HI:
+		return (uint32_t)(e->addr >> 32);
+	case ENTRY_DATA:
+		return e->data;
+	default:
+		return ctrl;
+	}
+}
+
+static void field_write(struct vpci_msix_entry *e, unsigned int field,
+			uint32_t val)
+{
+	switch (field) {
+	case ENTRY_ADDR_LO:
+		e->addr = (e->addr & ~0xffffffffull) | val;
+		break;
+	case ENTRY_ADDR_HI:
+		e->addr = (e->addr & 0xffffffffull) | (uint64_t)val << 32;
+		break;
+	case ENTRY_DATA:
+		e->data = val;
+		break;
+	default: /* only the mask bit: the rest is reserved */
+		e->masked = val & ENTRY_MASKED;
+		break;
+	}
+}
+
+/* off: bytes into the table, naturally aligned for size 4 or 8. */
+void vpci_msix_table_write(struct vpci_msix *msix, uint64_t off,
+			   unsigned int size, uint64_t val)
+{
+	unsigned int i = (unsigned int)(off / VPCI_MSIX_ENTRY_BYTES);
+	unsigned int field = (unsigned int)(off % VPCI_MSIX_ENTRY_BYTES);
+	struct vpci_msix_entry *e = &msix->entries[i];
+
+	/* A qword is its two dwords, low first: data, then the mask bit. */
+	field_write(e, field, (uint32_t)val);
+	if (size == 8)
+		field_write(e, field + 4u, (uint32_t)(val >> 32));
+	entry_sync(msix, i);
+}
+
+/* ---------------------------------------------------------- registers */
+
+static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	const struct vpci_msix *msix = data;
+
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return (msix->nr_entries - 1u) | (msix->fmask ? CTRL_FMASK : 0u) |
+	       (msix->enabled ? CTRL_ENABLE : 0u);
+}
+
+static void hw_ctrl_write(struct vpci_dev *dev, const struct vpci_msix *msix)
+{
+	unsigned int reg = msix->pos + MSIX_CTRL;
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	hw &= ~(uint32_t)(CTRL_FMASK | CTRL_ENABLE);
+	hw |= (msix->fmask ? CTRL_FMASK : 0u) |
+	      (msix->enabled ? CTRL_ENABLE : 0u);
+	vpci_phys_write(dev->host, dev->sbdf, reg, 2, hw);
+}
+
+static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_msix *msix = data;
+	bool enable = val & CTRL_ENABLE, fmask = val & CTRL_FMASK;
+	bool opens = enable && !fmask;
+
+	(void)reg;
+	(void)size;
+	if (enable == msix->enabled && fmask == msix->fmask)
+		return;
+	msix->enabled = enable;
+	msix->fmask = fmask;
+	if (opens)
+		sync_all(msix);
+	hw_ctrl_write(dev, msix);
+	if (!opens)
+		sync_all(msix);
+	if (enable)
+		dev->irq_on |= VPCI_IRQ_MSIX;
+	else
+		dev->irq_on &= (uint8_t)~VPCI_IRQ_MSIX;
+}
+
+static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
+			      unsigned int size, void *data)
+{
+	const struct vpci_msix *msix = data;
+
+	(void)dev;
+	(void)size;
+	return reg == msix->pos + MSIX_TABLE ? msix->table_reg : msix->pba_reg;
+}
+
+/* ------------------------------------------------------------- set-up */
+
+/* Whether [off, off + len) of the BAR named by bir is inside a memory
+ * BAR; *why says what is wrong if not. */
+static bool location_ok(const struct vpci_dev *dev, unsigned int bir,
+			uint64_t off, uint64_t len, const char **why)
+{
+	const struct vpci_header *hdr = dev->hdr;
+	const struct vpci_bar *bar = &hdr->bars[bir < VPCI_NR_SLOTS ? bir : 0];
+
+	*why = "its BIR names no memory BAR";
+	if (bir >= hdr->nr_bars ||
+	    (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64))
+		return false;
+	*why = "it runs past the end of its BAR";
+	return off < bar->size_bytes && len <= bar->size_bytes - off;
+}
+
+static bool locations_valid(struct vpci_dev *dev, struct vpci_msix *msix)
+{
+	uint64_t tlen = (uint64_t)msix->nr_entries * VPCI_MSIX_ENTRY_BYTES;
+	uint64_t plen = ((msix->nr_entries + 63u) / 64u) * 8u;
+	const char *why = NULL, *what = "table";
+	bool ok = location_ok(dev, msix->table_bir, msix->table_off, tlen,
+			      &why);
+
+	if (ok) {
+		what = "PBA";
+		ok = location_ok(dev, msix->pba_bir, msix->pba_off, plen, &why);
+	}
+	if (ok && msix->table_bir == msix->pba_bir &&
+	    msix->table_off < msix->pba_off + plen &&
+	    msix->pba_off < msix->table_off + tlen) {
+		why = "the table and PBA overlap";
+		ok = false;
+	}
+	if (!ok)
+		vpci_log(dev->host, VPCI_LOG_WARN,
+			 "%pS: MSI-X %s at BIR %u offset 0x%llx: %s; the "
+			 "capability is hidden",
+			 dev->sbdf, what,
+			 what[0] == 't' ? msix->table_bir : msix->pba_bir,
+			 (unsigned long long)(what[0] == 't' ? msix->table_off
+							     : msix->pba_off),
+			 why);
+	return ok;
+}
+
+static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
+{
+	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
+				   msix->pos + MSIX_CTRL, 2, msix, NULL);
+
+	if (!rc)
+		rc = vpci_add_register(dev, location_read, NULL,
+				       msix->pos + MSIX_TABLE, 4, msix, NULL);
+	if (!rc)
+		rc = vpci_add_register(dev, location_read, NULL,
+				       msix->pos + MSIX_PBA, 4, msix, NULL);
+	return rc;
+}
+
+/* Local: a global function's address would need the GOT. */
+static uint32_t sink_read(const struct vpci_dev *dev, unsigned int reg,
+			  unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	(void)data;
+	return 0;
+}
+
+/* A capability that cannot be emulated: the hardware domain must not
+ * reach its registers either (it would enable raw MSI-X). Writes are
+ * dropped (no write handler). */
+static int sink_regs(struct vpci_dev *dev, unsigned int pos)
+{
+	int rc = 0;
+
+	if (!vpci_dev_is_guest(dev))
+		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_CTRL,
+				       2, NULL, NULL);
+	if (!rc && !vpci_dev_is_guest(dev))
+		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_TABLE,
+				       4, NULL, NULL);
+	if (!rc && !vpci_dev_is_guest(dev))
+		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_PBA, 4,
+				       NULL, NULL);
+	return rc;
+}
+
+static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	struct vpci_host *host = dev->host;
+	unsigned int pos = cap->pos, n, i;
+	uint32_t ctrl;
+	struct vpci_msix *msix;
+	int rc;
+
+	if (!vpci_irq_msix_emulated(dev))
+		return 0; /* guests: hidden; hardware domain: the hardware */
+	if (dev->msix) {
+		vpci_log(host, VPCI_LOG_WARN,
+			 "%pS: a second MSI-X capability at 0x%x is hidden",
+			 dev->sbdf, pos);
+		cap->visible = false;
+		return sink_regs(dev, pos);
+	}
+	ctrl = vpci_phys_read(host, dev->sbdf, pos + MSIX_CTRL, 2);
+	n = (ctrl & CTRL_QSIZE) + 1u;
+	msix = vpci_zalloc(host, sizeof(*msix) + n * sizeof(msix->entries[0]));
+	if (!msix)
+		return VPCI_ENOMEM;
+	msix->dev = dev;
+	msix->pos = (uint16_t)pos;
+	msix->nr_entries = (uint16_t)n;
+	msix->table_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_TABLE, 4);
+	msix->pba_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4);
+	msix->table_bir = (uint8_t)(msix->table_reg & BIR_MASK);
+	msix->pba_bir = (uint8_t)(msix->pba_reg & BIR_MASK);
+	msix->table_off = msix->table_reg & ~BIR_MASK;
+	msix->pba_off = msix->pba_reg & ~BIR_MASK;
+	/* Start from reset: disabled, every entry masked (6.8.2.9). */
+	if (ctrl & (CTRL_ENABLE | CTRL_FMASK))
+		vpci_phys_write(host, dev->sbdf, pos + MSIX_CTRL, 2,
+				ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_FMASK));
+	if (!locations_valid(dev, msix)) {
+		vpci_free(host, msix);
+		cap->visible = false;
+		return sink_regs(dev, pos);
+	}
+	for (i = 0; i < n; i++)
+		msix->entries[i].masked = true;
+	rc = vpci_msix_index_reserve(host, &vpci_owner_group(dev)->msix,
+				     VPCI_MSIX_NR_TRAPS);
+	if (rc) {
+		vpci_free(host, msix);
+		return rc;
+	}
+	cap->state = msix;
+	dev->msix = msix;
+	cap->visible = true;
+	rc = add_regs(dev, msix);
+	vpci_msix_traps_sync(msix);
+	return rc;
+}
+
+static void msix_cleanup(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	struct vpci_msix *msix = cap->state;
+
+	if (!msix)
+		return;
+	vpci_msix_traps_remove(msix);
+	vpci_msix_index_release(&vpci_owner_group(dev)->msix,
+				VPCI_MSIX_NR_TRAPS);
+	if (msix->enabled || msix->fmask) {
+		msix->enabled = false;
+		msix->fmask = false;
+		hw_ctrl_write(dev, msix);
+	}
+	sync_all(msix);
+	dev->irq_on &= (uint8_t)~VPCI_IRQ_MSIX;
+	dev->msix = NULL;
+	vpci_free(dev->host, msix);
+	cap->state = NULL;
+}
+
+const struct vpci_cap_emulator vpci_cap_msix = {
+	.name = "MSI-X",
+	.id = VPCI_CAP_ID_MSIX,
+	.extended = false,
+	.init = msix_init,
+	.cleanup = msix_cleanup,
+};

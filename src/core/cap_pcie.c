@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The PCI Express capability (PCIe 6.0 section 7.5.3) as a guest sees it:
+ * what the device is and can do as on hardware, control registers with
+ * only the bits that cannot hurt the host or other devices writable, and
+ * nothing of slots or root ports. The hardware domain reaches the real
+ * registers. docs/capabilities.md has the table; in short:
+ *
+ *  Capabilities     hardware, Slot Implemented cleared.
+ *  Device Cap       hardware, Function Level Reset Capability cleared: a
+ *                   reset the platform does not perform must not be
+ *                   advertised (vPCI state would not follow it).
+ *  Device Control   Max_Read_Request_Size reaches the hardware (it only
+ *                   shapes this function's own reads); the error
+ *                   reporting enables and Aux Power PM Enable are latched
+ *                   for the guest only; Relaxed Ordering, Max_Payload_Size
+ *                   (must match the whole path), Extended Tag, Phantom
+ *                   Functions and No Snoop read as hardware and ignore
+ *                   writes; Initiate FLR reads 0 and is ignored.
+ *  Device Status    hardware; the four error bits are RW1C to hardware.
+ *  Link Cap/Ctl/Sta hardware, read-only: no ASPM, link disable or retrain.
+ *  Slot, Root       read 0 (gaps).
+ *  Version 2 block  Device/Link Capabilities 2, Device/Link Control 2 and
+ *                   Link Status 2 hardware, read-only; Device Status 2
+ *                   and the Slot 2 registers read 0.
+ */
+#include "internal.h"
+
+#define EXP_FLAGS 0x02u
+#define EXP_DEVCAP 0x04u
+#define EXP_DEVCTL 0x08u
+#define EXP_DEVSTA 0x0au
+#define EXP_LNKCAP 0x0cu
+#define EXP_LNKCTL 0x10u
+#define EXP_LNKSTA 0x12u
+#define EXP_DEVCAP2 0x24u
+#define EXP_DEVCTL2 0x28u
+#define EXP_LNKCAP2 0x2cu
+#define EXP_LNKCTL2 0x30u
+#define EXP_LNKSTA2 0x32u
+
+#define FLAGS_VERSION 0x000fu
+#define FLAGS_SLOT 0x0100u
+#define DEVCAP_FLR (1u << 28)
+#define DEVCTL_ERR_REPORTING 0x000fu
+#define DEVCTL_AUX_PM 0x0400u
+#define DEVCTL_GUEST_LATCHED (DEVCTL_ERR_REPORTING | DEVCTL_AUX_PM)
+#define DEVCTL_READRQ 0x7000u
+#define DEVCTL_FLR 0x8000u
+#define DEVCTL_HW_VIEW 0x0bf0u /* RO, MPS, ext tag, phantom, no snoop */
+#define DEVSTA_ERRORS 0x000fu
+
+struct pcie {
+	uint16_t flags;
+	uint32_t devcap;
+	uint16_t devctl_latched;
+};
+
+static uint32_t flags_read(const struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return ((const struct pcie *)data)->flags;
+}
+
+static uint32_t devcap_read(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	return ((const struct pcie *)data)->devcap;
+}
+
+static uint32_t devctl_read(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	const struct pcie *pcie = data;
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	(void)size;
+	return (hw & (DEVCTL_HW_VIEW | DEVCTL_READRQ)) | pcie->devctl_latched;
+}
+
+static void devctl_write(struct vpci_dev *dev, unsigned int reg,
+			 unsigned int size, uint32_t val, void *data)
+{
+	struct pcie *pcie = data;
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+
+	(void)size;
+	pcie->devctl_latched = (uint16_t)(val & DEVCTL_GUEST_LATCHED);
+	if ((hw & DEVCTL_READRQ) != (val & DEVCTL_READRQ))
+		vpci_phys_write(dev->host, dev->sbdf, reg, 2,
+				(hw & ~(uint32_t)(DEVCTL_READRQ | DEVCTL_FLR)) |
+					(val & DEVCTL_READRQ));
+}
+
+/* Device Status: the rw1c mask hands us only the bits written as 1. */
+static void devsta_write(struct vpci_dev *dev, unsigned int reg,
+			 unsigned int size, uint32_t val, void *data)
+{
+	(void)size;
+	(void)data;
+	if (val & DEVSTA_ERRORS)
+		vpci_phys_write(dev->host, dev->sbdf, reg, 2,
+				val & DEVSTA_ERRORS);
+}
+
+/* A local copy of vpci_hw_read (no GOT in a freestanding link). */
+static uint32_t hw_ro_read(const struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, void *data)
+{
+	(void)data;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
+}
+
+struct pcie_reg {
+	uint8_t offset;
+	uint8_t size;
+	bool v2; /* only in a version 2 capability */
+	vpci_read_fn *read;
+	vpci_write_fn *write;
+	struct vpci_reg_masks masks;
+};
+
+static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	/* clang-format off */
+	static const struct pcie_reg regs[] = {
+		{EXP_FLAGS, 2, false, flags_read, NULL, {0}},
+		{EXP_DEVCAP, 4, false, devcap_read, NULL, {0}},
+		{EXP_DEVCTL, 2, false, devctl_read, devctl_write, {0}},
+		{EXP_DEVSTA, 2, false, hw_ro_read, devsta_write,
+		 {.ro = 0xffffu & ~DEVSTA_ERRORS, .rw1c = DEVSTA_ERRORS}},
+		{EXP_LNKCAP, 4, false, hw_ro_read, NULL, {0}},
+		{EXP_LNKCTL, 2, false, hw_ro_read, NULL, {0}},
+		{EXP_LNKSTA, 2, false, hw_ro_read, NULL, {0}},
+		{EXP_DEVCAP2, 4, true, hw_ro_read, NULL, {0}},
+		{EXP_DEVCTL2, 2, true, hw_ro_read, NULL, {0}},
+		{EXP_LNKCAP2, 4, true, hw_ro_read, NULL, {0}},
+		{EXP_LNKCTL2, 2, true, hw_ro_read, NULL, {0}},
+		{EXP_LNKSTA2, 2, true, hw_ro_read, NULL, {0}},
+	};
+	/* clang-format on */
+	struct vpci_host *host = dev->host;
+	unsigned int pos = cap->pos, i;
+	struct pcie *pcie;
+	int rc = 0;
+
+	if (!vpci_dev_is_guest(dev))
+		return 0; /* the hardware domain: the real registers */
+	pcie = vpci_zalloc(host, sizeof(*pcie));
+	if (!pcie)
+		return VPCI_ENOMEM;
+	cap->state = pcie;
+	pcie->flags = (uint16_t)(vpci_phys_read(host, dev->sbdf,
+						pos + EXP_FLAGS, 2) &
+				 ~(uint32_t)FLAGS_SLOT);
+	pcie->devcap = vpci_phys_read(host, dev->sbdf, pos + EXP_DEVCAP, 4) &
+		       ~DEVCAP_FLR;
+	/* The guest's latches start as the hardware has them. */
+	pcie->devctl_latched =
+		(uint16_t)(vpci_phys_read(host, dev->sbdf, pos + EXP_DEVCTL,
+					  2) &
+			   DEVCTL_GUEST_LATCHED);
+	for (i = 0; i < sizeof(regs) / sizeof(regs[0]) && !rc; i++) {
+		if (regs[i].v2 && (pcie->flags & FLAGS_VERSION) < 2u)
+			continue;
+		if (pos + regs[i].offset + regs[i].size > VPCI_CFG_STD_SIZE)
+			break; /* a capability cut short by the end of space */
+		rc = vpci_add_register(dev, regs[i].read, regs[i].write,
+				       pos + regs[i].offset, regs[i].size,
+				       pcie, &regs[i].masks);
+	}
+	cap->visible = !rc;
+	return rc;
+}
+
+static void pcie_cleanup(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	vpci_free(dev->host, cap->state);
+	cap->state = NULL;
+}
+
+const struct vpci_cap_emulator vpci_cap_pcie = {
+	.name = "PCI Express",
+	.id = VPCI_CAP_ID_EXP,
+	.extended = false,
+	.init = pcie_init,
+	.cleanup = pcie_cleanup,
+};
