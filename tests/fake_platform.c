@@ -357,6 +357,57 @@ static void fake_log(void *ctx, enum vpci_log_level level, const char *msg)
 		fprintf(stderr, "vpci[%d]: %s\n", (int)level, msg);
 }
 
+static int fake_msi_update_hook(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+				unsigned int vector,
+				const struct vpci_msi_msg *msg)
+{
+	struct fake_platform *fp = fake_of(ctx);
+
+	if (fp->nr_irq_calls < FAKE_MAX_IRQ_CALLS)
+		fp->irq_calls[fp->nr_irq_calls++] = (struct fake_irq_call){
+			false, domid, sbdf, vector, msg->address, msg->data};
+	return fp->msi_update_error;
+}
+
+static void fake_msi_disable_hook(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+				  unsigned int vector)
+{
+	struct fake_platform *fp = fake_of(ctx);
+
+	if (fp->nr_irq_calls < FAKE_MAX_IRQ_CALLS)
+		fp->irq_calls[fp->nr_irq_calls++] =
+			(struct fake_irq_call){true, domid, sbdf, vector, 0, 0};
+}
+
+static uint64_t fake_mmio_read_hook(void *ctx, uint64_t maddr,
+				    unsigned int size)
+{
+	struct fake_platform *fp = fake_of(ctx);
+
+	if (fp->nr_mmio_calls < FAKE_MAX_MMIO_CALLS)
+		fp->mmio_calls[fp->nr_mmio_calls++] =
+			(struct fake_mmio_call){false, maddr, size, 0};
+	return FAKE_MMIO_PATTERN(maddr);
+}
+
+static void fake_mmio_write_hook(void *ctx, uint64_t maddr, unsigned int size,
+				 uint64_t val)
+{
+	struct fake_platform *fp = fake_of(ctx);
+
+	if (fp->nr_mmio_calls < FAKE_MAX_MMIO_CALLS)
+		fp->mmio_calls[fp->nr_mmio_calls++] =
+			(struct fake_mmio_call){true, maddr, size, val};
+}
+
+void fake_enable_irq_hooks(struct fake_platform *fp)
+{
+	fp->ops.msi_update = fake_msi_update_hook;
+	fp->ops.msi_disable = fake_msi_disable_hook;
+	fp->ops.mmio_read = fake_mmio_read_hook;
+	fp->ops.mmio_write = fake_mmio_write_hook;
+}
+
 void fake_platform_init(struct fake_platform *fp)
 {
 	memset(fp, 0, sizeof(*fp));

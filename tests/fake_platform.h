@@ -55,6 +55,29 @@ struct fake_mapping {
  * bits (its upper half reads 0). */
 #define FAKE_BAR_IO16 (1u << 8)
 
+/* One msi_update (off false) or msi_disable (off true) call. */
+struct fake_irq_call {
+	bool off;
+	uint32_t domid;
+	vpci_sbdf_t sbdf;
+	unsigned int vector;
+	uint64_t addr;
+	uint32_t data;
+};
+
+/* One mmio_read / mmio_write call. */
+struct fake_mmio_call {
+	bool write;
+	uint64_t maddr;
+	unsigned int size;
+	uint64_t val;
+};
+
+#define FAKE_MAX_IRQ_CALLS 2048
+#define FAKE_MAX_MMIO_CALLS 64
+/* What fake mmio_read returns at maddr (before truncation to the size). */
+#define FAKE_MMIO_PATTERN(maddr) ((maddr) ^ 0xa5a5a5a5a5a5a5a5ull)
+
 struct fake_platform {
 	struct vpci_platform_ops ops;
 
@@ -102,7 +125,18 @@ struct fake_platform {
 	char last_log[256];
 	char log_ring[16][256]; /* the last 16 lines, for fake_log_contains */
 	bool echo_logs; /* also print to stderr */
+
+	/* Interrupt and MMIO hooks, once fake_enable_irq_hooks() ran. */
+	struct fake_irq_call irq_calls[FAKE_MAX_IRQ_CALLS];
+	size_t nr_irq_calls;
+	int msi_update_error; /* returned by msi_update when non-zero */
+	struct fake_mmio_call mmio_calls[FAKE_MAX_MMIO_CALLS];
+	size_t nr_mmio_calls;
 };
+
+/* Give the fake msi_update/msi_disable and mmio_read/mmio_write hooks that
+ * record their calls (call before vpci_host_create()). */
+void fake_enable_irq_hooks(struct fake_platform *fp);
 
 void fake_platform_init(struct fake_platform *fp);
 /* Frees everything the fake owns (not what the core leaked). */

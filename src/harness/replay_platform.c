@@ -66,6 +66,61 @@ static int replay_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 	return 0;
 }
 
+static void sbdf_str(vpci_sbdf_t sbdf, char out[16])
+{
+	snprintf(out, 16, "%04x:%02x:%02x.%u", VPCI_SBDF_SEG(sbdf),
+		 VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf));
+}
+
+/* The hypervisor's half of an interrupt: here, a line on the trace. */
+static int replay_msi_update(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+			     unsigned int vector,
+			     const struct vpci_msi_msg *msg)
+{
+	struct replay_platform *rp = ctx;
+	char name[16];
+
+	rp->nr_msi_updates++;
+	if (!rp->trace_out || domid != rp->trace_domid)
+		return 0;
+	sbdf_str(sbdf, name);
+	fprintf(rp->trace_out, "msi %s %u 0x%" PRIx64 " 0x%" PRIx32 "\n", name,
+		vector, msg->address, msg->data);
+	return 0;
+}
+
+static void replay_msi_disable(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
+			       unsigned int vector)
+{
+	struct replay_platform *rp = ctx;
+	char name[16];
+
+	rp->nr_msi_disables++;
+	if (!rp->trace_out || domid != rp->trace_domid)
+		return;
+	sbdf_str(sbdf, name);
+	fprintf(rp->trace_out, "msi-off %s %u\n", name, vector);
+}
+
+/* A capture has no device memory: registers that share a frame with an
+ * MSI-X table read 0 and ignore writes. */
+static uint64_t replay_mmio_read(void *ctx, uint64_t maddr, unsigned int size)
+{
+	(void)ctx;
+	(void)maddr;
+	(void)size;
+	return 0;
+}
+
+static void replay_mmio_write(void *ctx, uint64_t maddr, unsigned int size,
+			      uint64_t val)
+{
+	(void)ctx;
+	(void)maddr;
+	(void)size;
+	(void)val;
+}
+
 static void *replay_zalloc(void *ctx, size_t size_bytes)
 {
 	(void)ctx;
@@ -103,6 +158,10 @@ const struct vpci_platform_ops replay_platform_ops = {
 	.zalloc = replay_zalloc,
 	.free = replay_free,
 	.log = replay_log,
+	.msi_update = replay_msi_update,
+	.msi_disable = replay_msi_disable,
+	.mmio_read = replay_mmio_read,
+	.mmio_write = replay_mmio_write,
 };
 
 void replay_platform_init(struct replay_platform *rp, struct hwmodel *hw)

@@ -4,7 +4,10 @@
  * model of a loaded topology, memory comes from libc, log lines go to
  * stderr, and map/unmap requests are counted and, when tracing, printed as
  * "map GFN MFN NR" / "unmap GFN MFN NR" lines. It never refuses or
- * preempts a mapping: the replay shows what the core asks for.
+ * preempts a mapping: the replay shows what the core asks for. Interrupt
+ * bindings are accepted and traced as "msi SBDF VECTOR ADDRESS DATA" /
+ * "msi-off SBDF VECTOR"; device memory (MMIO the core passes through in
+ * MSI-X frames) reads 0 and ignores writes, as a capture has none.
  */
 #ifndef HARNESS_REPLAY_PLATFORM_H
 #define HARNESS_REPLAY_PLATFORM_H
@@ -24,6 +27,7 @@ struct replay_platform {
 	enum vpci_log_level log_level; /* print core lines up to this level */
 	uint64_t nr_map_calls, nr_unmap_calls;
 	uint64_t nr_frames_mapped, nr_frames_unmapped;
+	uint64_t nr_msi_updates, nr_msi_disables;
 };
 
 /* The ops table; pass a struct replay_platform as ctx. */

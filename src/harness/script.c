@@ -7,6 +7,7 @@
  * stdout in the order they happen. The setpci form is script_setpci.c.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -209,6 +210,58 @@ static int run_port_io(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 	return 0;
 }
 
+/* "mr ADDRESS SIZE" / "mw ADDRESS SIZE VALUE": MMIO at a guest-physical
+ * address of the replayed domain, through the core's entry points. */
+static int run_mmio(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
+		    char *why, size_t why_len)
+{
+	bool write = tok[0][1] == 'w';
+	uint64_t gpa, size, v = 0;
+	int rc;
+
+	if (nr_tok != (write ? 4u : 3u)) {
+		snprintf(why, why_len, "expected '%s'",
+			 write ? "mw ADDRESS SIZE VALUE" : "mr ADDRESS SIZE");
+		return -1;
+	}
+	if (!script_parse_number(tok[1], UINT64_MAX, &gpa)) {
+		snprintf(why, why_len,
+			 "bad address '%s' (expected hex; 0x is optional)",
+			 tok[1]);
+		return -1;
+	}
+	if (!script_parse_number(tok[2], 8, &size) ||
+	    (size != 1 && size != 2 && size != 4 && size != 8)) {
+		snprintf(why, why_len, "bad size '%s' (expected 1, 2, 4 or 8)",
+			 tok[2]);
+		return -1;
+	}
+	if (write &&
+	    !script_parse_number(tok[3],
+				 size == 8 ? UINT64_MAX
+					   : (1ull << (8 * size)) - 1,
+				 &v)) {
+		snprintf(why, why_len,
+			 "bad value '%s' (expected hex that fits in %u "
+			 "byte%s; 0x is optional)",
+			 tok[3], (unsigned int)size, size == 1 ? "" : "s");
+		return -1;
+	}
+	if (write)
+		rc = session_mmio_write(ctx->s, gpa, (unsigned int)size, v);
+	else
+		rc = session_mmio_read(ctx->s, gpa, (unsigned int)size, &v);
+	if (rc)
+		fprintf(ctx->out,
+			"error: %s 0x%" PRIx64 ": not an ECAM window or MSI-X "
+			"frame of domain %u (%s)\n",
+			tok[0], gpa, vpci_domain_id(ctx->s->target),
+			vpci_strerror(rc));
+	else if (!write)
+		fprintf(ctx->out, "0x%0*" PRIx64 "\n", (int)(2 * size), v);
+	return 0;
+}
+
 /*
  * Every kind of line. To add one: an entry here (its first word) and a
  * handler with the script_command signature; the entry with a NULL
@@ -223,6 +276,8 @@ static const struct script_command script_commands[] = {
 	{"outb", "outb PORT VALUE", run_port_io},
 	{"outw", "outw PORT VALUE", run_port_io},
 	{"outl", "outl PORT VALUE", run_port_io},
+	{"mr", "mr ADDRESS SIZE", run_mmio},
+	{"mw", "mw ADDRESS SIZE VALUE", run_mmio},
 	{NULL, "SBDF REG[+OFF][.B|.W|.L][@N][=VALUE[:MASK][,...]]...",
 	 script_setpci_line},
 };

@@ -352,6 +352,37 @@ static int build_view(struct session *s, const vpci_sbdf_t *host,
 	return 0;
 }
 
+/* One ECAM window per segment the replayed domain sees, so scripts can
+ * reach config space by address (mr/mw) as the domain's OS would. */
+static int add_ecam_windows(struct session *s, char *msg, size_t msg_len)
+{
+	size_t i;
+
+	/* The whole view, not only the functions a selection shows; sorted
+	 * by host SBDF, so a hardware domain's segments come grouped (a
+	 * guest's are all 0). */
+	for (i = 0; i < s->nr_view; i++) {
+		uint16_t seg = VPCI_SBDF_SEG(s->view[i].dom_sbdf);
+		int rc;
+
+		if (i > 0 && VPCI_SBDF_SEG(s->view[i - 1].dom_sbdf) == seg)
+			continue;
+		rc = vpci_domain_add_ecam(s->target,
+					  SESSION_ECAM_BASE +
+						  seg * SESSION_ECAM_SEG_STRIDE,
+					  seg, 0, 255);
+		if (rc == VPCI_ENOSPC)
+			break; /* more segments than windows: the rest by SBDF */
+		if (rc) {
+			snprintf(msg, msg_len,
+				 "cannot add an ECAM window for segment %04x: %s",
+				 seg, vpci_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------- public API */
 
 static int open_steps(struct session *s, const char *path,
@@ -414,6 +445,8 @@ static int open_steps(struct session *s, const char *path,
 	s->addr_by_dom = opt->guest_sbdf;
 	s->select = opt->select;
 	rc = build_view(s, host, virt, nr_guest, msg, msg_len);
+	if (!rc)
+		rc = add_ecam_windows(s, msg, msg_len);
 	free(host);
 	free(virt);
 	/* Only once the session stands: an error stays a single line. */
@@ -557,6 +590,28 @@ void session_addr_write(struct session *s, vpci_sbdf_t sbdf, unsigned int reg,
 		session_dom_write(s, sbdf, reg, size, val);
 	else
 		session_write(s, sbdf, reg, size, val);
+}
+
+int session_mmio_read(struct session *s, uint64_t gpa, unsigned int size,
+		      uint64_t *val)
+{
+	int rc = vpci_msix_read(s->target, gpa, size, val);
+
+	if (rc == VPCI_ENOENT)
+		rc = vpci_ecam_read(s->target, gpa, size, val);
+	return rc;
+}
+
+int session_mmio_write(struct session *s, uint64_t gpa, unsigned int size,
+		       uint64_t val)
+{
+	int rc = vpci_msix_write(s->target, gpa, size, val);
+
+	if (rc == VPCI_ENOENT)
+		rc = vpci_ecam_write(s->target, gpa, size, val);
+	if (!rc)
+		finish_pending(s);
+	return rc;
 }
 
 void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,

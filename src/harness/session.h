@@ -120,6 +120,19 @@ uint32_t session_addr_read(struct session *s, vpci_sbdf_t sbdf,
 void session_addr_write(struct session *s, vpci_sbdf_t sbdf, unsigned int reg,
 			unsigned int size, uint32_t val);
 
+/*
+ * MMIO by the replayed domain at guest-physical gpa, size 1, 2, 4 or 8:
+ * through the core's own entry points, MSI-X frames first, then the
+ * domain's ECAM windows (one per segment it sees, at SESSION_ECAM_BASE +
+ * segment * 256 MiB). Returns 0, or VPCI_ENOENT when neither claims gpa.
+ */
+#define SESSION_ECAM_BASE 0x4000000000000ull
+#define SESSION_ECAM_SEG_STRIDE 0x10000000ull
+int session_mmio_read(struct session *s, uint64_t gpa, unsigned int size,
+		      uint64_t *val);
+int session_mmio_write(struct session *s, uint64_t gpa, unsigned int size,
+		       uint64_t val);
+
 /* The whole 4096-byte config space of dom_sbdf as the domain reads it,
  * in 4-byte reads. */
 #define SESSION_CONFIG_BYTES 4096u

@@ -11,6 +11,13 @@
 #   set: the hardware model makes a BAR of unknown size unimplemented
 #   (reads 0) and clears address bits below a known size, as a real BAR
 #   decodes them.
+# and one owned by the capability emulation (docs/capabilities.md):
+#   the MSI registers past the header (control, address, data, mask) and
+#   the MSI-X control register read as after reset: vPCI emulates them
+#   for the hardware domain and takes devices over from reset. They are
+#   found by walking the original's own list. An MSI-X capability whose
+#   table is not inside a BAR of known size is hidden (its registers read
+#   0 and the pointer leading to it skips it).
 # Bytes past what the original captured are the model's (0 for PCI
 # Express extended space, all-ones for conventional functions) and are
 # not compared.
@@ -70,10 +77,33 @@ while read -r t; do
 		}
 		return r
 	}
+	# Mark the bytes of dev the MSI and MSI-X emulation owns.
+	function mark_irq_regs(dev,   pos, n, id, ctl, len, i, link) {
+		if (!((dev " 6") in orig) || int(hex(orig[dev " 6"]) / 16) % 2 == 0)
+			return
+		link = 52
+		pos = hex(orig[dev " 52"]) - hex(orig[dev " 52"]) % 4
+		for (n = 0; n < 48 && pos >= 64 && pos < 256; n++) {
+			id = hex(orig[dev " " pos])
+			if (id == 5) {
+				ctl = hex(orig[dev " " (pos + 2)]) + 256 * hex(orig[dev " " (pos + 3)])
+				len = (int(ctl / 128) % 2 ? 16 : 12) + (int(ctl / 256) % 2 ? 4 : 0)
+				for (i = 2; i < len; i++) irq[dev " " (pos + i)] = 1
+			}
+			if (id == 17) {
+				for (i = 0; i < 12; i++) irq[dev " " (pos + i)] = 1
+				irq[dev " " link] = 1
+			}
+			link = pos + 1
+			pos = hex(orig[dev " " (pos + 1)]); pos -= pos % 4
+		}
+	}
 	NR == FNR { orig[$1 " " $2] = $3; if ($2 == 14) type[$1] = hex($3) % 128; next }
+	FNR == 1 { for (k in type) mark_irq_regs(k) }
 	($1 " " $2) in orig {
 		o = orig[$1 " " $2]
 		if (o == $3) next
+		if (($1 " " $2) in irq) next
 		if (is_bar(type[$1], $2) && !extra_bits(hex(o), hex($3))) next
 		printf "%s: %s offset 0x%x: lspci says %s, vPCI reads %s\n",
 			label, $1, $2, o, $3
