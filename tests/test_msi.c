@@ -346,6 +346,26 @@ static void hwdom_msix_is_emulated_too(void **state)
 	assert_unbound(e, 1, 0);
 }
 
+/* The hardware domain's table and PBA frames are never mapped either,
+ * at set-up or on any later decode toggle; the rest of the BAR is. */
+static void hwdom_never_maps_table_or_pba_frames(void **state)
+{
+	struct env *e = *state;
+	unsigned int round;
+
+	add_capable_nic(e, VPCI_CMD_MEMORY);
+	for (round = 0; round < 3; round++) {
+		assert_unmapped(e, HW, (NIC_BAR0 + TABLE_OFF) >> 12, 2);
+		assert_mapped(e, HW, NIC_BAR0 >> 12, NIC_BAR0 >> 12, 2);
+		assert_mapped(e, HW, (NIC_BAR0 >> 12) + 4, (NIC_BAR0 >> 12) + 4,
+			      12);
+		hw_write(e, VPCI_REG_COMMAND, 2, 0);
+		assert_unmapped(e, HW, NIC_BAR0 >> 12, 16);
+		hw_write(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	}
+	assert_int_equal(e->fp.map_violations, 0);
+}
+
 static void msix_outside_its_bar_is_hidden(void **state)
 {
 	struct env *e = *state;
@@ -407,6 +427,7 @@ int main(void)
 		T(msix_frame_shared_with_other_registers),
 		T(msix_address_not_trapped_is_enoent),
 		T(hwdom_msix_is_emulated_too),
+		T(hwdom_never_maps_table_or_pba_frames),
 		T(msix_outside_its_bar_is_hidden),
 		T(msix_two_devices_in_one_guest),
 	};

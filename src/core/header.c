@@ -536,6 +536,11 @@ int vpci_header_init(struct vpci_dev *dev)
 					      VPCI_REG_LATENCY_TIMER, 1);
 		hdr->intx_line = INTX_LINE_UNKNOWN;
 	}
+	/* The hardware domain's MSI-X table and PBA frames are never mapped
+	 * either once MSI-X is emulated for it: accesses trap to
+	 * vpci_msix_read/write (docs/capabilities.md). */
+	if (vpci_irq_msix_emulated(dev))
+		hdr->msix_guard = true;
 	rc = guest ? add_guest_regs(dev) : add_hwdom_regs(dev);
 	if (rc)
 		return rc; /* the caller tears down */
