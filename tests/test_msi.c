@@ -116,6 +116,22 @@ static void msi_refused_by_the_platform_stays_unbound(void **state)
 	assert_int_equal(e->fp.nr_irq_calls, 1);
 }
 
+/* An MSI capability running past 0xff cannot be emulated: the hardware
+ * domain must not reach it raw, so the device becomes read-only. */
+static void msi_cut_short_makes_hwdom_device_readonly(void **state)
+{
+	struct env *e = *state;
+	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0xf0);
+	set_cap(fn, 0xf0, VPCI_CAP_ID_MSI, 0);
+	fake_fn_set(fn, 0xf2, 2, 0x0180); /* 64-bit, masking: 0x18 bytes */
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	assert_true(vpci_device_is_readonly(e->host, DEV));
+	assert_true(fake_log_contains(&e->fp, "runs past 0xff"));
+}
+
 /* --------------------------------------------------------------- MSI-X */
 
 #define G_TABLE (G_BAR0 + TABLE_OFF)
@@ -419,6 +435,7 @@ int main(void)
 		T(msi_vector_count_is_clamped_to_what_the_device_has),
 		T(msi_enabled_forces_intx_off),
 		T(msi_refused_by_the_platform_stays_unbound),
+		T(msi_cut_short_makes_hwdom_device_readonly),
 		T(msix_linux_sequence_binds_on_unmask),
 		T(msix_message_change_while_live_applies_on_unmask),
 		T(msix_qword_accesses),

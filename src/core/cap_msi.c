@@ -270,6 +270,15 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 				  (ctrl & (CTRL_64BIT | CTRL_PVM)));
 	msi->data_reg = (uint16_t)(pos + (msi->is64 ? 0xcu : 0x8u));
 	msi->mask_reg = (uint16_t)(msi->data_reg + 4u);
+	/* A capability running past standard space cannot be emulated; a
+	 * hardware-domain device is then made read-only by the caller. */
+	if ((msi->pvm ? msi->mask_reg + 8u : msi->data_reg + 2u) >
+	    VPCI_CFG_STD_SIZE) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: MSI capability at 0x%x runs past 0xff",
+			 dev->sbdf, pos);
+		return VPCI_EINVAL;
+	}
 	/* Start from reset: nothing enabled behind the emulation's back. */
 	if (ctrl & (CTRL_ENABLE | CTRL_MME_MASK))
 		vpci_phys_write(host, dev->sbdf, pos + MSI_CTRL, 2,

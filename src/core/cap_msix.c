@@ -285,6 +285,12 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 
 	if (!vpci_irq_msix_emulated(dev))
 		return 0; /* guests: hidden; hardware domain: the hardware */
+	if (pos + MSIX_PBA + 4u > VPCI_CFG_STD_SIZE) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: MSI-X capability at 0x%x runs past 0xff",
+			 dev->sbdf, pos);
+		return VPCI_EINVAL;
+	}
 	if (dev->msix) {
 		vpci_log(host, VPCI_LOG_WARN,
 			 "%pS: a second MSI-X capability at 0x%x is hidden",

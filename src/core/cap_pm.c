@@ -68,8 +68,8 @@ static int pm_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	struct pm *pm;
 	int rc;
 
-	if (!vpci_dev_is_guest(dev))
-		return 0; /* the hardware domain: the real registers */
+	if (!vpci_dev_is_guest(dev) || pos + PM_PMCSR + 2u > VPCI_CFG_STD_SIZE)
+		return 0; /* the hardware domain's; or cut short: hidden */
 	pm = vpci_zalloc(host, sizeof(*pm));
 	if (!pm)
 		return VPCI_ENOMEM;

@@ -308,8 +308,8 @@ int vpci_caps_init(struct vpci_dev *dev);
 void vpci_caps_teardown(struct vpci_dev *dev);
 /* The capability pointer dev's owner reads (0: no list). */
 unsigned int vpci_caps_first(const struct vpci_dev *dev);
-/* Capability ID whose registers a guest sees, for tests: true if dev's
- * owner has the capability `id` linked in its list. */
+/* True if dev's owner has a capability with this ID linked in its view of
+ * the standard (extended) list. */
 bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
 		       bool extended);
 
