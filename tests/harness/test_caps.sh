@@ -26,7 +26,10 @@ endpoints() {
 }
 
 if have_lspci; then
-	for t in "$DATA"/sysfs/* "$DATA"/lspci/*.vv.txt "$DATA"/devices/*; do
+	# The sysfs captures are the lspci/ machines with BAR sizes; the two
+	# pciutils machines exist only as dumps.
+	for t in "$DATA"/sysfs/* "$DATA"/lspci/pciutils__*.vv.txt \
+		"$DATA"/devices/*; do
 		label=${t#"$DATA"/}
 		list=$(endpoints "$t")
 		[ -n "$list" ] || continue
