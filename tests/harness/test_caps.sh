@@ -74,6 +74,7 @@ table=$(sed -n "/^$NVME /,/^\$/p" "$X99" |
 	sed -n 's/.*Vector table: BAR=0 offset=\([0-9a-f]*\).*/\1/p')
 pba=$(sed -n "/^$NVME /,/^\$/p" "$X99" |
 	sed -n 's/.*PBA: BAR=0 offset=\([0-9a-f]*\).*/\1/p')
+hx() { printf '0x%x' "$1"; } # script numbers are hex
 gbar=0xe0000000
 gtable=$((gbar + 0x$table))
 cat >"$WORK/msix.txt" <<EOF
@@ -81,21 +82,21 @@ w $NVME 0x10 4 $gbar
 w $NVME 0x14 4 0
 w $NVME 0x04 2 0x0006
 w $NVME 0xb2 2 0xc000
-mw $gtable 4 0xfee00000
-mw $((gtable + 4)) 4 0
-mw $((gtable + 8)) 4 0x4021
-mw $((gtable + 16)) 8 0x00000000fee01000
-mw $((gtable + 24)) 8 0x0000000100004022
-mr $((gtable + 12)) 4
+mw $(hx $gtable) 4 0xfee00000
+mw $(hx $((gtable + 4))) 4 0
+mw $(hx $((gtable + 8))) 4 0x4021
+mw $(hx $((gtable + 16))) 8 0x00000000fee01000
+mw $(hx $((gtable + 24))) 8 0x0000000100004022
+mr $(hx $((gtable + 12))) 4
 w $NVME 0xb2 2 0x8000
-mw $((gtable + 12)) 4 0
-mr $gtable 8
-mw $((gtable + 12)) 4 1
-mw $((gtable + 24)) 4 0x4023
-mw $((gtable + 28)) 4 0
-mr $((gtable + 2)) 4
-mr $((gbar + 0x$pba)) 8
-mr $((gbar + 0x1000)) 4
+mw $(hx $((gtable + 12))) 4 0
+mr $(hx $gtable) 8
+mw $(hx $((gtable + 12))) 4 1
+mw $(hx $((gtable + 24))) 4 0x4023
+mw $(hx $((gtable + 28))) 4 0
+mr $(hx $((gtable + 2))) 4
+mr $(hx $((gbar + 0x$pba))) 8
+mr $(hx $((gbar + 0x1000))) 4
 w $NVME 0xb2 2 0x0000
 EOF
 msi=$(printf '0000:%s' "$NVME")
