@@ -408,11 +408,15 @@ static void msix_two_devices_in_one_guest(void **state)
 {
 	struct env *e = *state;
 	vpci_sbdf_t dev2 = VPCI_SBDF(0, 4, 0, 0), vdev2 = VPCI_SBDF(0, 0, 6, 0);
-	struct fake_fn *fn2 = add_nic_fn(e, dev2, 0);
+	struct fake_fn *fn2 = fake_fn_add(&e->fp, dev2);
 
+	/* Only BAR0, of its own: functions sharing host frames cannot be
+	 * assigned. */
 	add_capable_nic(e, 0);
-	add_cap_list(fn2, TABLE_OFF, PBA_OFF);
+	fake_fn_set_header(fn2, 0x8086, 0x1000, VPCI_HEADER_TYPE_NORMAL);
+	fake_fn_set_bar(fn2, 0, 0x10000, 0);
 	fake_fn_set_bar_addr(fn2, 0, NIC_BAR0 + 0x100000);
+	add_cap_list(fn2, TABLE_OFF, PBA_OFF);
 	assert_int_equal(vpci_device_add(e->host, dev2), 0);
 	assign(e);
 	assert_int_equal(vpci_assign_device(e->guest, dev2, vdev2), 0);
