@@ -266,7 +266,7 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 		msi->mmc = MAX_LOG2_VECTORS;
 	msi->is64 = ctrl & CTRL_64BIT;
 	msi->pvm = ctrl & CTRL_PVM;
-	msi->ctrl_ro = (uint16_t)((msi->mmc << CTRL_MMC_SHIFT) |
+	msi->ctrl_ro = (uint16_t)(((unsigned int)msi->mmc << CTRL_MMC_SHIFT) |
 				  (ctrl & (CTRL_64BIT | CTRL_PVM)));
 	msi->data_reg = (uint16_t)(pos + (msi->is64 ? 0xcu : 0x8u));
 	msi->mask_reg = (uint16_t)(msi->data_reg + 4u);
