@@ -181,6 +181,8 @@ struct vpci_platform_ops {
 			   enum vpci_view view);
 	void (*device_deinit)(void *ctx, struct vpci_dev *dev,
 			      enum vpci_view view);
+
+	/*
 	 * Optional physical MMIO at host address maddr, size 1, 2, 4 or 8,
 	 * naturally aligned. The core uses them only inside trapped MSI-X
 	 * frames: for registers that share a frame with the table or PBA,

@@ -250,12 +250,15 @@ struct vpci_cap;
  * (may be NULL) undoes init; registers go with the device's table.
  * init errors (VPCI_ENOMEM, ...) fail the whole build.
  */
+typedef int vpci_cap_init_fn(struct vpci_dev *dev, struct vpci_cap *cap);
+typedef void vpci_cap_cleanup_fn(struct vpci_dev *dev, struct vpci_cap *cap);
+
 struct vpci_cap_emulator {
 	const char *name;
 	uint16_t id;
 	bool extended;
-	int (*init)(struct vpci_dev *dev, struct vpci_cap *cap);
-	void (*cleanup)(struct vpci_dev *dev, struct vpci_cap *cap);
+	vpci_cap_init_fn *init;
+	vpci_cap_cleanup_fn *cleanup;
 };
 
 struct vpci_cap {
