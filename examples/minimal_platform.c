@@ -207,14 +207,14 @@ int main(void)
 			why ? why : "");
 		return 1;
 	}
-	vpci_domain_add_ecam(hwdom, 0xe0000000, 0, 0, 255);
-	vpci_domain_add_ecam(guest, 0x30000000, 0, 0, 0);
+	vpci_domain_add_ecam(hwdom, 0xe0000000, 0, 0, 255, NULL);
+	vpci_domain_add_ecam(guest, 0x30000000, 0, 0, 0, NULL);
 	vpci_device_add(host, HOST_SBDF);
 
 	printf("Before assignment, the hardware domain enables memory:\n");
 	vpci_ecam_write(hwdom, 0xe0000000 + (3u << 20) + 0x04, 2, 0x0002);
 	show("host", hwdom, 0xe0000000, HOST_SBDF);
-	rc = vpci_assign_device(guest, HOST_SBDF, GUEST_SBDF);
+	rc = vpci_assign_device(guest, HOST_SBDF, GUEST_SBDF, NULL);
 	printf("Assign %02x:%02x.%x to the guest at 00:01.0: %s\n",
 	       VPCI_SBDF_BUS(HOST_SBDF), VPCI_SBDF_DEV(HOST_SBDF),
 	       VPCI_SBDF_FN(HOST_SBDF), vpci_strerror(rc));

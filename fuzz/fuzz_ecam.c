@@ -519,8 +519,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * cope (the device becomes read-only or the call fails cleanly). */
 	if (knobs & 0x80)
 		fp.allocs_until_failure = (long)((knobs >> 3) & 0xf) * 3;
-	vpci_domain_add_ecam(hw, ECAM_BASE, 0, 0, 1);
-	vpci_domain_add_ecam(guest, ECAM_BASE, 0, 0, 0);
+	vpci_domain_add_ecam(hw, ECAM_BASE, 0, 0, 1, NULL);
+	vpci_domain_add_ecam(guest, ECAM_BASE, 0, 0, 0, NULL);
 	for (i = 0; i < NR_FNS; i++) {
 		m.present[i] = vpci_device_add(host, m.fn[i].sbdf) == 0;
 		m.readonly[i] = vpci_device_is_readonly(host, m.fn[i].sbdf);
@@ -560,9 +560,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 			guest_step = false;
 			if (which & 0x80) {
-				vpci_device_hide(host, s);
+				vpci_device_hide(host, s, NULL);
 			} else if (which & 0x40) {
-				vpci_device_set_readonly(host, s);
+				vpci_device_set_readonly(host, s, NULL);
 			} else {
 				struct frames bars, rom;
 				bool shares;
@@ -576,7 +576,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       VPCI_SBDF(0, 0,
 								 take(&c, 1) &
 									 31,
-								 s & 7)) == 0) {
+								 s & 7), NULL) == 0) {
 					/* Rule 2: never a shared frame. */
 					if (shares)
 						abort();
@@ -602,7 +602,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			guest_step = false;
 			if (m.assigned[f]) {
 				/* Gone from the guest whatever is returned. */
-				vpci_deassign_device(guest, m.fn[f].sbdf);
+				vpci_deassign_device(guest, m.fn[f].sbdf, NULL);
 				m.assigned[f] = false;
 				m.rom_absent[f] = false;
 			}

@@ -137,7 +137,7 @@ static inline struct fake_fn *add_bridge(struct env *e, vpci_sbdf_t sbdf)
 
 static inline void assign(struct env *e)
 {
-	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV), 0);
+	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL), 0);
 }
 
 static inline uint32_t gr(struct env *e, unsigned int reg, unsigned int size)

@@ -270,7 +270,7 @@ static void guest_reaches_its_virtual_sbdf_only(void **state)
 	struct vpci_domain *g;
 
 	assert_int_equal(vpci_domain_create(b->host, &cfg, &g, NULL), 0);
-	assert_int_equal(vpci_assign_device(g, FN_B, VPCI_SBDF(0, 0, 2, 0)), 0);
+	assert_int_equal(vpci_assign_device(g, FN_B, VPCI_SBDF(0, 0, 2, 0), NULL), 0);
 	/* The guest's 00:02.0 is the host's ff:00.0 (its own ID words). */
 	vpci_cf8_write(g, cf8(0, 2, 0, 0));
 	assert_int_equal(vpci_cfc_read(g, 0xcfc, 4),

@@ -46,8 +46,8 @@ static int setup(void **state)
 	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(0, 5, 0x1f, 7)), 0);
 	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(2, 0x80, 0, 0)), 0);
 	/* Segment 0 buses 0-15 and segment 2 buses 0x80-0x81. */
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN_BASE, 0, 0, 15), 0);
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN2_BASE, 2, 0x80, 0x81),
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN_BASE, 0, 0, 15, NULL), 0);
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN2_BASE, 2, 0x80, 0x81, NULL),
 			 0);
 	*state = b;
 	return 0;
@@ -190,17 +190,20 @@ static void guest_sees_only_its_virtual_devices(void **state)
 	uint64_t v;
 
 	assert_int_equal(vpci_domain_create(b->host, &cfg, &g, NULL), 0);
-	assert_int_equal(vpci_domain_add_ecam(g, 0x30000000, 0, 0, 0), 0);
+	assert_int_equal(vpci_domain_add_ecam(g, 0x30000000, 0, 0, 0, NULL), 0);
 	assert_int_equal(vpci_assign_device(g, VPCI_SBDF(0, 5, 0x1f, 7),
-					    VPCI_SBDF(0, 0, 1, 7)),
+					    VPCI_SBDF(0, 0, 1, 7), NULL),
 			 0);
 	/* The guest finds it at 00:01.7; the hardware domain lost it. */
 	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15) + (7u << 12),
 					4, &v),
 			 0);
 	assert_int_not_equal(v, 0xffffffffu);
+	/* 00:00.0 is the guest's emulated host bridge, not a device. */
 	assert_int_equal(vpci_ecam_read(g, 0x30000000, 4, &v), 0);
-	assert_int_equal(v, 0xffffffffu);
+	assert_int_equal(v, 0x00081b36u);
+	assert_int_equal(vpci_ecam_read(g, 0x30000000 + 8, 4, &v), 0);
+	assert_int_equal(v >> 8, 0x060000u);
 	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (2u << 15) + (7u << 12),
 					4, &v),
 			 0);
@@ -210,7 +213,7 @@ static void guest_sees_only_its_virtual_devices(void **state)
 					&v),
 			 0);
 	assert_int_equal(v, 0xffffffffu);
-	assert_int_equal(vpci_deassign_device(g, VPCI_SBDF(0, 5, 0x1f, 7)), 0);
+	assert_int_equal(vpci_deassign_device(g, VPCI_SBDF(0, 5, 0x1f, 7), NULL), 0);
 	assert_int_equal(vpci_ecam_read(g, 0x30000000 + (1u << 15) + (7u << 12),
 					4, &v),
 			 0);
@@ -224,24 +227,24 @@ static void window_registration_rejects_clashes(void **state)
 	unsigned int i;
 
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN_BASE + (1 << 20), 1,
-					      0, 0),
+					      0, 0, NULL),
 			 VPCI_EEXIST); /* gpa overlap */
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000000, 0, 15, 20),
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000000, 0, 15, 20, NULL),
 			 VPCI_EEXIST); /* bus overlap */
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000001, 1, 0, 0),
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000001, 1, 0, 0, NULL),
 			 VPCI_EINVAL);
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000000, 1, 3, 2),
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x10000000, 1, 3, 2, NULL),
 			 VPCI_EINVAL);
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, UINT64_MAX & ~0xfffffull,
-					      1, 0, 1),
-			 VPCI_EINVAL); /* wraps past the top */
+					      1, 0, 1, NULL),
+			 VPCI_ERANGE); /* wraps past the top */
 	for (i = 2; i < 16; i++)
 		assert_int_equal(vpci_domain_add_ecam(b->hwdom,
 						      0x100000000ull * (i + 8),
-						      (uint16_t)(10 + i), 0, 0),
+						      (uint16_t)(10 + i), 0, 0, NULL),
 				 0);
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, 0x100000000ull * 30, 99,
-					      0, 0),
+					      0, 0, NULL),
 			 VPCI_ENOSPC);
 }
 
@@ -253,26 +256,26 @@ static void window_ending_at_the_top_still_clashes(void **state)
 	const uint64_t top_mib = UINT64_MAX & ~0xfffffull; /* 2^64 - 1 MiB */
 	uint64_t v = 0;
 
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 7, 0, 0), 0);
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 7, 0, 0, NULL), 0);
 	/* Overlapping it from below (two buses), from the same base, and a
 	 * window covering it whole: all refused. */
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (1u << 20),
-					      8, 0, 1),
+					      8, 0, 1, NULL),
 			 VPCI_EEXIST);
-	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 9, 0, 0),
+	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib, 9, 0, 0, NULL),
 			 VPCI_EEXIST);
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (3u << 20),
-					      10, 0, 3),
+					      10, 0, 3, NULL),
 			 VPCI_EEXIST); /* also ends at 2^64 */
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (3u << 20),
-					      10, 0, 4),
-			 VPCI_EINVAL); /* would run past the top */
+					      10, 0, 4, NULL),
+			 VPCI_ERANGE); /* would run past the top */
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (2u << 20),
-					      11, 0, 2),
+					      11, 0, 2, NULL),
 			 VPCI_EEXIST);
 	/* Just below it is fine, and both decode. */
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, top_mib - (1u << 20),
-					      12, 0, 0),
+					      12, 0, 0, NULL),
 			 0);
 	assert_int_equal(vpci_ecam_read(b->hwdom, UINT64_MAX - 3, 4, &v), 0);
 	assert_int_equal(vpci_ecam_read(b->hwdom, top_mib - 4, 4, &v), 0);

@@ -110,7 +110,7 @@ static void assign_nic(struct run *r)
 {
 	if (!r->guest || r->assigned)
 		return;
-	if (vpci_assign_device(r->guest, NIC, VNIC) == 0) {
+	if (vpci_assign_device(r->guest, NIC, VNIC, NULL) == 0) {
 		r->assigned = true;
 		r->from[r->nr_intervals] = r->fp.seq;
 		r->to[r->nr_intervals++] = UINT64_MAX;
@@ -125,7 +125,7 @@ static void deassign_nic(struct run *r)
 	if (!r->assigned)
 		return;
 	r->to[r->nr_intervals - 1] = r->fp.seq;
-	rc = vpci_deassign_device(r->guest, NIC);
+	rc = vpci_deassign_device(r->guest, NIC, NULL);
 	r->assigned = false;
 	if (rc == 0)
 		assert_int_equal(fake_mapped_frames(&r->fp, GUEST), 0);

@@ -214,8 +214,9 @@ static void guest_sees_only_its_functions(void **state)
 	open_ok(&s, data_path(FC), &opt);
 	assert_int_equal(s.nr_view, 2);
 	assert_int_equal(s.view[0].host_sbdf, VPCI_SBDF(0, 0, 3, 0));
-	assert_int_equal(s.view[0].dom_sbdf, VPCI_SBDF(0, 0, 0, 0));
-	assert_int_equal(s.view[1].dom_sbdf, VPCI_SBDF(0, 0, 1, 0));
+	/* Slot 00 is the guest's host bridge: devices start at 01. */
+	assert_int_equal(s.view[0].dom_sbdf, VPCI_SBDF(0, 0, 1, 0));
+	assert_int_equal(s.view[1].dom_sbdf, VPCI_SBDF(0, 0, 2, 0));
 	assert_null(session_lookup(&s, VPCI_SBDF(0, 0, 1, 0)));
 	assert_int_equal(run_script(&s, "r 00:01.0 0 4\nr 00:02.0 0 2\n", &out),
 			 0);

@@ -168,7 +168,7 @@ static void hidden_device_bars_count_for_the_hwdom(void **state)
 
 	/* A hidden UART and a hardware-domain device share a page. */
 	add_small(e, DEV, 0xfd000000, VPCI_CMD_MEMORY);
-	assert_int_equal(vpci_device_hide(e->host, DEV), 0);
+	assert_int_equal(vpci_device_hide(e->host, DEV, NULL), 0);
 	add_small(e, DEV2, 0xfd000800, VPCI_CMD_MEMORY);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, 0);
 	assert_mapped(e, HW, 0xfd000, 0xfd000, 1);
@@ -183,7 +183,7 @@ static void guest_conflict_blocks_until_the_other_bar_moves(void **state)
 	add_small(e, DEV, 0xfd000000, 0);
 	add_small(e, DEV2, 0xfd001000, 0);
 	assign(e);
-	assert_int_equal(vpci_assign_device(e->guest, DEV2, VDEV2), 0);
+	assert_int_equal(vpci_assign_device(e->guest, DEV2, VDEV2, NULL), 0);
 	gw(e, 0x10, 4, 0xe0000000);
 	gw(e, 0x14, 4, 0xe0000100);
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
@@ -305,7 +305,7 @@ static void giving_a_device_back_moves_its_mappings(void **state)
 	program_guest_bars(e);
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	assert_nic_mapped(e, true);
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 	assert_int_equal(fake_mapped_frames(&e->fp, GUEST), 0);
 	/* Decoding was on: the hardware domain maps it again. */
 	assert_nic_mapped(e, false);
@@ -379,7 +379,7 @@ static void broken_msix_capability_excludes_nothing_and_terminates(void **state)
 	assert_mapped(e, GUEST, G_BAR0 >> 12, NIC_BAR0 >> 12, 16);
 	/* A list with no MSI-X that loops forever must end too. */
 	fake_fn_set(fn, 0x50, 2, VPCI_CAP_ID_PM | (0x40u << 8));
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 	assign(e);
 }
 

@@ -79,7 +79,7 @@ static void bar64_with_all_ones_low_dword_maps_for_guest(void **state)
 		/* Every address bit set, though, is a probe: not mapped. */
 		gw(e, 0x1c, 4, 0xffffffffu);
 		assert_int_equal(fake_mapped_frames(&e->fp, GUEST), 0);
-		assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+		assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 		assert_int_equal(vpci_device_remove(e->host, DEV), 0);
 	}
 }
@@ -210,7 +210,7 @@ static void msix_frames_never_reach_a_guest_through_any_bar_or_rom(void **state)
 			/* The rest of the 8 KiB BAR is the guest's. */
 			if (tframe != 0xfe002 && pframe != 0xfe002)
 				assert_true(mfn_mapped_now(e, GUEST, 0xfe002));
-			assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+			assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 			assert_int_equal(vpci_device_remove(e->host, DEV), 0);
 			fake_clear_records(&e->fp);
 			assert_int_equal(fake_mapped_frames(&e->fp, GUEST), 0);
@@ -257,7 +257,7 @@ static void msix_exclusion_without_memory_fails_closed(void **state)
 		add_msix_cap(fn, 0x1000 | 0, 0x3000 | 0);
 		assert_int_equal(vpci_device_add(e->host, DEV), 0);
 		e->fp.allocs_until_failure = k;
-		if (vpci_assign_device(e->guest, DEV, VDEV) == 0) {
+		if (vpci_assign_device(e->guest, DEV, VDEV, NULL) == 0) {
 			guest_enables_all(e, size, addr, 0, 0);
 			assert_false(mfn_ever_mapped(e, GUEST, 0xfe001));
 			assert_false(mfn_ever_mapped(e, GUEST, 0xfe003));
@@ -290,22 +290,22 @@ static void sharing_a_frame_with_another_function_refuses_assignment(
 	assert_int_equal(vpci_device_add(e->host, DEV2), 0);
 	for (owner = 0; owner < 3; owner++) {
 		if (owner == 1)
-			assert_int_equal(vpci_device_hide(e->host, DEV2), 0);
+			assert_int_equal(vpci_device_hide(e->host, DEV2, NULL), 0);
 		if (owner == 2)
 			assert_int_equal(vpci_device_set_readonly(e->host,
-								  DEV2),
+								  DEV2, NULL),
 					 0);
-		assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV),
+		assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL),
 				 VPCI_EPERM);
 		assert_true(fake_log_contains(&e->fp, "0000:03:00.0"));
 		assert_true(fake_log_contains(&e->fp, "0000:03:01.0"));
 		assert_true(fake_log_contains(&e->fp, "shares host frame"));
-		assert_int_equal(vpci_assign_device(e->guest, DEV2, VDEV2),
+		assert_int_equal(vpci_assign_device(e->guest, DEV2, VDEV2, NULL),
 				 VPCI_EPERM);
 	}
 	/* Apart, it goes. */
 	assert_int_equal(vpci_device_remove(e->host, DEV2), 0);
-	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV), 0);
+	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL), 0);
 }
 
 /* A ROM register left pointing at another function's BAR: absent for the
@@ -360,7 +360,7 @@ static void hwdom_bar_over_foreign_frames_skips_them(void **state)
 	assert_int_equal(vpci_device_add(e->host, DEV2), 0);
 	assert_int_equal(vpci_device_add(e->host, DEV3), 0);
 	assign(e);
-	assert_int_equal(vpci_device_set_readonly(e->host, DEV3), 0);
+	assert_int_equal(vpci_device_set_readonly(e->host, DEV3, NULL), 0);
 	/* Over the guest's function (covering it and more)... */
 	vpci_write(e->hwdom, DEV2, 0x10, 4, 0xfe000000u);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
@@ -381,7 +381,7 @@ static void hwdom_bar_over_foreign_frames_skips_them(void **state)
 	vpci_write(e->hwdom, DEV2, 0x10, 4, 0xfe000000u);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	assert_false(mfn_mapped_now(e, HW, 0xfe000));
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 	assert_true(mfn_mapped_now(e, HW, 0xfe000));
 }
 
@@ -425,7 +425,7 @@ static void hide_policy_unmaps_what_the_hwdom_cannot_see(void **state)
 	assert_int_equal(vpci_host_set_policy(e->host, VPCI_POLICY_HIDE_SLOT),
 			 0);
 	assert_true(mfn_mapped_now(e, HW, 0xfe000)); /* nothing hidden yet */
-	assert_int_equal(vpci_device_hide(e->host, fn1), 0);
+	assert_int_equal(vpci_device_hide(e->host, fn1, NULL), 0);
 	assert_int_equal(fake_mapped_frames(&e->fp, HW), 0);
 	/* Policy off: visible again, mapped again. */
 	assert_int_equal(vpci_host_set_policy(e->host, 0), 0);
@@ -488,7 +488,7 @@ static void teardown_completes_without_memory(void **state)
 		if (round == 0) {
 			gw(e, VPCI_REG_COMMAND, 2, 0);
 		} else if (round == 1) {
-			assert_int_equal(vpci_deassign_device(e->guest, DEV),
+			assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL),
 					 0);
 		} else {
 			assert_int_equal(vpci_domain_destroy(e->guest), 0);
@@ -518,7 +518,7 @@ static void failed_unmap_is_returned_and_retried(void **state)
 	/* Deassign while every unmap fails: reported, and the frames stay
 	 * recorded... */
 	e->fp.map_error = VPCI_EIO;
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), VPCI_EIO);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), VPCI_EIO);
 	assert_true(fake_mapped_frames(&e->fp, GUEST) > 0);
 	assert_int_equal(vpci_process_pending(e->guest), VPCI_EIO);
 	/* ...so a later call removes them. */

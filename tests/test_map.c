@@ -110,7 +110,7 @@ static vpci_sbdf_t sbdf_of(unsigned int d)
 
 static vpci_sbdf_t vsbdf_of(unsigned int d)
 {
-	return VPCI_SBDF(0, 0, d, 0);
+	return VPCI_SBDF(0, 0, d + 1, 0); /* 00:00 is the host bridge */
 }
 
 static uint64_t rnd(struct world *w)
@@ -285,7 +285,7 @@ static void assign_checked(struct world *w, unsigned int d)
 	unsigned int n = host_frames(w, d, false, mine);
 	bool refuse = shares_with_others(w, d, mine, n);
 	unsigned int all = host_frames(w, d, true, mine);
-	int rc = vpci_assign_device(w->guest, sbdf_of(d), vsbdf_of(d));
+	int rc = vpci_assign_device(w->guest, sbdf_of(d), vsbdf_of(d), NULL);
 
 	assert_int_equal(rc, refuse ? VPCI_EPERM : 0);
 	if (rc)
@@ -619,7 +619,7 @@ static void step_move_device(struct world *w)
 	 * hardware writes land first. */
 	drain(w);
 	if (w->assigned[d]) {
-		assert_int_equal(vpci_deassign_device(w->guest, sbdf_of(d)), 0);
+		assert_int_equal(vpci_deassign_device(w->guest, sbdf_of(d), NULL), 0);
 		w->assigned[d] = false;
 	} else {
 		assign_checked(w, d);
@@ -696,7 +696,7 @@ static void build(struct world *w)
 			    rnd_below(w, 2) ? VPCI_CMD_MEMORY : 0);
 		assert_int_equal(vpci_device_add(w->host, sbdf_of(d)), 0);
 		if (specs[d].hidden)
-			assert_int_equal(vpci_device_hide(w->host, sbdf_of(d)),
+			assert_int_equal(vpci_device_hide(w->host, sbdf_of(d), NULL),
 					 0);
 	}
 	for (d = 0; d < NR_DEVS; d++)

@@ -104,6 +104,15 @@ struct vpci_msi_msg {
 	bool masked;
 };
 
+/* Identity of a guest's emulated host bridge (VPCI_DOMAIN_F_HOST_BRIDGE). */
+struct vpci_bridge_identity {
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint16_t subsystem_vendor_id;
+	uint16_t subsystem_id;
+	uint8_t revision;
+};
+
 struct vpci_platform_ops {
 	/*
 	 * Physical config space of the real function at sbdf. size is 1, 2
@@ -192,6 +201,14 @@ struct vpci_platform_ops {
 	uint64_t (*mmio_read)(void *ctx, uint64_t maddr, unsigned int size);
 	void (*mmio_write)(void *ctx, uint64_t maddr, unsigned int size,
 			   uint64_t val);
+
+	/*
+	 * Optional: the identity of the host bridge guest domid sees at
+	 * 0000:00:00.0, asked once when the domain is created. Return false
+	 * (or leave NULL) for VPCI_BRIDGE_DEFAULT_VENDOR/DEVICE, revision 0.
+	 */
+	bool (*host_bridge_identity)(void *ctx, uint32_t domid,
+				     struct vpci_bridge_identity *id);
 };
 
 VPCI_END_DECLS

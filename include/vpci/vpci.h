@@ -36,7 +36,18 @@ enum vpci_error {
 	VPCI_ERESTART = -9, /* not finished: call again */
 	VPCI_ENOSPC = -10,  /* a fixed-size table is full */
 	VPCI_EIO = -11,     /* hardware did not answer as expected */
+	VPCI_EPENDING = -12, /* an external emulator answers later (token) */
+	VPCI_EMODE = -13,   /* the domain's kind or options do not allow it */
+	VPCI_ETOPOLOGY = -14, /* breaks a rule of the guest's virtual topology */
 };
+
+/*
+ * Most refusals also give a reason: functions taking `const char **reason`
+ * set *reason (when reason is not NULL) to a static English sentence a
+ * toolstack prints as is, naming the option or rule involved, and to NULL
+ * on success. The error code says which kind of cause it was; the
+ * sentence which one.
+ */
 
 /* A short English description of a VPCI_E* code ("unknown error" else). */
 const char *vpci_strerror(int err);
@@ -104,16 +115,19 @@ vpci_sbdf_t vpci_dev_owner_sbdf(const struct vpci_dev *dev);
  * Give the function at sbdf to the hypervisor (a console UART, a USB debug
  * port). The hardware domain still reads it and shares BAR-overlap
  * accounting with it; guests can never be assigned it. May be called
- * before or after vpci_device_add().
- * Errors: VPCI_EBUSY (assigned to a guest), VPCI_ENOMEM.
+ * before or after vpci_device_add(). Hiding twice is not an error.
+ * Errors (with *reason): VPCI_EINVAL (host is NULL), VPCI_EBUSY (assigned
+ * to a guest: deassign it first), VPCI_ENOMEM.
  */
-int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf);
+int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf,
+		     const char **reason);
 /*
  * Hide sbdf and make it read-only: no vPCI state is built for it (its
  * state is dropped if it had any) and hardware-domain writes to it are
  * dropped, logged once per device. Errors: as vpci_device_hide().
  */
-int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf);
+int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf,
+			     const char **reason);
 bool vpci_device_is_hidden(const struct vpci_host *host, vpci_sbdf_t sbdf);
 bool vpci_device_is_readonly(const struct vpci_host *host, vpci_sbdf_t sbdf);
 
@@ -282,8 +296,27 @@ enum vpci_tristate {
 	VPCI_TRI_NO = 2,      /* off */
 };
 
-#define VPCI_DOMAIN_F_VPCI (1u << 0)        /* emulate config space */
-#define VPCI_DOMAIN_F_HOST_BRIDGE (1u << 1) /* ECAM even with no devices */
+/*
+ * VPCI_DOMAIN_F_VPCI: vPCI emulates the config space of the physical
+ *   functions the domain owns. The same as .vpci = VPCI_TRI_YES.
+ * VPCI_DOMAIN_F_HOST_BRIDGE: the domain has an emulated PCI host bridge:
+ *   config accesses (ECAM windows, vpci_config_read()) are claimed, and a
+ *   guest sees a virtual host-bridge function at 0000:00:00.0 (class
+ *   0x0600, header type 0, no BARs, no capabilities; identity from the
+ *   platform's host_bridge_identity hook, else VPCI_BRIDGE_DEFAULT_*).
+ *   Without vPCI such a guest hosts external emulators only. vPCI
+ *   requires the bridge (the mode adds it), and a hardware domain always
+ *   has one: the hardware's own, so it gets no virtual function.
+ */
+#define VPCI_DOMAIN_F_VPCI (1u << 0)
+#define VPCI_DOMAIN_F_HOST_BRIDGE (1u << 1)
+
+/* The emulated host bridge's identity when the platform gives none: the
+ * generic PCIe host bridge ID guests already know from QEMU's "gpex". */
+#define VPCI_BRIDGE_DEFAULT_VENDOR 0x1b36u
+#define VPCI_BRIDGE_DEFAULT_DEVICE 0x0008u
+/* Where a guest's emulated host bridge sits; its slot is never assigned. */
+#define VPCI_BRIDGE_SBDF VPCI_SBDF(0, 0, 0, 0)
 
 struct vpci_domain_config {
 	uint32_t domid; /* passed back to platform map/unmap */
@@ -291,36 +324,88 @@ struct vpci_domain_config {
 	uint32_t flags; /* VPCI_DOMAIN_F_* */
 	enum vpci_tristate msi;
 	enum vpci_tristate msix;
+	/* vPCI itself: DEFAULT is on when the platform supports it for this
+	 * kind of domain (VPCI_CAP_GUEST_VPCI / VPCI_CAP_HWDOM_VPCI). */
+	enum vpci_tristate vpci;
 };
 
 /*
- * Create a domain. On VPCI_EINVAL or VPCI_ENOTSUP, *reason (if reason is
- * not NULL) points at a static human-readable sentence a toolstack can
- * print. Errors: VPCI_EINVAL (unknown flag, contradiction), VPCI_ENOTSUP,
- * VPCI_EEXIST (a second hardware domain, or a duplicate domid),
- * VPCI_ENOMEM.
+ * Create a domain. Options resolve in this order: vPCI (asked by
+ * VPCI_DOMAIN_F_VPCI or .vpci, else on where supported), the host bridge
+ * (asked, or required by vPCI or the hardware-domain kind), MSI and MSI-X
+ * (asked, or required by a hardware domain's vPCI mode where the platform
+ * has interrupt hooks, else on where supported).
+ * Errors, each with *reason:
+ *  VPCI_EINVAL: NULL argument, unknown flag or kind or tri-state value, or
+ *    two options contradict each other (F_VPCI with vpci=no, msi=yes with
+ *    vpci=no, msi=no where the mode requires it); the sentence names both
+ *    options.
+ *  VPCI_ENOTSUP: a platform limit (the sentence names the host limit bit
+ *    or the missing platform hooks).
+ *  VPCI_EEXIST: a second hardware domain, or a duplicate domid.
+ *  VPCI_ENOMEM.
  */
 int vpci_domain_create(struct vpci_host *host,
 		       const struct vpci_domain_config *cfg,
 		       struct vpci_domain **out, const char **reason);
-/* Destroy a domain: what it had mapped is unmapped, map work still pending
- * is dropped, and its devices return to the hardware domain (which maps
- * their BARs if the hardware still decodes them). Never needs memory.
- * Returns 0 (dom is freed), or the platform's unmap error: the devices are
- * back with the hardware domain but some frames stay mapped, recorded, and
- * dom stays (empty) so that calling this again retries; vpci_host_destroy()
- * retries once more and then forgets them. */
+/*
+ * Destroy a domain: what it had mapped is unmapped, map work still pending
+ * is dropped, its devices return to the hardware domain (which maps their
+ * BARs if the hardware still decodes them), its virtual functions go, and
+ * emulator requests still in flight are cancelled (each emulator's cancel
+ * hook hears of its tokens; once dom is freed the platform drops their
+ * completions). Never needs memory. Returns 0 (dom is freed), or the
+ * platform's unmap error: the devices are back with the hardware domain
+ * but some frames stay mapped, recorded, and dom stays (empty) so that
+ * calling this again retries; vpci_host_destroy() retries once more and
+ * then forgets them.
+ */
 int vpci_domain_destroy(struct vpci_domain *dom);
 uint32_t vpci_domain_id(const struct vpci_domain *dom);
+
+/* Who decided an option's effective value. */
+enum vpci_origin {
+	VPCI_ORIGIN_DEFAULT = 0,  /* nobody asked: the default chose */
+	VPCI_ORIGIN_USER = 1,     /* the configuration asked (yes or no) */
+	VPCI_ORIGIN_REQUIRED = 2, /* the domain kind or another option
+				   * required it (the mode added it) */
+};
+
+struct vpci_option_state {
+	bool on;
+	enum vpci_origin origin;
+};
+
+/* What a domain was given, as negotiated at creation. */
+struct vpci_domain_info {
+	uint32_t domid;
+	enum vpci_domain_kind kind;
+	uint32_t flags; /* effective VPCI_DOMAIN_F_* */
+	struct vpci_option_state vpci;
+	struct vpci_option_state host_bridge;
+	struct vpci_option_state msi;
+	struct vpci_option_state msix;
+	/* Guests with the bridge: what 0000:00:00.0 reports. */
+	struct vpci_bridge_identity bridge;
+	unsigned int nr_ecam_windows;
+	unsigned int nr_requests_in_flight; /* emulator requests pending */
+};
+
+/* Fill *info. Errors: VPCI_EINVAL (NULL argument). */
+int vpci_domain_info(struct vpci_domain *dom, struct vpci_domain_info *info);
 
 /*
  * Give dom an ECAM window at guest-physical gpa_base covering buses
  * bus_first..bus_last of segment (1 MiB per bus). gpa_base must be 1 MiB
- * aligned. Errors: VPCI_EINVAL, VPCI_EEXIST (overlaps a window or the
- * segment/bus range of one), VPCI_ENOSPC.
+ * aligned. Errors, each with *reason: VPCI_EINVAL (NULL domain,
+ * misaligned base, bus_first > bus_last), VPCI_ERANGE (the window would
+ * end past 2^64), VPCI_EMODE (the domain has no host bridge), VPCI_EEXIST
+ * (overlaps a window's addresses, or its segment and buses), VPCI_ENOSPC
+ * (16 windows already).
  */
 int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
-			 uint16_t segment, uint8_t bus_first, uint8_t bus_last);
+			 uint16_t segment, uint8_t bus_first, uint8_t bus_last,
+			 const char **reason);
 
 /*
  * Assign the physical function host_sbdf (owned by the hardware domain)
@@ -328,54 +413,142 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
  * on any bus of any segment (no 32-device limit), but keeps the function
  * number of host_sbdf, and the functions of one physical slot share one
  * virtual slot; a guest that gets functions but not function 0 of a slot
- * sees a stub function 0 there.
- * Errors: VPCI_ENOENT (no such function), VPCI_EPERM (hidden or
- * read-only, or its slot hidden by VPCI_POLICY_HIDE_SLOT, or a host frame
- * of one of its memory BARs holds a byte of another function's BAR or ROM
- * -- logged, naming both functions; see docs/header.md), VPCI_EBUSY
- * (assigned elsewhere), VPCI_EEXIST (guest_sbdf taken), VPCI_EINVAL (not a
- * vPCI guest, function number changed, slot mixed with another physical
- * slot), VPCI_ENOMEM, or a platform unmap error (the hardware domain could
- * not be made to let go of the device's frames; not assigned).
+ * sees a stub function 0 there. Slot 0000:00:00 is the host bridge's.
+ * Errors, each with *reason: VPCI_EINVAL (NULL domain), VPCI_EMODE (not a
+ * guest, or a guest with vPCI off), VPCI_ENOENT (no such function),
+ * VPCI_EPERM (hidden, read-only, or its slot hidden by
+ * VPCI_POLICY_HIDE_SLOT, or a host frame of one of its memory BARs holds a
+ * byte of another function's BAR or ROM -- logged, naming both functions;
+ * see docs/header.md), VPCI_EBUSY (assigned to a guest already),
+ * VPCI_EEXIST (guest_sbdf taken, or in the host bridge's slot),
+ * VPCI_ETOPOLOGY (function number changed, a virtual slot mixing physical
+ * slots or virtual functions), VPCI_ENOMEM, or a platform unmap error (the
+ * hardware domain could not be made to let go of the device's frames; not
+ * assigned).
  */
 int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
-		       vpci_sbdf_t guest_sbdf);
+		       vpci_sbdf_t guest_sbdf, const char **reason);
+
 /*
- * An external emulator (an ioreq server) for one assigned function: it
+ * An external emulator (an ioreq server) for one guest function: it
  * receives the guest's config accesses at the guest's SBDF, with size 1,
- * 2 or 4 and reg + size <= 4096.
+ * 2 or 4 and reg + size <= 4096, the host lock held (so it must not call
+ * entry points). Each access comes with a token, unique within the
+ * domain.
+ *  read/write return 0 when done (read: *val set), or VPCI_EPENDING to
+ *  answer later: the platform then calls vpci_emulator_complete(dom,
+ *  token, value) once the emulator has answered. Any other error is a
+ *  failed access: the read gives all-ones, the write is dropped.
+ *  cancel (optional) hears of a pending token that will never complete:
+ *  its function was unregistered or deassigned, or the domain destroyed.
  */
 struct vpci_emulator_ops {
-	uint32_t (*read)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
-			 unsigned int size);
-	void (*write)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
-		      unsigned int size, uint32_t val);
+	int (*read)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+		    unsigned int size, uint64_t token, uint32_t *val);
+	int (*write)(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+		     unsigned int size, uint32_t val, uint64_t token);
+	void (*cancel)(void *arg, uint64_t token);
 };
 
 /*
  * Assign host_sbdf to guest dom at guest_sbdf, its config space forwarded
  * to ops/arg instead of emulated by vPCI. Same rules and errors as
- * vpci_assign_device(), plus VPCI_EINVAL for missing ops.
+ * vpci_assign_device(), except that the guest needs the host bridge, not
+ * vPCI (VPCI_EMODE otherwise), plus VPCI_EINVAL for missing read/write.
  */
 int vpci_assign_external(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			 vpci_sbdf_t guest_sbdf,
-			 const struct vpci_emulator_ops *ops, void *arg);
-/* Return host_sbdf from dom to the hardware domain, unmapping its BARs;
- * never needs memory. Errors: VPCI_ENOENT (not assigned to dom); a
- * platform unmap error (the device is back with the hardware domain, but
- * the frames whose unmap failed stay mapped in dom and recorded: later
- * calls -- deassign, vpci_process_pending(dom), destroy -- retry them). */
-int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf);
-/* The physical device seen by dom at sbdf (virtual for guests), or NULL. */
+			 const struct vpci_emulator_ops *ops, void *arg,
+			 const char **reason);
+/*
+ * Return host_sbdf from dom to the hardware domain, unmapping its BARs and
+ * cancelling its emulator's requests in flight; never needs memory.
+ * Errors, each with *reason: VPCI_EINVAL (NULL domain), VPCI_ENOENT (not
+ * assigned to dom); a platform unmap error (the device is back with the
+ * hardware domain, but the frames whose unmap failed stay mapped in dom
+ * and recorded: later calls -- deassign, vpci_process_pending(dom),
+ * destroy -- retry them).
+ */
+int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
+			 const char **reason);
+
+/*
+ * A purely virtual function (virtio-pci, say): guest_sbdf of guest dom is
+ * served by ops/arg, with no physical function behind it. Several per
+ * domain; one owner per SBDF. A virtual slot holds virtual functions only
+ * (no stub function 0 is made for them: the emulator answers its own
+ * function 0, or the guest OS does not scan the slot).
+ * Errors, each with *reason: VPCI_EINVAL (NULL domain, missing read or
+ * write), VPCI_EMODE (not a guest, or no host bridge), VPCI_EEXIST
+ * (guest_sbdf taken, or in the host bridge's slot), VPCI_ETOPOLOGY (the
+ * slot holds assigned physical functions), VPCI_ENOMEM.
+ */
+int vpci_register_emulator(struct vpci_domain *dom, vpci_sbdf_t guest_sbdf,
+			   const struct vpci_emulator_ops *ops, void *arg,
+			   const char **reason);
+/*
+ * Remove the virtual function at guest_sbdf, cancelling its requests in
+ * flight. Errors, each with *reason: VPCI_EINVAL (NULL domain),
+ * VPCI_ENOENT (no virtual function there; an assigned physical function
+ * goes with vpci_deassign_device()).
+ */
+int vpci_unregister_emulator(struct vpci_domain *dom, vpci_sbdf_t guest_sbdf,
+			     const char **reason);
+
+/*
+ * The emulator answered the request token of dom: value is the register
+ * read (ignored for a write). Returns 0 when the access is finished
+ * (*result, if not NULL, is what the guest reads: all bytes of the access,
+ * 8-byte ECAM reads included), VPCI_EPENDING when it waits for the
+ * emulator again under the same token (the second half of an 8-byte
+ * ECAM access), or VPCI_ENOENT for a token that is not in flight
+ * (unknown, completed or cancelled): nothing changes then.
+ */
+int vpci_emulator_complete(struct vpci_domain *dom, uint64_t token,
+			   uint32_t value, uint64_t *result);
+
+/* The physical device seen by dom at sbdf (virtual for guests), or NULL
+ * (also for virtual functions and the host bridge). */
 struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
 				    vpci_sbdf_t sbdf);
 
 /* ------------------------------------------------------- access entries */
 
 /*
- * Config read/write by dom at sbdf (virtual for guests). A function dom
- * cannot see reads all-ones and drops writes; so do bad sizes and
- * offsets. Never fails.
+ * At most this many emulator requests are in flight per domain; beyond it
+ * an access that would reach an emulator returns VPCI_EBUSY (retry).
+ */
+#define VPCI_MAX_REQUESTS_IN_FLIGHT 32u
+
+/*
+ * Config read/write by dom at sbdf (virtual for guests), for platforms
+ * whose accesses can wait for an external emulator (an ioreq server) and
+ * for config front ends (ECAM, CF8) that must know whether an access is
+ * theirs. Returns:
+ *  0: done; a read sets *val (all-ones for a function dom cannot see,
+ *     or a bad size or offset).
+ *  VPCI_EPENDING: an emulator answers later; *token names the request,
+ *     for vpci_emulator_complete(). The platform keeps the vCPU waiting.
+ *     Other accesses of the domain (other vCPUs, other functions, the
+ *     same function) go on meanwhile, each with its own token.
+ *  VPCI_EBUSY: VPCI_MAX_REQUESTS_IN_FLIGHT requests already wait; *val
+ *     all-ones; nothing was sent, the platform may retry.
+ *  VPCI_ENOENT: the domain has no host bridge, so its config space is not
+ *     libvpci's (another emulator may claim it); *val all-ones.
+ * Never allocates.
+ */
+int vpci_config_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		     unsigned int reg, unsigned int size, uint32_t *val,
+		     uint64_t *token);
+int vpci_config_write(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		      unsigned int reg, unsigned int size, uint32_t val,
+		      uint64_t *token);
+
+/*
+ * The same for callers that cannot wait: a function dom cannot see reads
+ * all-ones and drops writes; so do bad sizes and offsets. An emulator
+ * answering VPCI_EPENDING here has its request cancelled at once (read:
+ * all-ones; logged). Never fails.
  */
 uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 		   unsigned int reg, unsigned int size);
@@ -386,11 +559,22 @@ void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
  * An MMIO access at gpa of size 1, 2, 4 or 8 bytes. Returns 0 when gpa is
  * inside one of dom's ECAM windows (the access was handled, even if it
  * read all-ones), VPCI_ENOENT when it is not (not ours: *val all-ones).
+ * A pending emulator answer is cancelled as for vpci_read().
  */
 int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		   uint64_t *val);
 int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		    uint64_t val);
+/*
+ * The same for platforms that can wait: also VPCI_EPENDING with *token
+ * (the read's value comes from vpci_emulator_complete()) and VPCI_EBUSY,
+ * as for vpci_config_read(). An 8-byte access to an emulated function is
+ * two 4-byte requests, one after the other, under one token.
+ */
+int vpci_ecam_read_async(struct vpci_domain *dom, uint64_t gpa,
+			 unsigned int size, uint64_t *val, uint64_t *token);
+int vpci_ecam_write_async(struct vpci_domain *dom, uint64_t gpa,
+			  unsigned int size, uint64_t val, uint64_t *token);
 
 /*
  * An MMIO access at gpa inside a trapped MSI-X frame of dom: the frames

@@ -8,8 +8,8 @@
 
 bool vpci_dev_wants_state(const struct vpci_dev *dev)
 {
-	const struct vpci_domain *owner = dev->owner ? dev->owner
-						     : dev->host->hwdom;
+	const struct vpci_domain *owner =
+		dev->owner ? dev->owner : dev->host->hwdom;
 
 	/* Read-only devices and externally emulated ones get none. */
 	return owner && (owner->cfg.flags & VPCI_DOMAIN_F_VPCI) &&
@@ -36,61 +36,141 @@ static vpci_sbdf_t slot_fn(vpci_sbdf_t sbdf, unsigned int fn)
 	return (sbdf & ~7u) | fn;
 }
 
+static int refuse(const char **reason, const char *why, int rc)
+{
+	if (reason)
+		*reason = why;
+	return rc;
+}
+
 /*
  * A virtual slot holds functions of one physical slot, and a physical
  * slot's functions assigned to one guest share one virtual slot, with
  * their function numbers: the guest OS sees a real multi-function device.
  */
 static int check_topology(const struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
-			  vpci_sbdf_t guest_sbdf)
+			  vpci_sbdf_t guest_sbdf, const char **reason)
 {
 	const struct vpci_host *host = dom->host;
 	unsigned int fn;
 
 	if (VPCI_SBDF_FN(host_sbdf) != VPCI_SBDF_FN(guest_sbdf))
-		return VPCI_EINVAL;
+		return refuse(reason,
+			      "the guest SBDF must keep the physical "
+			      "function number",
+			      VPCI_ETOPOLOGY);
 	for (fn = 0; fn < 8; fn++) {
-		const struct vpci_dev *v =
-			vpci_devmap_lookup(&dom->vdevs, slot_fn(guest_sbdf, fn));
-		const struct vpci_dev *p =
-			vpci_devmap_lookup(&host->devices, slot_fn(host_sbdf, fn));
+		const struct vpci_dev *v = vpci_devmap_lookup(
+			&dom->vdevs, slot_fn(guest_sbdf, fn));
+		const struct vpci_dev *p = vpci_devmap_lookup(
+			&host->devices, slot_fn(host_sbdf, fn));
 
+		if (v && v->virtual_fn)
+			return refuse(reason,
+				      "the guest slot holds virtual "
+				      "functions; a virtual slot never "
+				      "mixes them with physical ones",
+				      VPCI_ETOPOLOGY);
 		if (v && (v->sbdf & ~7u) != (host_sbdf & ~7u))
-			return VPCI_EINVAL;
+			return refuse(reason,
+				      "the guest slot holds functions "
+				      "of another physical slot",
+				      VPCI_ETOPOLOGY);
 		if (p && p->owner == dom &&
 		    (p->guest_sbdf & ~7u) != (guest_sbdf & ~7u))
-			return VPCI_EINVAL;
+			return refuse(reason,
+				      "other functions of this physical "
+				      "slot sit in another guest slot",
+				      VPCI_ETOPOLOGY);
 	}
 	return 0;
 }
 
+static int check_mode(const struct vpci_domain *dom, bool external,
+		      const char **reason)
+{
+	if (dom->cfg.kind != VPCI_DOMAIN_GUEST)
+		return refuse(reason,
+			      "only guests are assigned devices; the "
+			      "hardware domain has every function no "
+			      "guest has",
+			      VPCI_EMODE);
+	if (external && !vpci_domain_has_bridge(dom))
+		return refuse(reason,
+			      "the guest has no emulated host bridge "
+			      "(VPCI_DOMAIN_F_HOST_BRIDGE) to reach "
+			      "the function through",
+			      VPCI_EMODE);
+	if (!external && !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
+		return refuse(reason,
+			      "the guest has vPCI off (option vpci), so "
+			      "vPCI cannot emulate the function; use an "
+			      "external emulator",
+			      VPCI_EMODE);
+	return 0;
+}
+
 static int check_assignable(const struct vpci_domain *dom,
-			    const struct vpci_dev *dev, vpci_sbdf_t guest_sbdf)
+			    const struct vpci_dev *dev, vpci_sbdf_t guest_sbdf,
+			    bool external, const char **reason)
 {
 	const struct vpci_host *host = dom->host;
-	int rc;
+	int rc = check_mode(dom, external, reason);
 
-	if (dom->cfg.kind != VPCI_DOMAIN_GUEST ||
-	    !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
-		return VPCI_EINVAL;
+	if (rc)
+		return rc;
 	if (!dev)
-		return VPCI_ENOENT;
-	if (vpci_dev_is_hidden(dev) ||
-	    ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
-	     vpci_devset_slot_any(&host->hidden, dev->sbdf)))
-		return VPCI_EPERM;
+		return refuse(reason,
+			      "the host has no such physical function "
+			      "(vpci_device_add)",
+			      VPCI_ENOENT);
+	if (vpci_dev_is_readonly(dev))
+		return refuse(reason,
+			      "the function is read-only (hidden): it "
+			      "belongs to the hypervisor",
+			      VPCI_EPERM);
+	if (vpci_dev_is_hidden(dev))
+		return refuse(reason,
+			      "the function is hidden: it belongs to "
+			      "the hypervisor",
+			      VPCI_EPERM);
+	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
+	    vpci_devset_slot_any(&host->hidden, dev->sbdf))
+		return refuse(reason,
+			      "another function of its slot is hidden "
+			      "and the policy VPCI_POLICY_HIDE_SLOT "
+			      "takes the whole slot",
+			      VPCI_EPERM);
 	if (dev->owner)
-		return VPCI_EBUSY;
+		return refuse(reason,
+			      dev->owner == dom ? "the function is already "
+						  "assigned to this guest"
+						: "the function is assigned to "
+						  "another guest",
+			      VPCI_EBUSY);
+	if (vpci_is_bridge_slot(dom, guest_sbdf))
+		return refuse(reason,
+			      "the guest SBDF is in slot 0000:00:00, "
+			      "the emulated host bridge's",
+			      VPCI_EEXIST);
 	if (vpci_devmap_lookup(&dom->vdevs, guest_sbdf))
-		return VPCI_EEXIST;
-	rc = check_topology(dom, dev->sbdf, guest_sbdf);
+		return refuse(reason,
+			      "the guest SBDF already has a function "
+			      "(assigned or virtual)",
+			      VPCI_EEXIST);
+	rc = check_topology(dom, dev->sbdf, guest_sbdf, reason);
 	/* Its BARs must not share a host frame with another function's. */
-	return rc ? rc : vpci_guard_assignable(dev);
+	if (!rc && (rc = vpci_guard_assignable(dev)) != 0)
+		refuse(reason,
+		       "a host frame of one of its memory BARs holds part of "
+		       "another function's BAR or ROM (logged, naming both)",
+		       rc);
+	return rc;
 }
 
 static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 		  vpci_sbdf_t guest_sbdf, const struct vpci_emulator_ops *ops,
-		  void *arg)
+		  void *arg, const char **reason)
 {
 	struct vpci_host *host = dom->host;
 	struct vpci_dev *dev;
@@ -98,9 +178,12 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 
 	vpci_lock(host);
 	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
-	rc = check_assignable(dom, dev, guest_sbdf);
-	if (!rc)
+	rc = check_assignable(dom, dev, guest_sbdf, ops != NULL, reason);
+	if (!rc) {
 		rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
+		if (rc)
+			refuse(reason, "out of memory", rc);
+	}
 	if (rc)
 		goto out;
 	/* The hardware domain's state does not describe a guest's view;
@@ -112,6 +195,10 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			 "%pS: the hardware domain still has its frames "
 			 "mapped (%s): not assigned",
 			 dev->sbdf, vpci_strerror(rc));
+		refuse(reason,
+		       "the platform failed to unmap the function's frames "
+		       "from the hardware domain (logged)",
+		       rc);
 		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
 		vpci_dev_release(NULL, dev);
 		goto out;
@@ -125,9 +212,17 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 	if (!rc)
 		rc = vpci_guard_sync_claim(dev);
 	if (rc) {
-		vpci_log(host, VPCI_LOG_ERROR, "%pS: cannot build state for "
-			 "domain %u (%s); assignment undone", dev->sbdf,
-			 dom->cfg.domid, vpci_strerror(rc));
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: cannot build state for "
+			 "domain %u (%s); assignment undone",
+			 dev->sbdf, dom->cfg.domid, vpci_strerror(rc));
+		refuse(reason,
+		       rc == VPCI_ENOMEM
+			       ? "out of memory"
+			       : "the function's vPCI state could not "
+				 "be built (its header is not one vPCI "
+				 "emulates, or it did not answer)",
+		       rc);
 		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
 		vpci_dev_release(NULL, dev);
 	}
@@ -137,36 +232,65 @@ out:
 }
 
 int vpci_assign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
-		       vpci_sbdf_t guest_sbdf)
+		       vpci_sbdf_t guest_sbdf, const char **reason)
 {
-	return assign(dom, host_sbdf, guest_sbdf, NULL, NULL);
+	if (reason)
+		*reason = NULL;
+	if (!dom)
+		return refuse(reason, "no domain given", VPCI_EINVAL);
+	return assign(dom, host_sbdf, guest_sbdf, NULL, NULL, reason);
 }
 
 int vpci_assign_external(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			 vpci_sbdf_t guest_sbdf,
-			 const struct vpci_emulator_ops *ops, void *arg)
+			 const struct vpci_emulator_ops *ops, void *arg,
+			 const char **reason)
 {
-	if (!ops || !ops->read || !ops->write)
-		return VPCI_EINVAL;
-	return assign(dom, host_sbdf, guest_sbdf, ops, arg);
+	if (reason)
+		*reason = NULL;
+	if (!dom || !ops || !ops->read || !ops->write)
+		return refuse(reason,
+			      "an external emulator needs a domain and "
+			      "both read and write operations",
+			      VPCI_EINVAL);
+	return assign(dom, host_sbdf, guest_sbdf, ops, arg, reason);
 }
 
-int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf)
+int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
+			 const char **reason)
 {
-	struct vpci_host *host = dom->host;
+	struct vpci_host *host;
 	struct vpci_dev *dev;
 	int rc = 0;
 
+	if (reason)
+		*reason = NULL;
+	if (!dom)
+		return refuse(reason, "no domain given", VPCI_EINVAL);
+	host = dom->host;
 	vpci_lock(host);
 	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
 	if (!dev || dev->owner != dom) {
-		rc = VPCI_ENOENT;
+		rc = refuse(reason,
+			    dev ? "the function is not assigned to "
+				  "this domain"
+				: "the host has no such physical "
+				  "function",
+			    VPCI_ENOENT);
 	} else {
+		vpci_emu_cancel_fn(dom, dev);
 		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
 		vpci_dev_release(NULL, dev);
 		/* What an unmap failed to remove stays recorded: say so, and
 		 * retry (here, and on every later call that sweeps). */
 		rc = vpci_group_sweep(host, &dom->group);
+		if (rc)
+			refuse(reason,
+			       "the function is back with the hardware "
+			       "domain, but the platform failed to unmap some "
+			       "of its frames from this domain (retried "
+			       "later)",
+			       rc);
 	}
 	vpci_unlock(host);
 	return rc;

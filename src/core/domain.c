@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Domains: creation with flags and tri-state options checked against what
- * the host can do (with a sentence a toolstack can print when it cannot),
- * and destruction. Assignment is assign.c's, what a domain sees view.c's.
+ * Domains: creation with flags and tri-state options negotiated against
+ * what the host can do (with a sentence a toolstack can print when it
+ * cannot, and a record of who chose each option), and destruction. Assignment
+ * is assign.c's, what a domain sees view.c's.
  */
 #include "internal.h"
 
@@ -13,42 +14,139 @@ static bool tristate_valid(enum vpci_tristate t)
 	return t == VPCI_TRI_DEFAULT || t == VPCI_TRI_YES || t == VPCI_TRI_NO;
 }
 
-/* Resolve one tri-state option: *on, or an error with *reason. */
-static int resolve_option(enum vpci_tristate asked, bool supported,
-			  bool required, const char *unsupported_reason,
-			  const char *contradiction_reason, bool *on,
-			  const char **reason)
+/* An option that was asked for wins the origin; else required; else the
+ * default. */
+static struct vpci_option_state option(bool on, enum vpci_tristate asked,
+				       bool required)
 {
-	if (required && asked == VPCI_TRI_NO) {
-		*reason = contradiction_reason;
+	struct vpci_option_state o = {.on = on};
+
+	if (asked != VPCI_TRI_DEFAULT)
+		o.origin = VPCI_ORIGIN_USER;
+	else if (required)
+		o.origin = VPCI_ORIGIN_REQUIRED;
+	else
+		o.origin = VPCI_ORIGIN_DEFAULT;
+	return o;
+}
+
+/* The sentences, one per cause, each naming the options involved. */
+struct irq_reasons {
+	const char *no_vs_vpci;	      /* yes, with vpci=no */
+	const char *no_platform_vpci; /* yes, vPCI unsupported for guests */
+	const char *no_hooks;	      /* yes, no interrupt hooks */
+	const char *no_vs_hwdom;      /* no, hardware domain requires it */
+};
+
+static const struct irq_reasons msi_reasons = {
+	"msi=yes contradicts vpci=no: MSI emulation is part of vPCI",
+	"msi=yes needs vPCI, which this platform does not offer to this kind "
+	"of domain (host limit VPCI_HOST_NO_GUEST_VPCI or "
+	"VPCI_HOST_NO_HWDOM_VPCI)",
+	"msi=yes: this platform has no interrupt hooks (msi_update, "
+	"msi_disable), so it cannot emulate MSI",
+	"msi=no contradicts the hardware domain's vPCI mode, which requires "
+	"MSI emulation",
+};
+
+static const struct irq_reasons msix_reasons = {
+	"msix=yes contradicts vpci=no: MSI-X emulation is part of vPCI",
+	"msix=yes needs vPCI, which this platform does not offer to this kind "
+	"of domain (host limit VPCI_HOST_NO_GUEST_VPCI or "
+	"VPCI_HOST_NO_HWDOM_VPCI)",
+	"msix=yes: this platform has no interrupt hooks (msi_update, "
+	"msi_disable), so it cannot emulate MSI-X",
+	"msix=no contradicts the hardware domain's vPCI mode, which requires "
+	"MSI-X emulation",
+};
+
+/* Resolve msi or msix once vPCI is settled. */
+static int resolve_irq(enum vpci_tristate asked, bool vpci_asked_no,
+		       bool vpci_on, bool hooks, bool hw,
+		       const struct irq_reasons *r,
+		       struct vpci_option_state *out, const char **reason)
+{
+	/* A hardware domain under vPCI must not program native MSI/MSI-X
+	 * behind the emulator, so where the platform can emulate them the
+	 * mode requires it. */
+	bool required = vpci_on && hw && hooks;
+
+	if (asked == VPCI_TRI_YES && vpci_asked_no) {
+		*reason = r->no_vs_vpci;
 		return VPCI_EINVAL;
 	}
-	if ((asked == VPCI_TRI_YES || required) && !supported) {
-		*reason = unsupported_reason;
+	if (asked == VPCI_TRI_YES && !vpci_on) {
+		*reason = r->no_platform_vpci;
 		return VPCI_ENOTSUP;
 	}
-	*on = asked != VPCI_TRI_NO && supported;
+	if (asked == VPCI_TRI_YES && !hooks) {
+		*reason = r->no_hooks;
+		return VPCI_ENOTSUP;
+	}
+	if (asked == VPCI_TRI_NO && required) {
+		*reason = r->no_vs_hwdom;
+		return VPCI_EINVAL;
+	}
+	*out = option(asked != VPCI_TRI_NO && vpci_on && hooks, asked,
+		      required);
+	return 0;
+}
+
+/* vPCI: asked by the flag or the tri-state, else on where supported. */
+static int resolve_vpci(const struct vpci_domain_config *cfg, uint32_t caps,
+			struct vpci_option_state *out, const char **reason)
+{
+	bool hw = cfg->kind == VPCI_DOMAIN_HARDWARE;
+	bool supported =
+		caps & (hw ? VPCI_CAP_HWDOM_VPCI : VPCI_CAP_GUEST_VPCI);
+	enum vpci_tristate asked = cfg->vpci;
+
+	if (cfg->flags & VPCI_DOMAIN_F_VPCI) {
+		if (asked == VPCI_TRI_NO) {
+			*reason = "the flag VPCI_DOMAIN_F_VPCI contradicts "
+				  "vpci=no";
+			return VPCI_EINVAL;
+		}
+		asked = VPCI_TRI_YES;
+	}
+	if (asked == VPCI_TRI_YES && !supported) {
+		*reason = hw ? "vpci=yes: vPCI for the hardware domain is not "
+			       "supported by this platform (host limit "
+			       "VPCI_HOST_NO_HWDOM_VPCI)"
+			     : "vpci=yes: vPCI for guests is not supported by "
+			       "this platform (host limit "
+			       "VPCI_HOST_NO_GUEST_VPCI)";
+		return VPCI_ENOTSUP;
+	}
+	*out = option(asked != VPCI_TRI_NO && supported, asked, false);
 	return 0;
 }
 
 static int check_config(struct vpci_host *host,
-			const struct vpci_domain_config *cfg, uint32_t *flags,
-			bool *msi, bool *msix, const char **reason)
+			const struct vpci_domain_config *cfg,
+			struct vpci_domain_info *info, const char **reason)
 {
 	uint32_t caps = vpci_host_caps(host);
 	bool hw = cfg->kind == VPCI_DOMAIN_HARDWARE;
-	bool vpci, need_irq;
+	bool hooks = caps & VPCI_CAP_MSI;
+	bool vpci_no, bridge_asked;
 	struct vpci_domain *d;
 	int rc;
 
-	*reason = "invalid domain configuration";
 	if (cfg->flags & ~VPCI_DOMAIN_KNOWN_FLAGS) {
 		*reason = "unknown domain flag bits";
 		return VPCI_EINVAL;
 	}
-	if ((!hw && cfg->kind != VPCI_DOMAIN_GUEST) ||
-	    !tristate_valid(cfg->msi) || !tristate_valid(cfg->msix))
+	if (!hw && cfg->kind != VPCI_DOMAIN_GUEST) {
+		*reason = "unknown domain kind";
 		return VPCI_EINVAL;
+	}
+	if (!tristate_valid(cfg->msi) || !tristate_valid(cfg->msix) ||
+	    !tristate_valid(cfg->vpci)) {
+		*reason = "an option (vpci, msi or msix) is not "
+			  "VPCI_TRI_DEFAULT, VPCI_TRI_YES or VPCI_TRI_NO";
+		return VPCI_EINVAL;
+	}
 	for (d = host->domains; d; d = d->next)
 		if (d->cfg.domid == cfg->domid) {
 			*reason = "a domain with this id already exists";
@@ -58,48 +156,48 @@ static int check_config(struct vpci_host *host,
 		*reason = "the host already has a hardware domain";
 		return VPCI_EEXIST;
 	}
-	/* An emulated host bridge is vPCI: the mode adds what it needs. */
-	*flags = cfg->flags;
-	if (*flags & VPCI_DOMAIN_F_HOST_BRIDGE)
-		*flags |= VPCI_DOMAIN_F_VPCI;
-	vpci = *flags & VPCI_DOMAIN_F_VPCI;
-	if (vpci && !hw && !(caps & VPCI_CAP_GUEST_VPCI)) {
-		*reason = "vPCI for guests is not supported by this platform";
-		return VPCI_ENOTSUP;
-	}
-	if (vpci && hw && !(caps & VPCI_CAP_HWDOM_VPCI)) {
-		*reason = "vPCI for the hardware domain is not supported by "
-			  "this platform";
-		return VPCI_ENOTSUP;
-	}
-	/*
-	 * A hardware domain under vPCI must not program native MSI/MSI-X
-	 * behind the emulator, so where the platform can emulate them the
-	 * mode requires it.
-	 */
-	need_irq = vpci && hw && (caps & VPCI_CAP_MSI);
-	rc = resolve_option(cfg->msi, vpci && (caps & VPCI_CAP_MSI), need_irq,
-			    "MSI was requested but this platform has no "
-			    "interrupt hooks (or vPCI is off)",
-			    "msi=no contradicts the hardware domain's vPCI "
-			    "mode, which requires MSI emulation",
-			    msi, reason);
+	rc = resolve_vpci(cfg, caps, &info->vpci, reason);
 	if (rc)
 		return rc;
-	return resolve_option(cfg->msix, vpci && (caps & VPCI_CAP_MSIX),
-			      need_irq,
-			      "MSI-X was requested but this platform has no "
-			      "interrupt hooks (or vPCI is off)",
-			      "msix=no contradicts the hardware domain's vPCI "
-			      "mode, which requires MSI-X emulation",
-			      msix, reason);
+	vpci_no = cfg->vpci == VPCI_TRI_NO;
+	/* vPCI needs a bridge to be reached through; a hardware domain has
+	 * the hardware's. */
+	bridge_asked = cfg->flags & VPCI_DOMAIN_F_HOST_BRIDGE;
+	info->host_bridge =
+		option(bridge_asked || info->vpci.on || hw,
+		       bridge_asked ? VPCI_TRI_YES : VPCI_TRI_DEFAULT,
+		       info->vpci.on || hw);
+	rc = resolve_irq(cfg->msi, vpci_no, info->vpci.on, hooks, hw,
+			 &msi_reasons, &info->msi, reason);
+	if (!rc)
+		rc = resolve_irq(cfg->msix, vpci_no, info->vpci.on, hooks, hw,
+				 &msix_reasons, &info->msix, reason);
+	if (rc)
+		return rc;
+	info->domid = cfg->domid;
+	info->kind = cfg->kind;
+	info->flags = (info->vpci.on ? VPCI_DOMAIN_F_VPCI : 0) |
+		      (info->host_bridge.on ? VPCI_DOMAIN_F_HOST_BRIDGE : 0);
+	return 0;
+}
+
+static enum vpci_tristate yes_no(bool on)
+{
+	return on ? VPCI_TRI_YES : VPCI_TRI_NO;
 }
 
 /* A local visitor: taking a global function's address would need the GOT
  * in position-independent builds, which a freestanding link may lack. */
 static int release_to_hwdom(void *arg, struct vpci_dev *dev)
 {
-	return vpci_dev_release(arg, dev);
+	struct vpci_domain *dom = arg;
+
+	/* Virtual functions have no hardware to return: they just go. */
+	if (dev->virtual_fn) {
+		vpci_free(dom->host, dev);
+		return 0;
+	}
+	return vpci_dev_release(NULL, dev);
 }
 
 /* State for the hardware domain's devices once it exists (or goes). */
@@ -126,9 +224,8 @@ int vpci_domain_create(struct vpci_host *host,
 		       struct vpci_domain **out, const char **reason)
 {
 	const char *why = "invalid argument";
+	struct vpci_domain_info info = {0};
 	struct vpci_domain *dom;
-	uint32_t flags = 0;
-	bool msi = false, msix = false;
 	int rc;
 
 	if (reason)
@@ -140,7 +237,7 @@ int vpci_domain_create(struct vpci_host *host,
 	}
 	*out = NULL;
 	vpci_lock(host);
-	rc = check_config(host, cfg, &flags, &msi, &msix, &why);
+	rc = check_config(host, cfg, &info, &why);
 	if (!rc) {
 		dom = vpci_zalloc(host, sizeof(*dom));
 		rc = dom ? 0 : VPCI_ENOMEM;
@@ -149,17 +246,21 @@ int vpci_domain_create(struct vpci_host *host,
 	if (!rc) {
 		dom->host = host;
 		dom->cfg = *cfg;
-		dom->cfg.flags = flags;
-		dom->cfg.msi = msi ? VPCI_TRI_YES : VPCI_TRI_NO;
-		dom->cfg.msix = msix ? VPCI_TRI_YES : VPCI_TRI_NO;
+		dom->cfg.flags = info.flags;
+		dom->cfg.vpci = yes_no(info.vpci.on);
+		dom->cfg.msi = yes_no(info.msi.on);
+		dom->cfg.msix = yes_no(info.msix.on);
+		dom->info = info;
+		if (cfg->kind == VPCI_DOMAIN_GUEST && info.host_bridge.on)
+			vpci_host_bridge_init(dom);
 		vpci_devmap_init(&dom->vdevs, host);
 		vpci_group_init(&dom->group, host, dom);
 		dom->next = host->domains;
 		host->domains = dom;
 		if (cfg->kind == VPCI_DOMAIN_HARDWARE) {
 			host->hwdom = dom;
-			vpci_devmap_for_each(&host->devices,
-					     hwdom_build_device, NULL);
+			vpci_devmap_for_each(&host->devices, hwdom_build_device,
+					     NULL);
 		}
 		*out = dom;
 	}
@@ -183,7 +284,9 @@ static int domain_teardown(struct vpci_domain *dom, bool force, bool *gone)
 	struct vpci_domain **link;
 	int rc;
 
-	vpci_devmap_for_each(&dom->vdevs, release_to_hwdom, NULL);
+	/* Requests first: they point at the functions about to go. */
+	vpci_emu_cancel_fn(dom, NULL);
+	vpci_devmap_for_each(&dom->vdevs, release_to_hwdom, dom);
 	vpci_devmap_destroy(&dom->vdevs);
 	if (host->hwdom == dom)
 		vpci_devmap_for_each(&host->devices, hwdom_teardown_device,
@@ -237,4 +340,16 @@ int vpci_domain_destroy_forced(struct vpci_domain *dom)
 uint32_t vpci_domain_id(const struct vpci_domain *dom)
 {
 	return dom->cfg.domid;
+}
+
+int vpci_domain_info(struct vpci_domain *dom, struct vpci_domain_info *info)
+{
+	if (!dom || !info)
+		return VPCI_EINVAL;
+	vpci_lock(dom->host);
+	*info = dom->info;
+	info->nr_ecam_windows = dom->nr_ecam;
+	info->nr_requests_in_flight = vpci_emu_in_flight(dom);
+	vpci_unlock(dom->host);
+	return 0;
 }

@@ -26,8 +26,16 @@ static bool windows_clash(const struct vpci_ecam_window *a,
 	return gpa || buses;
 }
 
+static int refuse(const char **reason, const char *why, int rc)
+{
+	if (reason)
+		*reason = why;
+	return rc;
+}
+
 int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
-			 uint16_t segment, uint8_t bus_first, uint8_t bus_last)
+			 uint16_t segment, uint8_t bus_first, uint8_t bus_last,
+			 const char **reason)
 {
 	struct vpci_ecam_window w = {
 		.base = gpa_base,
@@ -37,23 +45,53 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
 		.bus_first = bus_first,
 		.bus_last = bus_last,
 	};
+	const char *why = NULL;
 	unsigned int i;
 	int rc = 0;
 
-	if (bus_first > bus_last ||
-	    (gpa_base & ((1ull << ECAM_BUS_SHIFT) - 1)) ||
-	    gpa_base > UINT64_MAX - (w.size_bytes - 1u))
-		return VPCI_EINVAL;
+	if (reason)
+		*reason = NULL;
+	if (!dom)
+		return refuse(reason, "no domain given", VPCI_EINVAL);
+	if (bus_first > bus_last)
+		return refuse(reason, "the first bus is after the last one",
+			      VPCI_EINVAL);
+	if (gpa_base & ((1ull << ECAM_BUS_SHIFT) - 1))
+		return refuse(reason, "the window base is not 1 MiB aligned",
+			      VPCI_EINVAL);
+	if (gpa_base > UINT64_MAX - (w.size_bytes - 1u))
+		return refuse(reason, "the window would end past the top of "
+				      "the address space",
+			      VPCI_ERANGE);
 	vpci_lock(dom->host);
-	for (i = 0; i < dom->nr_ecam && !rc; i++)
-		if (windows_clash(&dom->ecam[i], &w))
+	if (!vpci_domain_has_bridge(dom)) {
+		rc = VPCI_EMODE;
+		why = "the domain has no emulated host bridge "
+		      "(VPCI_DOMAIN_F_HOST_BRIDGE), so no ECAM window";
+	}
+	for (i = 0; i < dom->nr_ecam && !rc; i++) {
+		const struct vpci_ecam_window *o = &dom->ecam[i];
+
+		if (o->base <= window_last(&w) && w.base <= window_last(o)) {
 			rc = VPCI_EEXIST;
-	if (!rc && dom->nr_ecam == VPCI_MAX_ECAM_WINDOWS)
+			why = "the window overlaps the addresses of another "
+			      "window of the domain";
+		} else if (windows_clash(o, &w)) {
+			rc = VPCI_EEXIST;
+			why = "another window of the domain already covers "
+			      "some of these buses of the segment";
+		}
+	}
+	if (!rc && dom->nr_ecam == VPCI_MAX_ECAM_WINDOWS) {
 		rc = VPCI_ENOSPC;
-	if (!rc)
+		why = "the domain already has the maximum of 16 ECAM windows";
+	}
+	if (!rc) {
 		dom->ecam[dom->nr_ecam++] = w;
+		dom->info.nr_ecam_windows = dom->nr_ecam;
+	}
 	vpci_unlock(dom->host);
-	return rc;
+	return rc ? refuse(reason, why, rc) : 0;
 }
 
 /*
@@ -87,11 +125,13 @@ static bool ecam_size_ok(uint64_t gpa, unsigned int size)
 	       !(gpa & (size - 1));
 }
 
-int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
-		   uint64_t *val)
+int vpci_ecam_read_async(struct vpci_domain *dom, uint64_t gpa,
+			 unsigned int size, uint64_t *val, uint64_t *token)
 {
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
+	uint32_t narrow;
+	int rc;
 
 	*val = size >= 8 ? UINT64_MAX : vpci_size_mask(size);
 	if (ecam_decode(dom, gpa, &sbdf, &reg))
@@ -99,17 +139,15 @@ int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 	/* Misaligned or odd sizes: all-ones, like a master abort. */
 	if (!ecam_size_ok(gpa, size))
 		return 0;
-	if (size == 8) {
-		*val = vpci_read(dom, sbdf, reg, 4) |
-		       ((uint64_t)vpci_read(dom, sbdf, reg + 4, 4) << 32);
-		return 0;
-	}
-	*val = vpci_read(dom, sbdf, reg, size);
-	return 0;
+	if (size == 8)
+		return vpci_config_access8(dom, sbdf, reg, false, val, token);
+	rc = vpci_config_read(dom, sbdf, reg, size, &narrow, token);
+	*val = narrow;
+	return rc;
 }
 
-int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
-		    uint64_t val)
+int vpci_ecam_write_async(struct vpci_domain *dom, uint64_t gpa,
+			  unsigned int size, uint64_t val, uint64_t *token)
 {
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
@@ -118,11 +156,47 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		return VPCI_ENOENT;
 	if (!ecam_size_ok(gpa, size))
 		return 0;
-	if (size == 8) {
-		vpci_write(dom, sbdf, reg, 4, (uint32_t)val);
-		vpci_write(dom, sbdf, reg + 4, 4, (uint32_t)(val >> 32));
+	if (size == 8)
+		return vpci_config_access8(dom, sbdf, reg, true, &val, token);
+	return vpci_config_write(dom, sbdf, reg, size, (uint32_t)val, token);
+}
+
+/* For callers that cannot wait: a pending answer is given up on. */
+static int ecam_settle(struct vpci_domain *dom, int rc, uint64_t token,
+		       uint64_t *val, unsigned int size)
+{
+	if (rc == VPCI_EPENDING) {
+		vpci_lock(dom->host);
+		vpci_emu_cancel(dom, token);
+		vpci_log(dom->host, VPCI_LOG_WARN,
+			 "ECAM access: the emulator answered later, but this "
+			 "access cannot wait (use vpci_ecam_*_async): "
+			 "cancelled");
+		vpci_unlock(dom->host);
+	}
+	if (rc == VPCI_EPENDING || rc == VPCI_EBUSY) {
+		if (val)
+			*val = size >= 8 ? UINT64_MAX : vpci_size_mask(size);
 		return 0;
 	}
-	vpci_write(dom, sbdf, reg, size, (uint32_t)val);
-	return 0;
+	return rc;
+}
+
+int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		   uint64_t *val)
+{
+	uint64_t token = 0;
+
+	return ecam_settle(dom, vpci_ecam_read_async(dom, gpa, size, val, &token),
+			   token, val, size);
+}
+
+int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		    uint64_t val)
+{
+	uint64_t token = 0;
+
+	return ecam_settle(dom,
+			   vpci_ecam_write_async(dom, gpa, size, val, &token),
+			   token, NULL, size);
 }

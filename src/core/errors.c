@@ -17,6 +17,9 @@ const char *vpci_strerror(int err)
 		[-VPCI_ERESTART] = "not finished, call again",
 		[-VPCI_ENOSPC] = "no space left in a fixed-size table",
 		[-VPCI_EIO] = "hardware did not answer as expected",
+		[-VPCI_EPENDING] = "pending: an emulator answers later",
+		[-VPCI_EMODE] = "not allowed by the domain's kind or options",
+		[-VPCI_ETOPOLOGY] = "breaks a rule of the virtual topology",
 	};
 
 	if (err > 0 || err < -(int)(sizeof(names) / sizeof(names[0]) - 1))

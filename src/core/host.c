@@ -243,11 +243,19 @@ static void refresh_all(struct vpci_host *host)
 	vpci_devmap_for_each(&host->devices, reapply_visit, NULL);
 }
 
-static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly)
+static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly,
+		const char **reason)
 {
 	struct vpci_dev *dev;
 	int rc;
 
+	if (reason)
+		*reason = NULL;
+	if (!host) {
+		if (reason)
+			*reason = "no host given";
+		return VPCI_EINVAL;
+	}
 	vpci_lock(host);
 	dev = vpci_devmap_lookup(&host->devices, sbdf);
 	rc = dev && dev->owner ? VPCI_EBUSY : reserve_readonly(host, sbdf);
@@ -263,17 +271,23 @@ static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly)
 	if (!rc && host->policy)
 		refresh_all(host);
 	vpci_unlock(host);
+	if (rc && reason)
+		*reason = rc == VPCI_EBUSY ? "the function is assigned to a "
+					     "guest; deassign it first"
+					   : "out of memory";
 	return rc;
 }
 
-int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
+int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf,
+		     const char **reason)
 {
-	return hide(host, sbdf, false);
+	return hide(host, sbdf, false, reason);
 }
 
-int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
+int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf,
+			     const char **reason)
 {
-	return hide(host, sbdf, true);
+	return hide(host, sbdf, true, reason);
 }
 
 bool vpci_device_is_hidden(const struct vpci_host *host, vpci_sbdf_t sbdf)

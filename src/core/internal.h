@@ -216,6 +216,10 @@ struct vpci_dev {
 	/* Set when a guest's accesses go to an external emulator instead. */
 	const struct vpci_emulator_ops *emulator;
 	void *emulator_arg;
+	/* A purely virtual function (vpci_register_emulator): no hardware
+	 * behind it, never in the host's device map; sbdf is its guest SBDF
+	 * and owner the guest. */
+	bool virtual_fn;
 	struct vpci_header *hdr; /* NULL while the device has no vPCI state */
 	/* BAR and ROM sizes the last probe found (0: unknown), so that a
 	 * function without vPCI state still has a known footprint. */
@@ -509,9 +513,26 @@ struct vpci_ecam_window {
 	uint8_t bus_last;
 };
 
+/*
+ * An access waiting for an external emulator (emulator.c). An 8-byte ECAM
+ * access is two 4-byte parts sent one after the other under one token.
+ */
+struct vpci_emu_request {
+	uint64_t token;       /* 0: the slot is free */
+	struct vpci_dev *fn;  /* whose emulator */
+	uint64_t val;         /* write: the value; read: what came back */
+	uint16_t reg;
+	uint8_t size;         /* of the whole access: 1, 2, 4 or 8 */
+	uint8_t part;         /* the 4-byte part in progress */
+	bool write;
+};
+
 struct vpci_domain {
 	struct vpci_host *host;
+	/* Effective configuration: flags as resolved, msi/msix/vpci YES or
+	 * NO. info says who chose each. */
 	struct vpci_domain_config cfg;
+	struct vpci_domain_info info;
 	struct vpci_ecam_window ecam[VPCI_MAX_ECAM_WINDOWS];
 	unsigned int nr_ecam;
 	struct vpci_devmap vdevs; /* guests: virtual SBDF -> device */
@@ -519,7 +540,58 @@ struct vpci_domain {
 	uint32_t cf8_latch; /* cf8.c: last 0xCF8 write (atomic access) */
 	bool cf8_amd_ext;   /* cf8.c: latch bits 27:24 are reg 11:8 */
 	struct vpci_domain *next; /* host's list of domains */
+	/* Emulator requests in flight: a fixed table, so no access
+	 * allocates. Tokens are (sequence << 5 | slot), never reused. */
+	struct vpci_emu_request requests[VPCI_MAX_REQUESTS_IN_FLIGHT];
+	uint64_t request_seq;
 };
+
+static inline bool vpci_domain_has_bridge(const struct vpci_domain *dom)
+{
+	return dom->cfg.flags & VPCI_DOMAIN_F_HOST_BRIDGE;
+}
+
+/* True if dom's guest sees its emulated host bridge's slot at sbdf. */
+static inline bool vpci_is_bridge_slot(const struct vpci_domain *dom,
+				       vpci_sbdf_t sbdf)
+{
+	return dom->cfg.kind == VPCI_DOMAIN_GUEST && vpci_domain_has_bridge(dom) &&
+	       (sbdf & ~7u) == VPCI_BRIDGE_SBDF;
+}
+
+/*
+ * The one decision every config front end (ECAM, CF8) shares: is dom's
+ * config space at sbdf libvpci's to answer? True for a domain with a host
+ * bridge (the hardware domain always has one); the answer itself may
+ * still be all-ones for a function dom cannot see.
+ */
+bool vpci_config_claimed(const struct vpci_domain *dom, vpci_sbdf_t sbdf);
+/* An 8-byte config access (ECAM): two 4-byte halves, or one request to an
+ * emulator. Returns as vpci_config_read(). */
+int vpci_config_access8(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+			unsigned int reg, bool write, uint64_t *val,
+			uint64_t *token);
+
+/* emulator.c: requests to external emulators, host lock held. */
+/*
+ * Send an access of size 1, 2, 4 or 8 at reg to fn's emulator (as
+ * guest_sbdf). Returns 0 (read: *val), VPCI_EPENDING (*token) or
+ * VPCI_EBUSY (no free request slot; read: *val all-ones).
+ */
+int vpci_emu_access(struct vpci_domain *dom, struct vpci_dev *fn,
+		    vpci_sbdf_t guest_sbdf, unsigned int reg, unsigned int size,
+		    bool write, uint64_t *val, uint64_t *token);
+/* Cancel the request token (telling its emulator), if in flight. */
+void vpci_emu_cancel(struct vpci_domain *dom, uint64_t token);
+/* Cancel every request of fn's emulator (fn NULL: all of dom's). */
+void vpci_emu_cancel_fn(struct vpci_domain *dom, const struct vpci_dev *fn);
+unsigned int vpci_emu_in_flight(const struct vpci_domain *dom);
+
+/* host_bridge.c: the virtual host-bridge function of a guest. */
+void vpci_host_bridge_init(struct vpci_domain *dom);
+uint32_t vpci_host_bridge_read(const struct vpci_domain *dom,
+			       vpci_sbdf_t sbdf, unsigned int reg,
+			       unsigned int size);
 
 /* --------------------------------------------------------------- host */
 

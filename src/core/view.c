@@ -7,7 +7,9 @@
  *  - the hardware domain sees every function not assigned to a guest,
  *    hypervisor-owned (hidden) ones included, unless a multi-function
  *    policy takes them away;
- *  - read-only functions are raw hardware to read and drop writes.
+ *  - read-only functions are raw hardware to read and drop writes;
+ *  - a guest without a host bridge has no config space here at all; with
+ *    one it sees the bridge at 0000:00:00.0 and its virtual functions.
  * Each lookup is a constant number of O(1) map and bitmap probes.
  */
 #include "internal.h"
@@ -18,6 +20,7 @@ enum view_kind {
 	VIEW_VPCI,     /* the device's emulated config space */
 	VIEW_EMULATOR, /* forwarded to an external emulator */
 	VIEW_STUB,     /* synthesized function 0 */
+	VIEW_BRIDGE,   /* the guest's emulated host bridge slot */
 };
 
 struct view {
@@ -27,7 +30,8 @@ struct view {
 	bool readonly;        /* VIEW_RAW: drop writes */
 };
 
-/* The lowest function on sbdf's virtual slot, other than function 0. */
+/* The lowest physical function on sbdf's virtual slot, other than
+ * function 0 (virtual functions have no hardware to stub from). */
 static struct vpci_dev *guest_slot_member(const struct vpci_domain *dom,
 					  vpci_sbdf_t sbdf)
 {
@@ -37,10 +41,16 @@ static struct vpci_dev *guest_slot_member(const struct vpci_domain *dom,
 		struct vpci_dev *dev =
 			vpci_devmap_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
 
-		if (dev)
+		if (dev && !dev->virtual_fn)
 			return dev;
 	}
 	return NULL;
+}
+
+bool vpci_config_claimed(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	(void)sbdf; /* every SBDF of a bridged domain: absent ones read ~0 */
+	return vpci_domain_has_bridge(dom);
 }
 
 static struct view guest_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
@@ -48,8 +58,12 @@ static struct view guest_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 	struct view v = {.kind = VIEW_NONE};
 	struct vpci_dev *dev;
 
-	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI))
+	if (!vpci_domain_has_bridge(dom))
 		return v;
+	if (vpci_is_bridge_slot(dom, sbdf)) {
+		v.kind = VIEW_BRIDGE;
+		return v;
+	}
 	dev = vpci_devmap_lookup(&dom->vdevs, sbdf);
 	if (dev) {
 		v.kind = dev->emulator ? VIEW_EMULATOR : VIEW_VPCI;
@@ -101,7 +115,7 @@ struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
 {
 	struct view v = view_of(dom, sbdf);
 
-	return v.dev;
+	return v.dev && !v.dev->virtual_fn ? v.dev : NULL;
 }
 
 /*
@@ -129,37 +143,38 @@ static uint32_t stub_read(const struct vpci_host *host, vpci_sbdf_t phys,
 	return val;
 }
 
-uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
-		   unsigned int reg, unsigned int size)
+/*
+ * One read as dom sees it, host lock held. Returns 0, VPCI_EPENDING or
+ * VPCI_EBUSY (emulators only); *val is all-ones where nothing answers.
+ */
+static int view_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		     unsigned int reg, unsigned int size, uint64_t *val,
+		     uint64_t *token)
 {
 	struct vpci_host *host = dom->host;
-	uint32_t val = vpci_size_mask(size);
-	struct view v;
+	struct view v = view_of(dom, sbdf);
 
-	if (!vpci_access_ok(reg, size))
-		return 0xffffffffu;
-	vpci_lock(host);
-	v = view_of(dom, sbdf);
+	*val = vpci_size_mask(size);
 	switch (v.kind) {
 	case VIEW_VPCI:
-		val = vpci_dev_read(v.dev, reg, size);
+		*val = vpci_dev_read(v.dev, reg, size);
 		break;
 	case VIEW_EMULATOR:
-		val = v.dev->emulator->read(v.dev->emulator_arg, sbdf, reg,
-					    size) &
-		      vpci_size_mask(size);
-		break;
+		return vpci_emu_access(dom, v.dev, sbdf, reg, size, false, val,
+				       token);
 	case VIEW_RAW:
-		val = vpci_phys_read(host, sbdf, reg, size);
+		*val = vpci_phys_read(host, sbdf, reg, size);
 		break;
 	case VIEW_STUB:
-		val = stub_read(host, v.phys, reg, size);
+		*val = stub_read(host, v.phys, reg, size);
+		break;
+	case VIEW_BRIDGE:
+		*val = vpci_host_bridge_read(dom, sbdf, reg, size);
 		break;
 	case VIEW_NONE:
 		break;
 	}
-	vpci_unlock(host);
-	return val;
+	return 0;
 }
 
 /* Log the first dropped write to a read-only function, not every one. */
@@ -176,24 +191,22 @@ static void readonly_write_dropped(struct vpci_host *host, vpci_sbdf_t sbdf,
 		 sbdf, reg);
 }
 
-void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
-		unsigned int size, uint32_t val)
+/* One write as dom sees it, host lock held; returns as view_read(). */
+static int view_write(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		      unsigned int reg, unsigned int size, uint32_t val,
+		      uint64_t *token)
 {
 	struct vpci_host *host = dom->host;
-	struct view v;
+	struct view v = view_of(dom, sbdf);
+	uint64_t wide = val & vpci_size_mask(size);
 
-	if (!vpci_access_ok(reg, size))
-		return;
-	vpci_lock(host);
-	v = view_of(dom, sbdf);
 	switch (v.kind) {
 	case VIEW_VPCI:
 		vpci_dev_write(v.dev, reg, size, val);
 		break;
 	case VIEW_EMULATOR:
-		v.dev->emulator->write(v.dev->emulator_arg, sbdf, reg, size,
-				       val & vpci_size_mask(size));
-		break;
+		return vpci_emu_access(dom, v.dev, sbdf, reg, size, true, &wide,
+				       token);
 	case VIEW_RAW:
 		if (v.readonly)
 			readonly_write_dropped(host, sbdf, reg);
@@ -201,8 +214,114 @@ void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 			vpci_phys_write(host, sbdf, reg, size, val);
 		break;
 	case VIEW_STUB:
+	case VIEW_BRIDGE: /* read-only: no BARs, nothing to enable */
 	case VIEW_NONE:
 		break;
 	}
-	vpci_unlock(host);
+	return 0;
+}
+
+/* A caller that cannot wait gave up on token: tell its emulator. */
+static void give_up_waiting(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+			    uint64_t token)
+{
+	vpci_emu_cancel(dom, token);
+	vpci_log(dom->host, VPCI_LOG_WARN,
+		 "%pS: the emulator answered later, but this access cannot "
+		 "wait (use the _async/config entry points): cancelled",
+		 sbdf);
+}
+
+int vpci_config_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		     unsigned int reg, unsigned int size, uint32_t *val,
+		     uint64_t *token)
+{
+	uint64_t wide = 0;
+	int rc;
+
+	*val = vpci_size_mask(size);
+	if (!vpci_config_claimed(dom, sbdf))
+		return VPCI_ENOENT;
+	if (!vpci_access_ok(reg, size)) {
+		*val = 0xffffffffu;
+		return 0;
+	}
+	vpci_lock(dom->host);
+	rc = view_read(dom, sbdf, reg, size, &wide, token);
+	vpci_unlock(dom->host);
+	*val = (uint32_t)wide;
+	return rc;
+}
+
+int vpci_config_write(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		      unsigned int reg, unsigned int size, uint32_t val,
+		      uint64_t *token)
+{
+	int rc;
+
+	if (!vpci_config_claimed(dom, sbdf))
+		return VPCI_ENOENT;
+	if (!vpci_access_ok(reg, size))
+		return 0;
+	vpci_lock(dom->host);
+	rc = view_write(dom, sbdf, reg, size, val, token);
+	vpci_unlock(dom->host);
+	return rc;
+}
+
+/* The 8-byte half of ECAM: two 4-byte parts, or one emulator request. */
+int vpci_config_access8(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+			unsigned int reg, bool write, uint64_t *val,
+			uint64_t *token)
+{
+	struct view v;
+	uint64_t lo = 0, hi = 0;
+	int rc = 0;
+
+	if (!vpci_config_claimed(dom, sbdf))
+		return VPCI_ENOENT;
+	vpci_lock(dom->host);
+	v = view_of(dom, sbdf);
+	if (v.kind == VIEW_EMULATOR) {
+		rc = vpci_emu_access(dom, v.dev, sbdf, reg, 8, write, val,
+				     token);
+	} else if (write) {
+		view_write(dom, sbdf, reg, 4, (uint32_t)*val, token);
+		view_write(dom, sbdf, reg + 4, 4, (uint32_t)(*val >> 32), token);
+	} else {
+		view_read(dom, sbdf, reg, 4, &lo, token);
+		view_read(dom, sbdf, reg + 4, 4, &hi, token);
+		*val = lo | hi << 32;
+	}
+	vpci_unlock(dom->host);
+	return rc;
+}
+
+uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		   unsigned int reg, unsigned int size)
+{
+	uint64_t token = 0;
+	uint32_t val;
+	int rc = vpci_config_read(dom, sbdf, reg, size, &val, &token);
+
+	if (rc == VPCI_EPENDING) {
+		vpci_lock(dom->host);
+		give_up_waiting(dom, sbdf, token);
+		vpci_unlock(dom->host);
+		return vpci_size_mask(size);
+	}
+	return val;
+}
+
+void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		unsigned int size, uint32_t val)
+{
+	uint64_t token = 0;
+
+	if (vpci_config_write(dom, sbdf, reg, size, val, &token) ==
+	    VPCI_EPENDING) {
+		vpci_lock(dom->host);
+		give_up_waiting(dom, sbdf, token);
+		vpci_unlock(dom->host);
+	}
 }

@@ -230,14 +230,15 @@ int guest_expand(const struct topology *topo, const struct sbdf_list *in,
 
 /*
  * Where each host slot goes in the guest: the slot a "HOST@GUEST" gave
- * it, or the next free one on 0000:00 (32 slots a bus, then the next
- * bus). Fills fns[].guest_slot for every function.
+ * it, or the next free one on 0000:00 from slot 01 (slot 00 is the
+ * guest's emulated host bridge; 32 slots a bus, then the next bus).
+ * Fills fns[].guest_slot for every function.
  */
 int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 {
 	char a[32], b[32];
 	size_t i, j, group;
-	unsigned int next_slot = 0;
+	unsigned int next_slot = 1; /* slot 0 is the guest's host bridge */
 
 	/* One placement per host slot, one host slot per guest slot. */
 	for (group = 0; group < n; group = i) {
@@ -293,7 +294,7 @@ int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 		for (;;) {
 			if (next_slot >= 32u * 256u) {
 				snprintf(msg, msg_len,
-					 "--guest: more than 8192 slots "
+					 "--guest: more than 8191 slots "
 					 "needed in the guest's segment");
 				return -1;
 			}

@@ -22,7 +22,8 @@ int guest_expand(const struct topology *topo, const struct sbdf_list *in,
 		 size_t msg_len);
 
 /* Give every function its guest slot: the one its host slot was placed
- * at, or the next free one on 0000:00, 32 slots a bus. Returns 0, or -1
+ * at, or the next free one on 0000:00 from slot 01 (00 is the host
+ * bridge), 32 slots a bus. Returns 0, or -1
  * with msg (a host slot placed twice, a guest slot given twice). */
 int guest_place_slots(struct guest_fn *fns, size_t n, char *msg,
 		      size_t msg_len);

@@ -7,8 +7,9 @@
  *
  * Virtual SBDFs: the guest's devices are grouped by physical slot
  * (segment, bus, device); each group gets the next virtual slot on
- * 0000:00, from 00 upward in host SBDF order, and keeps its function
- * numbers, so a multi-function device stays one multi-function device.
+ * 0000:00, from 01 upward in host SBDF order (slot 00 is the guest's
+ * emulated host bridge), and keeps its function numbers, so a
+ * multi-function device stays one multi-function device.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,7 +28,7 @@
 static int core_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
 #if SESSION_CORE_HAS_HIDE
-	return vpci_device_hide(host, sbdf);
+	return vpci_device_hide(host, sbdf, NULL);
 #else
 	(void)host;
 	(void)sbdf;
@@ -38,7 +39,7 @@ static int core_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
 static int core_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
 #if SESSION_CORE_HAS_HIDE
-	return vpci_device_set_readonly(host, sbdf);
+	return vpci_device_set_readonly(host, sbdf, NULL);
 #else
 	(void)host;
 	(void)sbdf;
@@ -203,6 +204,7 @@ static int assign_guest_devices(struct session *s,
 				vpci_sbdf_t **host_out, vpci_sbdf_t **virt_out,
 				size_t *nr_out, char *msg, size_t msg_len)
 {
+	const char *reason = NULL;
 	char name[TOPO_SBDF_STRLEN];
 	struct guest_fn *fns;
 	vpci_sbdf_t *host, *virt;
@@ -239,10 +241,10 @@ static int assign_guest_devices(struct session *s,
 				 name, fn->config[0x0e] & 0x7fu);
 			break;
 		}
-		rc = vpci_assign_device(s->guest, host[i], virt[i]);
+		rc = vpci_assign_device(s->guest, host[i], virt[i], &reason);
 		if (rc) {
 			snprintf(msg, msg_len, "--guest %s: cannot assign: %s",
-				 name, vpci_strerror(rc));
+				 name, reason ? reason : vpci_strerror(rc));
 			rc = -1;
 		}
 	}
@@ -317,6 +319,27 @@ static void select_shown(struct session *s)
 	s->nr_view_by_dom = n;
 }
 
+static size_t nr_emulated(const struct session *s)
+{
+	(void)s;
+	return 1; /* the host bridge */
+}
+
+/* Functions with no host SBDF: the guest's emulated host bridge. Listed
+ * when the guest sees them, so dumps and exports show them too. */
+static void add_emulated(struct session *s)
+{
+	struct session_fn *fn;
+
+	if (vpci_read(s->target, VPCI_BRIDGE_SBDF, 0, 2) == 0xffffu)
+		return;
+	fn = &s->view_by_dom[s->nr_view_by_dom++];
+	fn->host_sbdf = VPCI_BRIDGE_SBDF;
+	fn->dom_sbdf = VPCI_BRIDGE_SBDF;
+	fn->topo = NULL;
+	fn->emulated = true;
+}
+
 /* The functions the replayed domain sees, in both orders. For a guest,
  * host[] (sorted) and virt[] are its n devices. */
 static int build_view(struct session *s, const vpci_sbdf_t *host,
@@ -328,8 +351,10 @@ static int build_view(struct session *s, const vpci_sbdf_t *host,
 	if (!s->guest)
 		n = s->topo.nr_fns;
 	s->view = calloc(n ? n : 1, sizeof(*s->view));
-	/* Room for one stub function 0 per function, at worst. */
-	s->view_by_dom = calloc(n ? 2 * n : 1, sizeof(*s->view_by_dom));
+	/* Room for one stub function 0 per function, at worst, and the
+	 * guest's emulated functions (its host bridge). */
+	s->view_by_dom = calloc(2 * n + nr_emulated(s),
+				sizeof(*s->view_by_dom));
 	if (!s->view || !s->view_by_dom) {
 		snprintf(msg, msg_len, "out of memory");
 		return -1;
@@ -344,8 +369,10 @@ static int build_view(struct session *s, const vpci_sbdf_t *host,
 	s->nr_view = n;
 	memcpy(s->view_by_dom, s->view, n * sizeof(*s->view));
 	s->nr_view_by_dom = n;
-	if (s->guest)
+	if (s->guest) {
 		add_stubs(s);
+		add_emulated(s);
+	}
 	qsort(s->view_by_dom, s->nr_view_by_dom, sizeof(*s->view_by_dom),
 	      fn_dom_cmp);
 	select_shown(s);

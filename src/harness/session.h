@@ -58,6 +58,9 @@ struct session_fn {
 	vpci_sbdf_t dom_sbdf; /* virtual for a guest, host_sbdf otherwise */
 	const struct topo_fn *topo; /* NULL for a stub */
 	bool stub; /* the core's stub function 0 (only in view_by_dom) */
+	/* An emulated function with no host SBDF: the guest's host bridge
+	 * (only in view_by_dom). */
+	bool emulated;
 };
 
 struct session {
@@ -72,8 +75,9 @@ struct session {
 	struct selector select;
 	struct session_fn *view; /* sorted by host_sbdf */
 	size_t nr_view;
-	/* The same plus stub functions 0, sorted by dom_sbdf, only those
-	 * the selector picks: what dumps, exports and mounts show. */
+	/* The same plus stub functions 0 and emulated functions, sorted by
+	 * dom_sbdf, only those the selector picks: what dumps, exports and
+	 * mounts show. */
 	struct session_fn *view_by_dom;
 	size_t nr_view_by_dom;
 };

@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 	    vpci_domain_create(host, &guest_cfg, &guest, NULL) ||
 	    vpci_device_add(host, VPCI_SBDF(0, 1, 0, 0)) ||
 	    vpci_assign_device(guest, VPCI_SBDF(0, 1, 0, 0),
-			       VPCI_SBDF(0, 0, 1, 0)))
+			       VPCI_SBDF(0, 0, 1, 0), NULL))
 		return 1;
 	dev = vpci_device_find(host, VPCI_SBDF(0, 1, 0, 0));
 	/* Replace whatever header state exists with 24 plain latches. */

@@ -7,7 +7,8 @@
 # [size=]) — sized through vPCI by the exporter — and an all-zero line for
 # every BAR the data gives no size for. Checked in the hardware domain's
 # view and in a guest's (one physical slot per guest, which the CLI
-# contract puts at virtual slot 0000:00:00, functions unchanged).
+# contract puts at virtual slot 0000:00:01, after the host bridge at
+# 0000:00:00.0, functions unchanged).
 #
 # Usage: test_export_sysfs.sh VPCI_HARNESS DATA_DIR [hwdom|guest]
 . "$(dirname "$0")/common.sh"
@@ -122,7 +123,7 @@ for t in "$DATA"/sysfs/* "$DATA"/lspci/* "$DATA"/devices/*; do
 			continue
 		fi
 		tr ',' '\n' <<<"$fns" |
-			awk '{ print $1, "0000:00:00." substr($1, 12) }' >"$WORK/map"
+			awk '{ print $1, "0000:00:01." substr($1, 12) }' >"$WORK/map"
 		check_tree "$WORK/g" "$label (guest $fns)" "$WORK/map"
 	done
 done

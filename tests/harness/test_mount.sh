@@ -8,7 +8,8 @@
 #    inside that device's BAR (frames from the capture's resource file);
 #    config reads at odd sizes and offsets give the exported bytes, reads
 #    past the end are short, writes past the end fail;
-#  - guest (--guest 00:02.0, at virtual 00:00.0): the same lspci check;
+#  - guest (--guest 00:02.0, at virtual 00:01.0, behind the guest's host
+#    bridge at 00:00.0): the same lspci check;
 #    setpci places BAR0 and turns decode on, the trace maps GFNs from that
 #    address onto the BAR's frames and `resource` shows the new address.
 # The first mount is ended by unmounting, the second by SIGTERM; either
@@ -280,14 +281,14 @@ if [ -n "$(cat "$WORK/guest.out")" ]; then
 	fail "guest: trace lines before the guest did anything:" \
 		"$(head -1 "$WORK/guest.out")"
 fi
-SETPCI "$MNT" -s 00:00.0 BASE_ADDRESS_0=$GUEST_BAR BASE_ADDRESS_1=0 ||
+SETPCI "$MNT" -s 00:01.0 BASE_ADDRESS_0=$GUEST_BAR BASE_ADDRESS_1=0 ||
 	fail "guest: setpci BASE_ADDRESS_0 failed"
 [ -z "$(cat "$WORK/guest.out")" ] && pass ||
 	fail "guest: mapping before decode is on: $(head -1 "$WORK/guest.out")"
-SETPCI "$MNT" -s 00:00.0 COMMAND=0x2 || fail "guest: setpci COMMAND failed"
+SETPCI "$MNT" -s 00:01.0 COMMAND=0x2 || fail "guest: setpci COMMAND failed"
 expect_events "guest: COMMAND=0x2" map $((GUEST_BAR >> 12)) "$MFN0" "$NR" \
 	<"$WORK/guest.out"
-read -r start _ <"$MNT/devices/0000:00:00.0/resource"
+read -r start _ <"$MNT/devices/0000:00:01.0/resource"
 [ $((start)) -eq $((GUEST_BAR)) ] && pass ||
 	fail "guest: resource starts at $start after placing BAR0 at $GUEST_BAR"
 
