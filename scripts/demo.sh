@@ -26,7 +26,7 @@ $harness dump --guest "$device" "$topology" >$out/guest.lspci 2>/dev/null
 echo "### $topology"
 echo "### Hardware domain's view of $device (vpci-harness dump | lspci -F -vv)"
 lspci -F $out/host.lspci -vv -s "$device" 2>/dev/null
-echo "### The guest's view of the same function, assigned at 0000:00:00.0"
+echo "### The guest's view: its host bridge at 0000:00:00.0, the function at 0000:00:01.0"
 lspci -F $out/guest.lspci -vv 2>/dev/null
 cat <<SCRIPT >$out/guest-enables-bar.txt
 # The guest sizes BAR0, places it at 0xe0000000 and turns decoding on.
