@@ -29,7 +29,17 @@ enum opt_bits {
 	OPT_FORCE = 1u << 8,
 	OPT_ALLOW_PARTIAL = 1u << 9,
 	OPT_INTO = 1u << 10,
+	OPT_NO_GUEST_VPCI = 1u << 11,
+	OPT_NO_HWDOM_VPCI = 1u << 12,
+	OPT_POLICY = 1u << 13,
+	OPT_BRIDGE_ONLY = 1u << 14,
+	OPT_EMULATE = 1u << 15,
 };
+
+/* The options that shape the host and the guest (the toolstack's). */
+#define OPT_TOOLSTACK                                                          \
+	(OPT_NO_GUEST_VPCI | OPT_NO_HWDOM_VPCI | OPT_POLICY |                  \
+	 OPT_BRIDGE_ONLY | OPT_EMULATE)
 
 /* What the options set; commands read it. */
 struct cli {

@@ -142,6 +142,57 @@ static int apply_into(struct cli *cli, const struct option_spec *spec,
 	return 0;
 }
 
+static int apply_no_guest_vpci(struct cli *cli, const struct option_spec *spec,
+			       const char *arg)
+{
+	(void)spec;
+	(void)arg;
+	cli->sopt.host_limits |= VPCI_HOST_NO_GUEST_VPCI;
+	return 0;
+}
+
+static int apply_no_hwdom_vpci(struct cli *cli, const struct option_spec *spec,
+			       const char *arg)
+{
+	(void)spec;
+	(void)arg;
+	cli->sopt.host_limits |= VPCI_HOST_NO_HWDOM_VPCI;
+	return 0;
+}
+
+static int apply_policy(struct cli *cli, const struct option_spec *spec,
+			const char *arg)
+{
+	if (!strcmp(arg, "hide-slot"))
+		cli->sopt.policy = VPCI_POLICY_HIDE_SLOT;
+	else if (!strcmp(arg, "stub-fn0"))
+		cli->sopt.policy = VPCI_POLICY_STUB_FN0;
+	else
+		return cli_fail("--%s takes hide-slot or stub-fn0, not '%s'",
+				spec->name, arg);
+	return 0;
+}
+
+static int apply_bridge_only(struct cli *cli, const struct option_spec *spec,
+			     const char *arg)
+{
+	(void)spec;
+	(void)arg;
+	cli->sopt.bridge_only = true;
+	return 0;
+}
+
+static int apply_emulate(struct cli *cli, const struct option_spec *spec,
+			 const char *arg)
+{
+	char msg[1024];
+
+	(void)spec;
+	if (emulate_add(&cli->sopt.emulate, arg, msg, sizeof(msg)))
+		return cli_fail("%s", msg);
+	return 0;
+}
+
 /* ------------------------------------------------------------- table */
 
 static const struct option_spec options[] = {
@@ -181,6 +232,23 @@ static const struct option_spec options[] = {
 	{"into", 0, "GUEST.dtb", OPT_INTO, apply_into,
 	 "write a copy of the guest's tree GUEST.dtb with the node added\n"
 	 "or replaced, instead of a tree of its own"},
+	{"no-guest-vpci", 0, NULL, OPT_NO_GUEST_VPCI, apply_no_guest_vpci,
+	 "the host offers no vPCI to guests (x86-like): --guest is refused\n"
+	 "with the reason; emulators still work"},
+	{"no-hwdom-vpci", 0, NULL, OPT_NO_HWDOM_VPCI, apply_no_hwdom_vpci,
+	 "the host offers no vPCI to the hardware domain: it sees raw\n"
+	 "hardware"},
+	{"policy", 0, "hide-slot|stub-fn0", OPT_POLICY, apply_policy,
+	 "what a hidden function does to its slot: the whole slot\n"
+	 "disappears, or a stub stands in for a hidden function 0"},
+	{"bridge-only", 0, NULL, OPT_BRIDGE_ONLY, apply_bridge_only,
+	 "create the guest with its emulated host bridge and vPCI off\n"
+	 "(external emulators only)"},
+	{"emulate", 0, "SBDF=FILE[,delay=N]", OPT_EMULATE, apply_emulate,
+	 "a purely virtual guest function at guest SBDF, its config space\n"
+	 "from FILE (lspci -x lines), served by a scripted emulator: at\n"
+	 "once, or with delay=N asynchronously N script steps later\n"
+	 "('pending ID', then 'complete ID [VALUE]'); repeatable"},
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -232,8 +300,10 @@ static int check_args(const struct cli *cli)
 		return cli_fail("%s: too many arguments (see " PROG
 				" %s --help)",
 				cli->cmd->name, cli->cmd->name);
-	if (cli->sopt.guest_sbdf && !cli->sopt.guest.nr)
-		return cli_fail("%s: --guest-sbdf needs --guest",
+	if (cli->sopt.guest_sbdf && !cli->sopt.guest.nr &&
+	    !cli->sopt.emulate.nr && !cli->sopt.bridge_only)
+		return cli_fail("%s: --guest-sbdf needs --guest (or --emulate, "
+				"--bridge-only)",
 				cli->cmd->name);
 	return 0;
 }
@@ -413,4 +483,5 @@ void cli_free(struct cli *cli)
 	sbdf_list_free(&cli->sopt.guest);
 	sbdf_list_free(&cli->sopt.hide);
 	sbdf_list_free(&cli->sopt.ro);
+	emulators_free(&cli->sopt.emulate);
 }

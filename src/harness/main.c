@@ -170,7 +170,7 @@ static int run_fdt(struct cli *cli)
 static int run_help(struct cli *cli);
 static int run_complete(struct cli *cli);
 
-#define VIEW_OPTS  (OPT_GUEST | OPT_HIDE | OPT_RO)
+#define VIEW_OPTS  (OPT_GUEST | OPT_HIDE | OPT_RO | OPT_TOOLSTACK)
 #define MOUNT_OPTS (VIEW_OPTS | OPT_TRACE | OPT_SLOT | OPT_ID)
 
 static const struct command commands[] = {

@@ -120,8 +120,10 @@ static int run_rw(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 		  char *why, size_t why_len)
 {
 	bool write = tok[0][0] == 'w';
+	unsigned long id = 0;
 	vpci_sbdf_t sbdf;
 	unsigned int size, reg;
+	uint32_t val;
 	uint64_t v;
 
 	if (nr_tok != (write ? 5u : 4u)) {
@@ -147,19 +149,21 @@ static int run_rw(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 		return -1;
 	}
 	reg = (unsigned int)v;
-	if (!write) {
-		fprintf(ctx->out, "0x%0*x\n", (int)(2 * size),
-			script_read(ctx, sbdf, reg, size));
-		return 0;
-	}
-	if (!script_parse_number(tok[4], (1ull << (8 * size)) - 1, &v)) {
+	v = 0;
+	if (write &&
+	    !script_parse_number(tok[4], (1ull << (8 * size)) - 1, &v)) {
 		snprintf(why, why_len,
 			 "bad value '%s' (expected hex that fits in %u "
 			 "byte%s; 0x is optional)",
 			 tok[4], size, size == 1 ? "" : "s");
 		return -1;
 	}
-	script_write(ctx, sbdf, reg, size, (uint32_t)v);
+	val = (uint32_t)v;
+	if (session_script_access(ctx->s, write, sbdf, reg, size, &val, &id))
+		/* An --emulate function answers later: "complete ID" then. */
+		fprintf(ctx->out, "pending %lu\n", id);
+	else if (!write)
+		fprintf(ctx->out, "0x%0*x\n", (int)(2 * size), val);
 	return 0;
 }
 
@@ -353,6 +357,7 @@ static int run_line(struct script_ctx *ctx, char *line, char *why,
 
 	if (n == 0)
 		return 0;
+	ctx->line_ran = true;
 	if (n > SCRIPT_MAX_TOKENS) {
 		snprintf(why, why_len, "more than %u words on one line",
 			 SCRIPT_MAX_TOKENS);
@@ -385,7 +390,7 @@ static void start_progress(struct progress *p, FILE *in, FILE *out,
 int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 	       bool interactive)
 {
-	struct script_ctx ctx = {s, out};
+	struct script_ctx ctx = {s, out, false};
 	char why[512], *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0;
@@ -414,6 +419,7 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 		} else {
 			if (len > 0 && line[len - 1] == '\n')
 				line[len - 1] = '\0';
+			ctx.line_ran = false;
 			kind = run_line(&ctx, line, why, sizeof(why));
 		}
 		if (kind < 0) {
@@ -425,6 +431,8 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 			rc = -1;
 			break;
 		}
+		if (kind == 0 && ctx.line_ran)
+			session_step(s, false, out);
 		if (interactive)
 			fflush(out);
 	}
@@ -434,6 +442,9 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 			strerror(errno));
 		rc = -1;
 	}
+	/* The script is over: emulators answer what they still owe. */
+	if (!rc)
+		session_step(s, true, out);
 	if (interactive)
 		fputc('\n', stderr);
 	free(line);

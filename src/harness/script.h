@@ -35,6 +35,7 @@ bool script_parse_number(const char *s, uint64_t max, uint64_t *val);
 struct script_ctx {
 	struct session *s;
 	FILE *out;
+	bool line_ran; /* the last line did something: one script step */
 };
 
 /*

@@ -167,7 +167,8 @@ static int mark_devices(struct session *s, const struct session_options *opt,
 
 static int create_domain(struct session *s, uint32_t domid,
 			 enum vpci_domain_kind kind, uint32_t flags,
-			 struct vpci_domain **out, char *msg, size_t msg_len)
+			 enum vpci_tristate vpci, struct vpci_domain **out,
+			 char *msg, size_t msg_len)
 {
 	struct vpci_domain_config cfg = {
 		.domid = domid,
@@ -175,6 +176,7 @@ static int create_domain(struct session *s, uint32_t domid,
 		.flags = flags,
 		.msi = VPCI_TRI_DEFAULT,
 		.msix = VPCI_TRI_DEFAULT,
+		.vpci = vpci,
 	};
 	const char *reason = NULL;
 	int rc = vpci_domain_create(s->host, &cfg, out, &reason);
@@ -307,7 +309,7 @@ static void select_shown(struct session *s)
 		vpci_sbdf_t sbdf = s->view_by_dom[i].dom_sbdf;
 
 		for (off = 0; off < sizeof(id); off += 4) {
-			uint32_t v = vpci_read(s->target, sbdf, off, 4);
+			uint32_t v = session_dom_read(s, sbdf, off, 4);
 			unsigned int b;
 
 			for (b = 0; b < 4; b++)
@@ -321,23 +323,79 @@ static void select_shown(struct session *s)
 
 static size_t nr_emulated(const struct session *s)
 {
-	(void)s;
-	return 1; /* the host bridge */
+	return 1 + s->emulate->nr; /* the host bridge, --emulate */
 }
 
-/* Functions with no host SBDF: the guest's emulated host bridge. Listed
- * when the guest sees them, so dumps and exports show them too. */
-static void add_emulated(struct session *s)
+static void add_emulated_fn(struct session *s, vpci_sbdf_t sbdf)
 {
-	struct session_fn *fn;
+	struct session_fn *fn = &s->view_by_dom[s->nr_view_by_dom++];
 
-	if (vpci_read(s->target, VPCI_BRIDGE_SBDF, 0, 2) == 0xffffu)
-		return;
-	fn = &s->view_by_dom[s->nr_view_by_dom++];
-	fn->host_sbdf = VPCI_BRIDGE_SBDF;
-	fn->dom_sbdf = VPCI_BRIDGE_SBDF;
+	fn->host_sbdf = sbdf;
+	fn->dom_sbdf = sbdf;
 	fn->topo = NULL;
 	fn->emulated = true;
+}
+
+/* Functions with no host SBDF: the guest's emulated host bridge (when it
+ * has one) and the --emulate functions. Listed so that dumps and exports
+ * show them too. */
+static void add_emulated(struct session *s)
+{
+	size_t i;
+
+	if (vpci_read(s->target, VPCI_BRIDGE_SBDF, 0, 2) != 0xffffu)
+		add_emulated_fn(s, VPCI_BRIDGE_SBDF);
+	for (i = 0; i < s->emulate->nr; i++)
+		add_emulated_fn(s, s->emulate->fns[i]->sbdf);
+}
+
+/* Register the --emulate functions with the guest. */
+static int register_emulators(struct session *s, char *msg, size_t msg_len)
+{
+	char name[TOPO_SBDF_STRLEN];
+	const char *reason = NULL;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->emulate->nr; i++) {
+		struct emu_fn *fn = s->emulate->fns[i];
+
+		rc = vpci_register_emulator(s->guest, fn->sbdf, &emulate_ops,
+					    fn, &reason);
+		if (rc) {
+			snprintf(msg, msg_len,
+				 "--emulate %s: cannot register: %s",
+				 topo_sbdf_str(fn->sbdf, name),
+				 reason ? reason : vpci_strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A guest is replayed for its devices, its emulators, or its bridge. */
+static bool wants_guest(const struct session_options *opt)
+{
+	return opt->guest.nr || opt->emulate.nr || opt->bridge_only;
+}
+
+/* Passthrough asks for vPCI (so a host without it says why); emulators
+ * alone take the default; --bridge-only refuses it. */
+static enum vpci_tristate guest_vpci(const struct session_options *opt)
+{
+	if (opt->bridge_only)
+		return VPCI_TRI_NO;
+	return opt->guest.nr ? VPCI_TRI_YES : VPCI_TRI_DEFAULT;
+}
+
+static int set_policy(struct session *s, uint32_t policy, char *msg,
+		      size_t msg_len)
+{
+	int rc = vpci_host_set_policy(s->host, policy);
+
+	if (rc)
+		snprintf(msg, msg_len, "--policy: %s", vpci_strerror(rc));
+	return rc ? -1 : 0;
 }
 
 /* The functions the replayed domain sees, in both orders. For a guest,
@@ -397,7 +455,7 @@ static int add_ecam_windows(struct session *s, char *msg, size_t msg_len)
 		rc = vpci_domain_add_ecam(s->target,
 					  SESSION_ECAM_BASE +
 						  seg * SESSION_ECAM_SEG_STRIDE,
-					  seg, 0, 255);
+					  seg, 0, 255, NULL);
 		if (rc == VPCI_ENOSPC)
 			break; /* more segments than windows: the rest by SBDF */
 		if (rc) {
@@ -437,9 +495,10 @@ static int open_steps(struct session *s, const char *path,
 	if (opt->trace) {
 		s->plat.trace_out = opt->trace_out ? opt->trace_out : stdout;
 		s->plat.trace_domid =
-			opt->guest.nr ? SESSION_GUEST_ID : SESSION_HWDOM_ID;
+			wants_guest(opt) ? SESSION_GUEST_ID : SESSION_HWDOM_ID;
 	}
-	rc = vpci_host_create(&replay_platform_ops, &s->plat, 0, &s->host);
+	rc = vpci_host_create(&replay_platform_ops, &s->plat, opt->host_limits,
+			      &s->host);
 	if (rc) {
 		snprintf(msg, msg_len, "cannot create the vPCI host: %s",
 			 vpci_strerror(rc));
@@ -455,19 +514,25 @@ static int open_steps(struct session *s, const char *path,
 		}
 	}
 	if (mark_devices(s, opt, msg, msg_len) ||
-	    create_domain(s, SESSION_HWDOM_ID, VPCI_DOMAIN_HARDWARE,
-			  VPCI_DOMAIN_F_VPCI, &s->hwdom, msg, msg_len))
+	    set_policy(s, opt->policy, msg, msg_len) ||
+	    create_domain(s, SESSION_HWDOM_ID, VPCI_DOMAIN_HARDWARE, 0,
+			  VPCI_TRI_DEFAULT, &s->hwdom, msg, msg_len))
 		return -1;
 	s->target = s->hwdom;
-	if (opt->guest.nr) {
+	if (wants_guest(opt)) {
 		if (create_domain(s, SESSION_GUEST_ID, VPCI_DOMAIN_GUEST,
-				  VPCI_DOMAIN_F_VPCI |
-					  VPCI_DOMAIN_F_HOST_BRIDGE,
+				  VPCI_DOMAIN_F_HOST_BRIDGE, guest_vpci(opt),
 				  &s->guest, msg, msg_len) ||
-		    assign_guest_devices(s, &opt->guest, &host, &virt,
-					 &nr_guest, msg, msg_len))
+		    (opt->guest.nr &&
+		     assign_guest_devices(s, &opt->guest, &host, &virt,
+					  &nr_guest, msg, msg_len)))
 			return -1;
 		s->target = s->guest;
+		if (register_emulators(s, msg, msg_len)) {
+			free(host);
+			free(virt);
+			return -1;
+		}
 	}
 	s->addr_by_dom = opt->guest_sbdf;
 	s->select = opt->select;
@@ -488,6 +553,9 @@ int session_open(struct session *s, const char *path,
 		 const struct session_options *opt, char *msg, size_t msg_len)
 {
 	memset(s, 0, sizeof(*s));
+	/* The emulators are the options' (session_options.emulate); the
+	 * session drives them, queueing their requests there. */
+	s->emulate = (struct emulators *)&opt->emulate;
 	if (open_steps(s, path, opt, msg, msg_len)) {
 		session_close(s);
 		return -1;
@@ -555,7 +623,17 @@ void session_write(struct session *s, vpci_sbdf_t host_sbdf, unsigned int reg,
 uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
 			  unsigned int reg, unsigned int size)
 {
-	return vpci_read(s->target, dom_sbdf, reg, size);
+	uint64_t token = 0;
+	uint32_t val;
+	int rc = vpci_config_read(s->target, dom_sbdf, reg, size, &val,
+				  &token);
+
+	/* Dumps, exports and setpci lines cannot wait for script steps: the
+	 * emulator answers at once. */
+	if (rc == VPCI_EPENDING &&
+	    emulators_answer(s->emulate, s->target, token, &val))
+		val = all_ones(size);
+	return val;
 }
 
 /* The replay platform never preempts, but the core may still defer work
@@ -652,4 +730,41 @@ void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,
 		for (i = 0; i < 4; i++)
 			buf[off + i] = (uint8_t)(val >> (8 * i));
 	}
+}
+
+int session_script_access(struct session *s, bool write, vpci_sbdf_t sbdf,
+			  unsigned int reg, unsigned int size, uint32_t *val,
+			  unsigned long *pending_id)
+{
+	uint64_t token = 0;
+	int rc;
+
+	if (!s->addr_by_dom) {
+		const struct session_fn *fn = session_lookup(s, sbdf);
+
+		if (!fn) {
+			*val = all_ones(size);
+			return 0;
+		}
+		sbdf = fn->dom_sbdf;
+	}
+	if (write)
+		rc = vpci_config_write(s->target, sbdf, reg, size, *val,
+				       &token);
+	else
+		rc = vpci_config_read(s->target, sbdf, reg, size, val, &token);
+	if (rc != VPCI_EPENDING) {
+		if (write)
+			finish_pending(s);
+		return 0;
+	}
+	*pending_id = emulators_number(s->emulate, token);
+	return 1;
+}
+
+void session_step(struct session *s, bool all, FILE *out)
+{
+	/* Without emulators nothing is owed (and opt may be read-only). */
+	if (s->guest && s->emulate->nr)
+		emulators_step(s->emulate, s->target, all, out);
 }

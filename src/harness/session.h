@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "emulate.h"
 #include "replay_platform.h"
 #include "selector.h"
 #include "topology.h"
@@ -50,6 +51,14 @@ struct session_options {
 	 * and stats (host SBDFs) show; unset shows all. */
 	struct selector select;
 	FILE *trace_out; /* where (stdout when NULL) */
+	uint32_t host_limits; /* VPCI_HOST_NO_*_VPCI (--no-guest-vpci ...) */
+	uint32_t policy;      /* VPCI_POLICY_* (--policy) */
+	/* --bridge-only: the guest has its host bridge and vPCI off. */
+	bool bridge_only;
+	/* --emulate: virtual functions of the guest (a guest is created for
+	 * them even without --guest). The session queues their requests
+	 * here. */
+	struct emulators emulate;
 };
 
 /* One function the replayed domain sees. */
@@ -59,7 +68,7 @@ struct session_fn {
 	const struct topo_fn *topo; /* NULL for a stub */
 	bool stub; /* the core's stub function 0 (only in view_by_dom) */
 	/* An emulated function with no host SBDF: the guest's host bridge
-	 * (only in view_by_dom). */
+	 * or an --emulate function (only in view_by_dom). */
 	bool emulated;
 };
 
@@ -69,7 +78,8 @@ struct session {
 	struct replay_platform plat;
 	struct vpci_host *host;
 	struct vpci_domain *hwdom;
-	struct vpci_domain *guest;  /* NULL without --guest */
+	struct vpci_domain *guest;  /* NULL without --guest/--emulate/... */
+	struct emulators *emulate;  /* the options' scripted emulators */
 	struct vpci_domain *target; /* the domain scripts and dumps use */
 	bool addr_by_dom; /* session_addr_*: SBDFs are the domain's own */
 	struct selector select;
@@ -136,6 +146,20 @@ int session_mmio_read(struct session *s, uint64_t gpa, unsigned int size,
 		      uint64_t *val);
 int session_mmio_write(struct session *s, uint64_t gpa, unsigned int size,
 		       uint64_t val);
+
+/*
+ * A script's r/w access through the SBDF a user typed (as
+ * session_addr_read()). Returns 0 when done (*val for a read), or 1 when
+ * an --emulate function with a delay answers later: *pending_id numbers
+ * the request for its "complete ID" line, printed by session_step().
+ * Other accesses (dumps, setpci lines) get such answers at once.
+ */
+int session_script_access(struct session *s, bool write, vpci_sbdf_t sbdf,
+			  unsigned int reg, unsigned int size, uint32_t *val,
+			  unsigned long *pending_id);
+/* A script step has run (all: the script ended): answer the emulator
+ * requests now due, printing "complete ID [0xVALUE]" lines on out. */
+void session_step(struct session *s, bool all, FILE *out);
 
 /* The whole 4096-byte config space of dom_sbdf as the domain reads it,
  * in 4-byte reads. */

@@ -163,10 +163,12 @@ if have_lspci; then
 			"$(H stats $sel "$X99" 2>/dev/null | sed -n 's/^functions: \([0-9]*\) .*/\1/p')" \
 			"$(grep -c . <<<"$want" | sed "s/^1$/$( [ -n "$want" ] && echo 1 || echo 0)/")"
 	done
-	# In a guest's view the selector sees the guest's addresses.
-	check_eq "dump --guest -s 00:01" \
-		"$(H dump --guest 05:00.1,08:00.0 -s 00:01 "$X99" 2>/dev/null | ids)" \
-		"0000:00:01.0"
+	# In a guest's view the selector sees the guest's addresses (its
+	# host bridge at 00:00, 05:00.1 and its stub at 00:01, 08:00.0 at
+	# 00:02).
+	check_eq "dump --guest -s 00:02" \
+		"$(H dump --guest 05:00.1,08:00.0 -s 00:02 "$X99" 2>/dev/null | ids)" \
+		"0000:00:02.0"
 fi
 expect_error "-s with a bad slot names the option" "^vpci-harness: -s 00:40: bad slot" \
 	H dump -s 00:40 "$FC"
@@ -180,16 +182,22 @@ guest_ids() { # dump text -> "SBDF VENDOR:DEVICE"
 	awk '/^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:/ {print $1, $3}'
 }
 id_of() { echo "$(cfg "$X99" "$1" 0 2):$(cfg "$X99" "$1" 2 2)"; }
+# Every guest has its emulated host bridge at 00:00.0, with the default
+# identity documented in vpci.h (VPCI_BRIDGE_DEFAULT_VENDOR/DEVICE).
+BRIDGE="0000:00:00.0 1b36:0008"
 check_eq "--guest with a whole slot gives all its functions" \
 	"$(H dump --guest 05:00 "$X99" 2>/dev/null | guest_ids)" \
-	"$(printf '0000:00:00.0 %s\n0000:00:00.1 %s' "$(id_of 0000:05:00.0)" "$(id_of 0000:05:00.1)")"
+	"$(printf '%s\n0000:00:01.0 %s\n0000:00:01.1 %s' "$BRIDGE" "$(id_of 0000:05:00.0)" "$(id_of 0000:05:00.1)")"
 check_eq "HOST@GUEST places a function (xl vslot)" \
 	"$(H dump --guest 08:00.0@3 "$X99" 2>/dev/null | guest_ids)" \
-	"0000:00:03.0 $(id_of 0000:08:00.0)"
+	"$(printf '%s\n0000:00:03.0 %s' "$BRIDGE" "$(id_of 0000:08:00.0)")"
 check_eq "placed and automatic slots together" \
-	"$(H dump --guest 05:00@00:00:07,08:00.0,02:00.0@0 "$X99" 2>/dev/null | guest_ids)" \
-	"$(printf '0000:00:00.0 %s\n0000:00:01.0 %s\n0000:00:07.0 %s\n0000:00:07.1 %s' \
-		"$(id_of 0000:02:00.0)" "$(id_of 0000:08:00.0)" "$(id_of 0000:05:00.0)" "$(id_of 0000:05:00.1)")"
+	"$(H dump --guest 05:00@00:00:07,08:00.0,02:00.0@2 "$X99" 2>/dev/null | guest_ids)" \
+	"$(printf '%s\n0000:00:01.0 %s\n0000:00:02.0 %s\n0000:00:07.0 %s\n0000:00:07.1 %s' \
+		"$BRIDGE" "$(id_of 0000:08:00.0)" "$(id_of 0000:02:00.0)" "$(id_of 0000:05:00.0)" "$(id_of 0000:05:00.1)")"
+expect_error "a placement at the host bridge's slot" \
+	"--guest 0000:02:00.0: cannot assign: .*host bridge" \
+	H dump --guest 02:00.0@0 "$X99"
 expect_error "two hosts at one guest slot" "guest slot 0000:00:03 is already given" \
 	H dump --guest 08:00.0@3,02:00.0@3 "$X99"
 expect_error "one host slot at two guest slots" "placed at two guest slots" \
