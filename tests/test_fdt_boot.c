@@ -59,8 +59,8 @@ static void make_host(struct bench *b, uint32_t limits)
 			    VPCI_SBDF_BUS(host_fns[i]) == 3 ? 0x80 : 0x00);
 		assert_int_equal(vpci_device_add(b->host, host_fns[i]), 0);
 	}
-	assert_int_equal(vpci_device_hide(b->host, HIDDEN), 0);
-	assert_int_equal(vpci_device_set_readonly(b->host, READONLY), 0);
+	assert_int_equal(vpci_device_hide(b->host, HIDDEN, NULL), 0);
+	assert_int_equal(vpci_device_set_readonly(b->host, READONLY, NULL), 0);
 }
 
 static int setup(void **state)
@@ -99,21 +99,24 @@ static void load(struct bench *b, const char *name)
 
 static const struct vpci_emulator_ops emu_ops;
 
-static uint32_t emu_read(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
-			 unsigned int size)
+static int emu_read(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
+		    unsigned int size, uint64_t token, uint32_t *val)
 {
 	(void)arg;
 	(void)size;
-	return reg == 0 ? 0xe0e0u | (uint32_t)VPCI_SBDF_DEVFN(sbdf) << 16 : 0;
+	(void)token;
+	*val = reg == 0 ? 0xe0e0u | (uint32_t)VPCI_SBDF_DEVFN(sbdf) << 16 : 0;
+	return 0;
 }
 
-static void emu_write(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
-		      unsigned int size, uint32_t val)
+static int emu_write(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
+		     unsigned int size, uint32_t val, uint64_t token)
 {
-	(void)arg, (void)sbdf, (void)reg, (void)size, (void)val;
+	(void)arg, (void)sbdf, (void)reg, (void)size, (void)val, (void)token;
+	return 0;
 }
 
-static const struct vpci_emulator_ops emu_ops = {emu_read, emu_write};
+static const struct vpci_emulator_ops emu_ops = {emu_read, emu_write, NULL};
 
 static int find_emu(void *ctx, uint32_t domid, vpci_sbdf_t host_sbdf,
 		    vpci_sbdf_t guest_sbdf,
@@ -162,7 +165,7 @@ static void assert_nothing_assigned(struct bench *b)
 		if (host_fns[i] == HIDDEN || host_fns[i] == READONLY)
 			continue;
 		assert_int_equal(
-			vpci_assign_device(probe, host_fns[i], host_fns[i]), 0);
+			vpci_assign_device(probe, host_fns[i], host_fns[i], NULL), 0);
 	}
 	vpci_domain_destroy(probe);
 }
@@ -193,10 +196,10 @@ static void valid_multi_domain_config_creates_everything(void **state)
 	assert_int_equal(d->ecam_base, VPCI_FDT_DEFAULT_ECAM);
 	assert_int_equal(d->nr_devices, 4);
 	/* Each device answers at its guest SBDF through the window. */
-	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 0, 0)), 0x00081af4u);
-	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 1, 0)), 0x03001af4u);
-	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 1, 1)), 0x03011af4u);
-	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 2, 0)), 0x0010e0e0u);
+	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 1, 0)), 0x00081af4u);
+	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 2, 0)), 0x03001af4u);
+	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 2, 1)), 0x03011af4u);
+	assert_int_equal(ecam_id(d, VPCI_SBDF(0, 0, 3, 0)), 0x0018e0e0u);
 	assert_int_equal(b->emulator_calls, 1);
 
 	d = &b->cfg.domains[1];
@@ -243,7 +246,7 @@ static void valid_config_without_hardware_domain(void **state)
 	assert_int_equal(b->cfg.nr_domains, 2);
 	assert_int_equal(b->cfg.domains[0].features,
 			 VPCI_FDT_XEN_GNTTAB | VPCI_FDT_XEN_EVTCHN);
-	assert_int_equal(ecam_id(&b->cfg.domains[0], VPCI_SBDF(0, 0, 0, 0)),
+	assert_int_equal(ecam_id(&b->cfg.domains[0], VPCI_SBDF(0, 0, 1, 0)),
 			 0x00081af4u);
 }
 
@@ -292,21 +295,21 @@ static const struct bad_case bad_cases[] = {
 	{"bad-cpus-zero", VPCI_EINVAL, "/chosen/domU1", "cpus", "<0x0>",
 	 "at least one vCPU"},
 	{"bad-sbdf", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
-	 "\"00:1:00.0@00:01.0\"", "expected \"HOST@GUEST\""},
+	 "\"00:1:00.0@00:02.0\"", "expected \"HOST@GUEST\""},
 	{"bad-sbdf-no-guest", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
 	 "\"0000:00:01.0\"", "expected \"HOST@GUEST\""},
 	{"bad-sbdf-device", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
 	 "\"00:01.0@00:20.0\"", "expected \"HOST@GUEST\""},
 	{"bad-function-changed", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
-	 "\"03:00.0@00:01.1\"", "keeps its function number"},
+	 "\"03:00.0@00:02.1\"", "keeps its function number"},
 	{"bad-assigned-twice", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
-	 "\"0000:00:01.0@00:02.0\"",
+	 "\"0000:00:01.0@00:03.0\"",
 	 "assigned twice (also in /chosen/domU1 vpci,devices)"},
 	{"bad-assigned-twice-domains", VPCI_EINVAL, "/chosen/domU2",
-	 "vpci,external-devices", "\"00:01.0@00:03.0\"",
+	 "vpci,external-devices", "\"00:01.0@00:04.0\"",
 	 "assigned twice (also in /chosen/domU1 vpci,devices)"},
 	{"bad-guest-sbdf-twice", VPCI_EINVAL, "/chosen/domU1",
-	 "vpci,external-devices", "\"00:02.0@00:05.0\"",
+	 "vpci,external-devices", "\"00:02.0@00:06.0\"",
 	 "two devices at one guest SBDF"},
 	{"bad-devices-type", VPCI_EINVAL, "/chosen/domU1", "vpci,devices",
 	 "<0x100 0x800>", "expected a list of strings"},
@@ -343,13 +346,13 @@ static const struct bad_case bad_cases[] = {
 	{"bad-no-pci-msi", VPCI_EINVAL, "/chosen/domU1", "vpci,msi", "\"no\"",
 	 "has no effect"},
 	{"bad-no-such-function", VPCI_ENOENT, "/chosen/domU1", "vpci,devices",
-	 "\"0000:00:09.0@0000:00:00.0\"", "no such function"},
+	 "\"0000:00:09.0@0000:00:01.0\"", "no such function"},
 	{"bad-hidden-device", VPCI_EPERM, "/chosen/domU1", "vpci,devices",
-	 "\"0000:05:00.0@0000:00:00.0\"", "hidden"},
+	 "\"0000:05:00.0@0000:00:01.0\"", "hidden"},
 	{"bad-readonly-device", VPCI_EPERM, "/chosen/domU1", "vpci,devices",
-	 "\"0000:06:00.0@0000:00:00.0\"", "read-only"},
-	{"bad-slots-mixed", VPCI_EINVAL, "/chosen/domU2", "vpci,devices",
-	 "\"0000:04:00.0@0000:00:02.0\"", "cannot assign"},
+	 "\"0000:06:00.0@0000:00:01.0\"", "read-only"},
+	{"bad-slots-mixed", VPCI_ETOPOLOGY, "/chosen/domU2", "vpci,devices",
+	 "\"0000:04:00.0@0000:00:03.0\"", "cannot assign"},
 };
 
 static void assert_has(const char *msg, const char *part)
@@ -396,7 +399,7 @@ static void a_failed_assignment_destroys_earlier_domains(void **state)
 
 	/* domU1 is created and given 00:01.0 before domU2 fails. */
 	load(b, "bad-slots-mixed");
-	assert_int_equal(boot(b, &err), VPCI_EINVAL);
+	assert_int_equal(boot(b, &err), VPCI_ETOPOLOGY);
 	assert_null(b->cfg.domains[0].dom);
 	assert_null(b->cfg.domains[1].dom);
 	assert_nothing_assigned(b);
@@ -429,7 +432,7 @@ static void external_devices_need_an_emulator(void **state)
 				       &b->cfg, &err),
 			 VPCI_ENOENT);
 	assert_has(err.msg, "/chosen/domU1: vpci,external-devices = "
-			    "\"0000:04:00.0@0000:00:02.0\": no external "
+			    "\"0000:04:00.0@0000:00:03.0\": no external "
 			    "emulator");
 	assert_nothing_assigned(b);
 }

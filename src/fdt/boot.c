@@ -151,6 +151,16 @@ static int create_hwdom(struct vpci_host *host, struct vpci_fdt_config *cfg,
 	return 0;
 }
 
+/* " (reason)" after an error name, when the core gave one. */
+static void vfdt_msg_reason(struct fdt_msg *m, const char *reason)
+{
+	if (!reason)
+		return;
+	vfdt_msg_str(m, " (");
+	vfdt_msg_str(m, reason);
+	vfdt_msg_str(m, ")");
+}
+
 static int create_guest(struct vpci_host *host, struct vpci_fdt_config *cfg,
 			struct vpci_fdt_domain *d, struct vpci_fdt_error *err)
 {
@@ -165,12 +175,13 @@ static int create_guest(struct vpci_host *host, struct vpci_fdt_config *cfg,
 	}
 	if (d->has_ecam) {
 		rc = vpci_domain_add_ecam(d->dom, d->ecam_base, d->segment,
-					  d->bus_first, d->bus_last);
+					  d->bus_first, d->bus_last, &reason);
 		if (rc) {
 			vfdt_msg_begin(&m, err, d->path, PROP_ECAM_BASE);
 			vfdt_msg_hex(&m, d->ecam_base);
 			vfdt_msg_str(&m, ": cannot add the ECAM window: ");
 			vfdt_msg_str(&m, vpci_strerror(rc));
+			vfdt_msg_reason(&m, reason);
 			return vfdt_msg_end(&m, rc);
 		}
 	}
@@ -180,13 +191,14 @@ static int create_guest(struct vpci_host *host, struct vpci_fdt_config *cfg,
 		rc = dev->external
 			     ? vpci_assign_external(d->dom, dev->host_sbdf,
 						    dev->guest_sbdf, dev->ops,
-						    dev->arg)
+						    dev->arg, &reason)
 			     : vpci_assign_device(d->dom, dev->host_sbdf,
-						  dev->guest_sbdf);
+						  dev->guest_sbdf, &reason);
 		if (rc) {
 			vfdt_msg_device(&m, err, cfg, i);
 			vfdt_msg_str(&m, "cannot assign: ");
 			vfdt_msg_str(&m, vpci_strerror(rc));
+			vfdt_msg_reason(&m, reason);
 			return vfdt_msg_end(&m, rc);
 		}
 	}

@@ -34,28 +34,35 @@ struct boot_run {
 	size_t nr_emulated;
 };
 
-static uint32_t passthrough_read(void *arg, vpci_sbdf_t guest_sbdf,
-				 unsigned int reg, unsigned int size)
+static int passthrough_read(void *arg, vpci_sbdf_t guest_sbdf,
+			    unsigned int reg, unsigned int size, uint64_t token,
+			    uint32_t *val)
 {
 	struct passthrough *p = arg;
 
 	(void)guest_sbdf;
-	return hwmodel_conf_read(p->hw, p->host_sbdf, reg, size);
+	(void)token;
+	*val = hwmodel_conf_read(p->hw, p->host_sbdf, reg, size);
+	return 0;
 }
 
-static void passthrough_write(void *arg, vpci_sbdf_t guest_sbdf,
-			      unsigned int reg, unsigned int size, uint32_t val)
+static int passthrough_write(void *arg, vpci_sbdf_t guest_sbdf,
+			     unsigned int reg, unsigned int size, uint32_t val,
+			     uint64_t token)
 {
 	(void)arg;
 	(void)guest_sbdf;
 	(void)reg;
 	(void)size;
 	(void)val;
+	(void)token;
+	return 0;
 }
 
 static const struct vpci_emulator_ops passthrough_ops = {
 	.read = passthrough_read,
 	.write = passthrough_write,
+	.cancel = NULL,
 };
 
 static int find_emulator(void *ctx, uint32_t domid, vpci_sbdf_t host_sbdf,
@@ -99,9 +106,9 @@ static int build_host(struct boot_run *run, const char *topology,
 	for (i = 0; !rc && i < run->topo.nr_fns; i++)
 		rc = vpci_device_add(run->host, run->topo.fns[i].sbdf);
 	for (i = 0; !rc && i < opt->hide.nr; i++)
-		rc = vpci_device_hide(run->host, opt->hide.sbdfs[i]);
+		rc = vpci_device_hide(run->host, opt->hide.sbdfs[i], NULL);
 	for (i = 0; !rc && i < opt->ro.nr; i++)
-		rc = vpci_device_set_readonly(run->host, opt->ro.sbdfs[i]);
+		rc = vpci_device_set_readonly(run->host, opt->ro.sbdfs[i], NULL);
 	if (rc) {
 		snprintf(msg, msg_len, "%s: cannot build the vPCI host: %s",
 			 topology, vpci_strerror(rc));

@@ -173,8 +173,8 @@ cat >"$WORK/boot.dts" <<'DTS'
 			memory = <0x0 0x80000>;
 			cpus = <2>;
 			xen,enhanced = "enabled";
-			vpci,devices = "00:01.0@00:00.0", "0000:00:02.0@0000:00:01.0";
-			vpci,external-devices = "00:03.0@00:02.0";
+			vpci,devices = "00:01.0@00:01.0", "0000:00:02.0@0000:00:02.0";
+			vpci,external-devices = "00:03.0@00:03.0";
 		};
 		domU2 {
 			compatible = "xen,domain";
@@ -199,9 +199,9 @@ cat >"$WORK/expected" <<EOF2
 hardware domain 0: every function not given to a guest
 domain 1 /chosen/domU1: memory 524288 KiB, cpus 2, xen,enhanced: grant-table event-channel xenstore
   ecam 0x10000000-0x100fffff segment 0000 buses 00-00, host bridge no, msi default, msix default
-  0000:00:01.0 -> 0000:00:00.0 vpci, reads $(ids 0000:00:01.0)
-  0000:00:02.0 -> 0000:00:01.0 vpci, reads $(ids 0000:00:02.0)
-  0000:00:03.0 -> 0000:00:02.0 external, reads $(ids 0000:00:03.0)
+  0000:00:01.0 -> 0000:00:01.0 vpci, reads $(ids 0000:00:01.0)
+  0000:00:02.0 -> 0000:00:02.0 vpci, reads $(ids 0000:00:02.0)
+  0000:00:03.0 -> 0000:00:03.0 external, reads $(ids 0000:00:03.0)
 domain 2 /chosen/domU2: memory 262144 KiB, cpus 1, xen,enhanced: grant-table event-channel
   ecam 0x30000000-0x301fffff segment 0000 buses 00-01, host bridge yes, msi default, msix no
   0000:00:05.0 -> 0000:01:1f.0 vpci, reads $(ids 0000:00:05.0)
@@ -241,13 +241,13 @@ bad_boot function "/chosen/domU2: vpci,devices = \"00:05.0@01:1f.1\": a function
 # value that is no tri-state is the error here.
 SED='s/vpci,msix = "no"/vpci,msix = "maybe"/'
 bad_boot msix "/chosen/domU2: vpci,msix = \"maybe\": expected \"yes\", \"no\" or \"default\""
-SED='s/00:03.0@00:02.0/00:01.0@00:02.0/'
-bad_boot twice "/chosen/domU1: vpci,external-devices = \"00:01.0@00:02.0\": 0000:00:01.0 is assigned twice"
+SED='s/00:03.0@00:03.0/00:01.0@00:03.0/'
+bad_boot twice "/chosen/domU1: vpci,external-devices = \"00:01.0@00:03.0\": 0000:00:01.0 is assigned twice"
 SED='s/"multiboot,kernel", //'
 bad_boot no_hwdom "/chosen/domU1: xen,enhanced = \"enabled\": means xenstore, which needs a hardware domain"
 SED='s/^//'
 ALWAYS=1 bad_boot hidden "/chosen/domU2: vpci,devices = \"0000:00:05.0@0000:01:1f.0\": the function is hidden" --hide 00:05.0
-bad_boot readonly "/chosen/domU1: vpci,devices = \"0000:00:02.0@0000:00:01.0\": the function is read-only" --ro 00:02.0
+bad_boot readonly "/chosen/domU1: vpci,devices = \"0000:00:02.0@0000:00:02.0\": the function is read-only" --ro 00:02.0
 head -c 100 "$WORK/boot.dtb" >"$WORK/short.dtb"
 out=$(H boot "$FC" "$WORK/short.dtb" 2>&1 >/dev/null)
 [ $? -eq 2 ] && [[ "$out" == *"short.dtb: device tree: truncated: the header says"* ]] ||
