@@ -46,20 +46,22 @@ static const vpci_sbdf_t host_fns[] = {
 };
 #define NR_HOST_FNS (sizeof(host_fns) / sizeof(host_fns[0]))
 
-static uint32_t emu_read(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
-			 unsigned int size)
+static int emu_read(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
+		    unsigned int size, uint64_t token, uint32_t *val)
 {
-	(void)arg, (void)sbdf, (void)reg, (void)size;
-	return 0x12345678u;
+	(void)arg, (void)sbdf, (void)reg, (void)size, (void)token;
+	*val = 0x12345678u;
+	return 0;
 }
 
-static void emu_write(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
-		      unsigned int size, uint32_t val)
+static int emu_write(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
+		     unsigned int size, uint32_t val, uint64_t token)
 {
-	(void)arg, (void)sbdf, (void)reg, (void)size, (void)val;
+	(void)arg, (void)sbdf, (void)reg, (void)size, (void)val, (void)token;
+	return 0;
 }
 
-static const struct vpci_emulator_ops emu_ops = {emu_read, emu_write};
+static const struct vpci_emulator_ops emu_ops = {emu_read, emu_write, NULL};
 
 /* The fuzzer decides (by the domid's parity) whether an emulator
  * exists, so both answers are covered. */
@@ -105,8 +107,8 @@ static struct bench *bench_get(unsigned int which)
 		if (vpci_device_add(b->host, host_fns[i]))
 			abort();
 	}
-	vpci_device_hide(b->host, host_fns[5]);
-	vpci_device_set_readonly(b->host, host_fns[6]);
+	vpci_device_hide(b->host, host_fns[5], NULL);
+	vpci_device_set_readonly(b->host, host_fns[6], NULL);
 	b->baseline_allocs = b->fp.live_allocs;
 	ready[which] = true;
 	return b;
