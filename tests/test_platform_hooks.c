@@ -157,7 +157,7 @@ static void quirk_survives_hwdom_creation_assign_and_deassign(void **state)
 	assert_int_equal(h->quirk[VPCI_VIEW_GUEST], GUEST_QUIRK_VALUE | 0x5678);
 	assert_int_equal(fake_fn_get(fn, QUIRK_REG, 4), 0xdeadbeef);
 
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), 0);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 	assert_int_equal(hw_read(e, QUIRK_REG, 4), 0x1234);
 
 	/* A guest going away gives the function back the same way. */
@@ -287,7 +287,7 @@ static void failing_device_init_refuses_the_assignment(void **state)
 	create_guest(e);
 	add_nic(e, DEV, 0);
 	h->fail_in_view = VPCI_VIEW_GUEST;
-	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV),
+	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL),
 			 VPCI_ENOTSUP);
 	assert_true(fake_log_contains(&e->fp, "device_init failed in the "
 					      "guest view"));
@@ -476,7 +476,7 @@ static void retried_unmap_is_described_as_stale(void **state)
 	program_guest_bars(e);
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	e->fp.map_error = VPCI_EIO;
-	assert_int_equal(vpci_deassign_device(e->guest, DEV), VPCI_EIO);
+	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), VPCI_EIO);
 	e->fp.map_error = 0;
 	from = e->fp.nr_map_calls;
 	assert_int_equal(vpci_process_pending(e->guest), 0);

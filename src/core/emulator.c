@@ -41,6 +41,8 @@ static struct vpci_emu_request *request_find(struct vpci_domain *dom,
 static int request_run(struct vpci_domain *dom, struct vpci_emu_request *req)
 {
 	const struct vpci_dev *fn = req->fn;
+	/* ops->: the integrator's emulator, not core code. */
+	const struct vpci_emulator_ops *ops = fn->emulator;
 	vpci_sbdf_t sbdf = fn->virtual_fn ? fn->sbdf : fn->guest_sbdf;
 	unsigned int nr_parts = req->size == 8 ? 2u : 1u;
 
@@ -53,14 +55,13 @@ static int request_run(struct vpci_domain *dom, struct vpci_emu_request *req)
 		int rc;
 
 		if (req->write)
-			rc = fn->emulator->write(fn->emulator_arg, sbdf, reg,
-						 size,
-						 (uint32_t)(req->val >> shift) &
-							 vpci_size_mask(size),
-						 req->token);
+			rc = ops->write(fn->emulator_arg, sbdf, reg, size,
+					(uint32_t)(req->val >> shift) &
+						vpci_size_mask(size),
+					req->token);
 		else
-			rc = fn->emulator->read(fn->emulator_arg, sbdf, reg,
-						size, req->token, &part_val);
+			rc = ops->read(fn->emulator_arg, sbdf, reg, size,
+				       req->token, &part_val);
 		if (rc == VPCI_EPENDING)
 			return rc;
 		if (!req->write) {
@@ -115,11 +116,13 @@ int vpci_emu_access(struct vpci_domain *dom, struct vpci_dev *fn,
 void vpci_emu_cancel(struct vpci_domain *dom, uint64_t token)
 {
 	struct vpci_emu_request *req = request_find(dom, token);
+	/* ops->: the integrator's emulator, not core code. */
+	const struct vpci_emulator_ops *ops = req ? req->fn->emulator : NULL;
 
 	if (!req)
 		return;
-	if (req->fn->emulator->cancel)
-		req->fn->emulator->cancel(req->fn->emulator_arg, token);
+	if (ops->cancel)
+		ops->cancel(req->fn->emulator_arg, token);
 	req->token = 0;
 }
 
