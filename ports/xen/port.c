@@ -190,7 +190,7 @@ int xvpci_add_mmcfg(struct domain *d, paddr_t addr, unsigned int seg,
 	if (d->xvpci)
 		rc = xvpci_errno(vpci_domain_add_ecam(
 			d->xvpci->vd, addr, (uint16_t)seg, (uint8_t)bus_first,
-			(uint8_t)bus_last));
+			(uint8_t)bus_last, NULL));
 	read_unlock(&d->pci_lock);
 	return rc;
 }
@@ -199,8 +199,8 @@ int xvpci_add_mmcfg(struct domain *d, paddr_t addr, unsigned int seg,
 
 /*
  * A guest's virtual slot for a host function: the slot already holding
- * another function of the same host slot, else the first free one. Xen
- * numbers guest devices on bus 0 of segment 0 the same way.
+ * another function of the same host slot, else the first free one from
+ * slot 1. Xen numbers guest devices on bus 0 of segment 0 the same way.
  */
 static int guest_slot(struct xvpci_domain *xd, vpci_sbdf_t host_sbdf)
 {
@@ -208,7 +208,8 @@ static int guest_slot(struct xvpci_domain *xd, vpci_sbdf_t host_sbdf)
 	int free_slot = -1;
 	unsigned int i;
 
-	for (i = 0; i < XVPCI_GUEST_SLOTS; i++) {
+	/* Slot 0 is the guest's emulated host bridge (libvpci's). */
+	for (i = 1; i < XVPCI_GUEST_SLOTS; i++) {
 		if (xd->slot_host[i] == key)
 			return (int)i;
 		if (!xd->slot_host[i] && free_slot < 0)
@@ -226,7 +227,7 @@ static int assign_to_guest(struct xvpci_domain *xd, vpci_sbdf_t host_sbdf)
 		return -ENOSPC;
 	rc = vpci_assign_device(
 		xd->vd, host_sbdf,
-		VPCI_SBDF(0, 0, (unsigned int)slot, VPCI_SBDF_FN(host_sbdf)));
+		VPCI_SBDF(0, 0, (unsigned int)slot, VPCI_SBDF_FN(host_sbdf)), NULL);
 	if (rc)
 		return xvpci_errno(rc);
 	xd->slot_host[slot] = (host_sbdf & ~7u) + 1;
@@ -286,7 +287,7 @@ void xvpci_device_deassigned(struct pci_dev *pdev)
 		return;
 	read_lock(&d->pci_lock);
 	if (d->xvpci && !d->is_hardware_domain) {
-		if (!vpci_deassign_device(d->xvpci->vd, sbdf))
+		if (!vpci_deassign_device(d->xvpci->vd, sbdf, NULL))
 			release_guest_slot(d->xvpci, sbdf);
 	} else if (d->is_hardware_domain) {
 		vpci_device_remove(port_host->host, sbdf);

@@ -167,39 +167,40 @@ static void guest_is_assigned_places_enables_disables_and_returns(void **state)
 			 0);
 	move_device(&nic, &d1);
 	/* The hardware domain lost it (and its mapping); the guest finds it
-	 * at 00:00.0 with no BAR placed and decoding off. */
+	 * at 00:01.0 (00:00.0 is its host bridge) with no BAR placed and
+	 * decoding off. */
 	assert_int_equal(fake_xen_mapped_frames(0), 0);
 	assert_int_equal(mmcfg_read(&v0, ecam(HW_ECAM, 3, 0), 4), 0xffffffffu);
 	fake_xen.current_vcpu = &v1;
-	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 0, 0), 4), NIC_ID);
-	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 0, 0x04), 2) & 2, 0);
+	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 1, 0), 4), NIC_ID);
+	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 1, 0x04), 2) & 2, 0);
 	assert_int_equal(fake_xen_mapped_frames(1), 0);
 
 	/* Place and enable: the guest's frames map onto the device's. */
-	mmcfg_write(&v1, ecam(GUEST_ECAM, 0, 0x10), 4, GUEST_BAR);
-	mmcfg_write(&v1, ecam(GUEST_ECAM, 0, 0x04), 2, 0x0002);
+	mmcfg_write(&v1, ecam(GUEST_ECAM, 1, 0x10), 4, GUEST_BAR);
+	mmcfg_write(&v1, ecam(GUEST_ECAM, 1, 0x04), 2, 0x0002);
 	assert_true(return_to_guest(&v1) >= 1);
 	assert_int_equal(fake_xen_mapped_frames(1), 16);
 	assert_true(fake_xen_lookup(1, GUEST_BAR >> 12, &mfn));
 	assert_int_equal(mfn, NIC_BAR >> 12);
 	assert_true(fake_xen_lookup(1, (GUEST_BAR >> 12) + 15, &mfn));
 	assert_int_equal(mfn, (NIC_BAR >> 12) + 15);
-	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 0, 0x10), 4),
+	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 1, 0x10), 4),
 			 GUEST_BAR);
 
 	/* Disable: everything unmapped. */
-	mmcfg_write(&v1, ecam(GUEST_ECAM, 0, 0x04), 2, 0);
+	mmcfg_write(&v1, ecam(GUEST_ECAM, 1, 0x04), 2, 0);
 	return_to_guest(&v1);
 	assert_int_equal(fake_xen_mapped_frames(1), 0);
 
 	/* Enabled again, then taken back: the guest's mapping goes, the
 	 * hardware domain sees the device again. */
-	mmcfg_write(&v1, ecam(GUEST_ECAM, 0, 0x04), 2, 0x0002);
+	mmcfg_write(&v1, ecam(GUEST_ECAM, 1, 0x04), 2, 0x0002);
 	return_to_guest(&v1);
 	assert_int_equal(fake_xen_mapped_frames(1), 16);
 	move_device(&nic, &d0);
 	assert_int_equal(fake_xen_mapped_frames(1), 0);
-	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 0, 0), 4),
+	assert_int_equal(mmcfg_read(&v1, ecam(GUEST_ECAM, 1, 0), 4),
 			 0xffffffffu);
 	assert_int_equal(mmcfg_read(&v0, ecam(HW_ECAM, 3, 0), 4), NIC_ID);
 	shutdown();
