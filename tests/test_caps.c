@@ -316,7 +316,7 @@ static void guest_pm_keeps_the_device_in_d0(void **state)
 	unsigned int pmcsr = PM_POS + 4;
 
 	fake_fn_set(fn, pmcsr, 2, 0x0003); /* left in D3hot */
-	vpci_deassign_device(e->guest, DEV);
+	vpci_deassign_device(e->guest, DEV, NULL);
 	assign(e);
 	assert_int_equal(fake_fn_get(fn, pmcsr, 2) & 3, 0);
 	/* Only D0 and D3hot, no PME. */

@@ -419,7 +419,7 @@ static void msix_two_devices_in_one_guest(void **state)
 	add_cap_list(fn2, TABLE_OFF, PBA_OFF);
 	assert_int_equal(vpci_device_add(e->host, dev2), 0);
 	assign(e);
-	assert_int_equal(vpci_assign_device(e->guest, dev2, vdev2), 0);
+	assert_int_equal(vpci_assign_device(e->guest, dev2, vdev2, NULL), 0);
 	guest_places_bar0(e);
 	vpci_write(e->guest, vdev2, 0x10, 4, (uint32_t)(G_BAR0 + 0x200000));
 	vpci_write(e->guest, vdev2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);

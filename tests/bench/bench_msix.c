@@ -111,7 +111,7 @@ static int add_device(struct fake_platform *fp, struct vpci_host *host,
 	fake_fn_set(fn, MSIX_POS + 4, 4, TABLE_OFF);
 	fake_fn_set(fn, MSIX_POS + 8, 4, 0x3000);
 	if (vpci_device_add(host, sbdf) ||
-	    vpci_assign_device(guest, sbdf, vsbdf))
+	    vpci_assign_device(guest, sbdf, vsbdf, NULL))
 		return -1;
 	vpci_write(guest, vsbdf, 0x10, 4,
 		   (uint32_t)(GPA_BASE + n * GPA_STRIDE));

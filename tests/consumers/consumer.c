@@ -73,7 +73,7 @@ int main(void)
 	if (vpci_host_create(&ops, NULL, 0, &host) ||
 	    vpci_domain_create(host, &cfg, &dom, NULL) ||
 	    vpci_device_add(host, FN) ||
-	    vpci_domain_add_ecam(dom, 0xe0000000u, 0, 0, 0)) {
+	    vpci_domain_add_ecam(dom, 0xe0000000u, 0, 0, 0, NULL)) {
 		fprintf(stderr, "consumer: setup failed\n");
 		return 1;
 	}
