@@ -324,4 +324,25 @@ if command -v script >/dev/null 2>&1; then
 	grep -q "mount: serving $MNT: [1-9][0-9]* config reads" "$WORK/tty.log" &&
 		pass || fail "no progress on a terminal: $(tr '\r\n' '  ' <"$WORK/tty.log" | head -c 200)"
 fi
+# ------------------------------------------------------------ selectors
+# A mount given lspci's -s/-d serves exactly the functions real lspci's
+# own -s/-d pick from the whole view.
+if H export-sysfs "$FC" "$WORK/all.export" >/dev/null 2>&1; then
+	nr_sel=0
+	for sel in "-s 00:02.0" "-s .0" "-d 1af4:" "-d ::0200" "-s 00:1f"; do
+		nr_sel=$((nr_sel + 1))
+		# shellcheck disable=SC2086 # the selector is two words
+		want=$(LSPCI "$WORK/all.export" -D $sel | awk '{ print $1 }' |
+			sort | tr '\n' ' ')
+		# shellcheck disable=SC2086
+		start_mount "sel$nr_sel" $sel
+		got=$(timeout -s KILL 10 ls "$MNT/devices" | sort | tr '\n' ' ')
+		[ "$got" = "$want" ] && pass ||
+			fail "mount $sel serves '$got', lspci $sel picks '$want'"
+		stop_mount "sel$nr_sel"
+	done
+else
+	fail "selectors: export-sysfs of the whole view failed"
+fi
+
 finish
