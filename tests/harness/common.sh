@@ -47,6 +47,40 @@ finish() {
 	exit 0
 }
 
+# expect_out DESCRIPTION EXPECTED_STDOUT COMMAND... (exit 0 required)
+expect_out() {
+	local what=$1 want=$2 got rc
+	shift 2
+	got=$("$@" 2>"$WORK/err")
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		fail "$what: exit $rc: $(head -1 "$WORK/err")"
+	elif [ "$got" != "$want" ]; then
+		fail "$what: got '$(tr '\n' '|' <<<"$got")', want '$(tr '\n' '|' <<<"$want")'"
+	else
+		pass
+	fi
+}
+
+# expect_error DESCRIPTION PATTERN COMMAND...: exit 2, exactly one line on
+# stderr, matching the extended regex PATTERN.
+expect_error() {
+	local what=$1 pattern=$2 rc
+	shift 2
+	"$@" >/dev/null 2>"$WORK/err"
+	rc=$?
+	if [ $rc -ne 2 ]; then
+		fail "$what: exit $rc, want 2 (stderr: $(head -1 "$WORK/err"))"
+	elif [ "$(wc -l <"$WORK/err")" -ne 1 ]; then
+		fail "$what: $(wc -l <"$WORK/err") lines on stderr, want 1:" \
+			"$(tr '\n' '|' <"$WORK/err")"
+	elif ! grep -Eq -- "$pattern" "$WORK/err"; then
+		fail "$what: stderr '$(cat "$WORK/err")' does not match '$pattern'"
+	else
+		pass
+	fi
+}
+
 have_lspci() {
 	command -v lspci >/dev/null 2>&1
 }
