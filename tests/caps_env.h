@@ -71,27 +71,8 @@ static inline void add_cap_list(struct fake_fn *fn, uint32_t table,
 	fake_fn_set_wmask(fn, REBAR_POS + 8, 4, 0x3f00);
 }
 
-static inline int caps_env_setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-	struct vpci_domain_config hw = {.domid = HW,
-					.kind = VPCI_DOMAIN_HARDWARE,
-					.flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g = {.domid = GUEST,
-				       .kind = VPCI_DOMAIN_GUEST,
-				       .flags = VPCI_DOMAIN_F_VPCI};
-
-	fake_platform_init(&e->fp);
-	fake_enable_irq_hooks(&e->fp);
-	assert_int_equal(vpci_host_create(&e->fp.ops, &e->fp, 0, &e->host), 0);
-	assert_int_equal(vpci_domain_create(e->host, &hw, &e->hwdom, NULL), 0);
-	assert_int_equal(vpci_domain_create(e->host, &g, &e->guest, NULL), 0);
-	*state = e;
-	return 0;
-}
-
 /* The NIC with the list above, added to the host. */
-static inline struct fake_fn *add_capable_nic(struct env *e, uint16_t cmd)
+static inline struct fake_fn *add_capable_nic(struct fixture *e, uint16_t cmd)
 {
 	struct fake_fn *fn = add_nic_fn(e, DEV, cmd);
 
@@ -100,13 +81,13 @@ static inline struct fake_fn *add_capable_nic(struct env *e, uint16_t cmd)
 	return fn;
 }
 
-static inline const struct fake_irq_call *irq_call(struct env *e, size_t i)
+static inline const struct fake_irq_call *irq_call(struct fixture *e, size_t i)
 {
 	assert_true(i < e->fp.nr_irq_calls);
 	return &e->fp.irq_calls[i];
 }
 
-static inline void assert_bound(struct env *e, size_t i, unsigned int vector,
+static inline void assert_bound(struct fixture *e, size_t i, unsigned int vector,
 				uint64_t addr, uint32_t data)
 {
 	const struct fake_irq_call *c = irq_call(e, i);
@@ -117,7 +98,7 @@ static inline void assert_bound(struct env *e, size_t i, unsigned int vector,
 	assert_int_equal(c->data, data);
 }
 
-static inline void assert_unbound(struct env *e, size_t i, unsigned int vector)
+static inline void assert_unbound(struct fixture *e, size_t i, unsigned int vector)
 {
 	const struct fake_irq_call *c = irq_call(e, i);
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Shared scenery for the header tests: a host with a hardware domain and
- * a guest, and devices built in the fake with real BAR write masks.
+ * Shared scenery for the header tests: the fixture (a host with a
+ * hardware domain and a guest, fixture.h), and devices built in the fake with real BAR write masks.
  *
  *  NIC (type 0):  BAR0 mem32 64 KiB      at 0xfe000000
  *                 BAR1 I/O 256 bytes     at 0xc000
@@ -17,11 +17,11 @@
 #ifndef TESTS_HEADER_ENV_H
 #define TESTS_HEADER_ENV_H
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
-#define HW    0u
-#define GUEST 7u
+#define HW    FIXTURE_HW_ID
+#define GUEST FIXTURE_GUEST_ID
 #define DEV   VPCI_SBDF(0, 3, 0, 0)
 #define VDEV  VPCI_SBDF(0, 0, 5, 0)
 
@@ -38,46 +38,7 @@
 #define G_BAR4 0x400000000ull
 #define G_ROM  0xe0100000ull
 
-struct env {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *hwdom;
-	struct vpci_domain *guest;
-};
-
-static inline int env_setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-	struct vpci_domain_config hw = {.domid = HW,
-					.kind = VPCI_DOMAIN_HARDWARE,
-					.flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g = {.domid = GUEST,
-				       .kind = VPCI_DOMAIN_GUEST,
-				       .flags = VPCI_DOMAIN_F_VPCI};
-
-	fake_platform_init(&e->fp);
-	assert_int_equal(vpci_host_create(&e->fp.ops, &e->fp, 0, &e->host), 0);
-	assert_int_equal(vpci_domain_create(e->host, &hw, &e->hwdom, NULL), 0);
-	assert_int_equal(vpci_domain_create(e->host, &g, &e->guest, NULL), 0);
-	*state = e;
-	return 0;
-}
-
-static inline int env_teardown(void **state)
-{
-	struct env *e = *state;
-
-	vpci_host_destroy(e->host);
-	/* Everything unmapped, never a double map, nothing leaked. */
-	assert_int_equal(e->fp.nr_mappings, 0);
-	assert_int_equal(e->fp.map_violations, 0);
-	assert_int_equal(e->fp.live_allocs, 0);
-	fake_platform_fini(&e->fp);
-	free(e);
-	return 0;
-}
-
-static inline struct fake_fn *add_nic_fn(struct env *e, vpci_sbdf_t sbdf,
+static inline struct fake_fn *add_nic_fn(struct fixture *e, vpci_sbdf_t sbdf,
 					 uint16_t cmd)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, sbdf);
@@ -98,7 +59,7 @@ static inline struct fake_fn *add_nic_fn(struct env *e, vpci_sbdf_t sbdf,
 	return fn;
 }
 
-static inline struct fake_fn *add_nic(struct env *e, vpci_sbdf_t sbdf,
+static inline struct fake_fn *add_nic(struct fixture *e, vpci_sbdf_t sbdf,
 				      uint16_t cmd)
 {
 	struct fake_fn *fn = add_nic_fn(e, sbdf, cmd);
@@ -107,7 +68,7 @@ static inline struct fake_fn *add_nic(struct env *e, vpci_sbdf_t sbdf,
 	return fn;
 }
 
-static inline struct fake_fn *add_odd(struct env *e, vpci_sbdf_t sbdf)
+static inline struct fake_fn *add_odd(struct fixture *e, vpci_sbdf_t sbdf)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, sbdf);
 
@@ -122,7 +83,7 @@ static inline struct fake_fn *add_odd(struct env *e, vpci_sbdf_t sbdf)
 	return fn;
 }
 
-static inline struct fake_fn *add_bridge(struct env *e, vpci_sbdf_t sbdf)
+static inline struct fake_fn *add_bridge(struct fixture *e, vpci_sbdf_t sbdf)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, sbdf);
 
@@ -135,29 +96,29 @@ static inline struct fake_fn *add_bridge(struct env *e, vpci_sbdf_t sbdf)
 	return fn;
 }
 
-static inline void assign(struct env *e)
+static inline void assign(struct fixture *e)
 {
 	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL), 0);
 }
 
-static inline uint32_t gr(struct env *e, unsigned int reg, unsigned int size)
+static inline uint32_t gr(struct fixture *e, unsigned int reg, unsigned int size)
 {
 	return vpci_read(e->guest, VDEV, reg, size);
 }
 
-static inline void gw(struct env *e, unsigned int reg, unsigned int size,
+static inline void gw(struct fixture *e, unsigned int reg, unsigned int size,
 		      uint32_t val)
 {
 	vpci_write(e->guest, VDEV, reg, size, val);
 }
 
-static inline uint32_t hw_read(struct env *e, unsigned int reg,
+static inline uint32_t hw_read(struct fixture *e, unsigned int reg,
 			       unsigned int size)
 {
 	return vpci_read(e->hwdom, DEV, reg, size);
 }
 
-static inline void hw_write(struct env *e, unsigned int reg, unsigned int size,
+static inline void hw_write(struct fixture *e, unsigned int reg, unsigned int size,
 			    uint32_t val)
 {
 	vpci_write(e->hwdom, DEV, reg, size, val);
@@ -169,24 +130,24 @@ struct view {
 	vpci_sbdf_t sbdf;
 };
 
-static inline struct view guest_view(struct env *e)
+static inline struct view guest_view(struct fixture *e)
 {
 	return (struct view){e->guest, VDEV};
 }
 
-static inline struct view hw_view(struct env *e)
+static inline struct view hw_view(struct fixture *e)
 {
 	return (struct view){e->hwdom, DEV};
 }
 
-static inline uint32_t view_read(struct env *e, const struct view *v,
+static inline uint32_t view_read(struct fixture *e, const struct view *v,
 				 unsigned int reg, unsigned int size)
 {
 	(void)e;
 	return vpci_read(v->dom, v->sbdf, reg, size);
 }
 
-static inline void view_write(struct env *e, const struct view *v,
+static inline void view_write(struct fixture *e, const struct view *v,
 			      unsigned int reg, unsigned int size, uint32_t val)
 {
 	(void)e;
@@ -194,7 +155,7 @@ static inline void view_write(struct env *e, const struct view *v,
 }
 
 /* The guest places the NIC's memory BARs and ROM (decoding untouched). */
-static inline void program_guest_bars(struct env *e)
+static inline void program_guest_bars(struct fixture *e)
 {
 	gw(e, 0x10, 4, (uint32_t)G_BAR0);
 	gw(e, 0x18, 4, (uint32_t)G_BAR2);
@@ -205,7 +166,7 @@ static inline void program_guest_bars(struct env *e)
 }
 
 /* Every frame of [gfn, gfn + nr) is mapped in domid, onto mfn + offset. */
-static inline void assert_mapped(struct env *e, uint32_t domid, uint64_t gfn,
+static inline void assert_mapped(struct fixture *e, uint32_t domid, uint64_t gfn,
 				 uint64_t mfn, uint64_t nr)
 {
 	uint64_t pos = gfn;
@@ -229,7 +190,7 @@ static inline void assert_mapped(struct env *e, uint32_t domid, uint64_t gfn,
 	}
 }
 
-static inline void assert_unmapped(struct env *e, uint32_t domid, uint64_t gfn,
+static inline void assert_unmapped(struct fixture *e, uint32_t domid, uint64_t gfn,
 				   uint64_t nr)
 {
 	uint64_t f, mfn;
@@ -239,7 +200,7 @@ static inline void assert_unmapped(struct env *e, uint32_t domid, uint64_t gfn,
 }
 
 /* The NIC's three memory BARs, and only they, are mapped. */
-static inline void assert_nic_mapped(struct env *e, bool guest)
+static inline void assert_nic_mapped(struct fixture *e, bool guest)
 {
 	uint32_t domid = guest ? GUEST : HW;
 

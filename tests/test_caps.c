@@ -33,7 +33,7 @@ static int record(void *arg, unsigned int pos, uint32_t header)
 	return 0;
 }
 
-static struct fake_fn *bare_fn(struct env *e)
+static struct fake_fn *bare_fn(struct fixture *e)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, DEV);
 
@@ -42,7 +42,7 @@ static struct fake_fn *bare_fn(struct env *e)
 	return fn;
 }
 
-static enum vpci_cap_walk_end walk(struct env *e, bool ext, struct visits *v,
+static enum vpci_cap_walk_end walk(struct fixture *e, bool ext, struct visits *v,
 				   unsigned int *logs)
 {
 	unsigned int before = e->fp.nr_logs, nr = 0;
@@ -57,7 +57,7 @@ static enum vpci_cap_walk_end walk(struct env *e, bool ext, struct visits *v,
 
 static void walk_stops_at_a_cycle_with_one_warning(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs;
@@ -73,7 +73,7 @@ static void walk_stops_at_a_cycle_with_one_warning(void **state)
 
 static void walk_stops_at_a_pointer_into_the_header(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs;
@@ -88,7 +88,7 @@ static void walk_stops_at_a_pointer_into_the_header(void **state)
 /* PCI 3.0 6.7: the reserved low two bits are masked, not followed. */
 static void walk_masks_reserved_pointer_bits(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs;
@@ -105,7 +105,7 @@ static void walk_masks_reserved_pointer_bits(void **state)
 
 static void walk_stops_at_an_all_ones_header(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs;
@@ -121,7 +121,7 @@ static void walk_stops_at_an_all_ones_header(void **state)
 /* The longest possible standard list: every dword from 0x40 to 0xfc. */
 static void walk_follows_a_full_standard_list(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs, pos;
@@ -136,7 +136,7 @@ static void walk_follows_a_full_standard_list(void **state)
 
 static void extended_walk_stops_at_cycles_and_pointers_below_0x100(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = bare_fn(e);
 	struct visits v;
 	unsigned int logs;
@@ -183,7 +183,7 @@ static unsigned int read_list(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 
 static void guest_sees_pm_pcie_msi_msix_linked_and_nothing_else(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int ids[48], pos[48];
 
 	add_capable_nic(e, 0);
@@ -203,7 +203,7 @@ static void guest_sees_pm_pcie_msi_msix_linked_and_nothing_else(void **state)
 
 static void hwdom_list_reads_as_on_hardware(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 	unsigned int ids[48], pos;
 
@@ -219,7 +219,7 @@ static void hwdom_list_reads_as_on_hardware(void **state)
 
 static void guest_without_interrupt_hooks_sees_no_msi(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int ids[48];
 
 	(void)state;
@@ -258,7 +258,7 @@ static void guest_without_interrupt_hooks_sees_no_msi(void **state)
 
 static void guest_with_nothing_emulated_sees_no_list(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
 
 	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
@@ -275,7 +275,7 @@ static void guest_with_nothing_emulated_sees_no_list(void **state)
 static void guest_pcie_capability_shows_hardware_without_slot_or_flr(
 	void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 
 	assign(e);
@@ -290,7 +290,7 @@ static void guest_pcie_capability_shows_hardware_without_slot_or_flr(
 
 static void guest_pcie_control_only_safe_bits_reach_hardware(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 	unsigned int devctl = EXP_POS + 8;
 
@@ -311,7 +311,7 @@ static void guest_pcie_control_only_safe_bits_reach_hardware(void **state)
 
 static void guest_pm_keeps_the_device_in_d0(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 	unsigned int pmcsr = PM_POS + 4;
 
@@ -335,7 +335,7 @@ static void guest_pm_keeps_the_device_in_d0(void **state)
 
 static void hwdom_rebar_refused_while_decoding_or_unsupported(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, VPCI_CMD_MEMORY);
 	unsigned int ctrl = REBAR_POS + 8;
 
@@ -350,7 +350,7 @@ static void hwdom_rebar_refused_while_decoding_or_unsupported(void **state)
 
 static void hwdom_rebar_resize_changes_what_maps(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 	unsigned int ctrl = REBAR_POS + 8;
 
@@ -366,7 +366,7 @@ static void hwdom_rebar_resize_changes_what_maps(void **state)
 
 static void guest_never_sees_rebar(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -378,7 +378,7 @@ static void guest_never_sees_rebar(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, caps_env_setup, env_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup_hwdom_guest_irq, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(walk_stops_at_a_cycle_with_one_warning),
 		T(walk_stops_at_a_pointer_into_the_header),

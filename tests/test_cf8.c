@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 #include "vpci/cf8.h"
 
@@ -22,15 +22,9 @@
 #define FN_B	VPCI_SBDF(0, 0xff, 0, 0)
 #define FN_SEG2 VPCI_SBDF(2, 5, 0x1f, 7)
 
-struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *hwdom;
-};
-
 /* A function whose every dword holds its SBDF xor the offset, so a read
  * tells which function and register it reached. */
-static void add_fn(struct bench *b, vpci_sbdf_t sbdf)
+static void add_fn(struct fixture *b, vpci_sbdf_t sbdf)
 {
 	struct fake_fn *fn = fake_fn_add(&b->fp, sbdf);
 	unsigned int i;
@@ -43,29 +37,13 @@ static void add_fn(struct bench *b, vpci_sbdf_t sbdf)
 
 static int setup(void **state)
 {
-	struct bench *b = calloc(1, sizeof(*b));
-	struct vpci_domain_config cfg = {.domid = 0,
-					 .kind = VPCI_DOMAIN_HARDWARE,
-					 .flags = VPCI_DOMAIN_F_VPCI};
+	struct fixture *b = fixture_new(0, false);
 
-	fake_platform_init(&b->fp);
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	assert_int_equal(vpci_domain_create(b->host, &cfg, &b->hwdom, NULL), 0);
+	fixture_create_hwdom(b);
 	add_fn(b, FN_A);
 	add_fn(b, FN_B);
 	add_fn(b, FN_SEG2);
 	*state = b;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct bench *b = *state;
-
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
-	free(b);
 	return 0;
 }
 
@@ -78,7 +56,7 @@ static uint32_t cf8(unsigned int bus, unsigned int dev, unsigned int fn,
 
 static void latch_reads_back_what_was_written(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 
 	assert_int_equal(vpci_cf8_read(b->hwdom), 0);
 	vpci_cf8_write(b->hwdom, 0x80000000u);
@@ -90,7 +68,7 @@ static void latch_reads_back_what_was_written(void **state)
 
 static void decode_reaches_bus_device_function_and_register(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 
 	vpci_cf8_write(b->hwdom, cf8(5, 0x1f, 7, 0x44));
 	assert_int_equal(vpci_cfc_read(b->hwdom, 0xcfc, 4), FN_A ^ 0x44);
@@ -103,7 +81,7 @@ static void decode_reaches_bus_device_function_and_register(void **state)
 
 static void bytes_and_words_pick_their_part_of_the_dword(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	uint32_t dword = FN_A ^ 0x48;
 	unsigned int i;
 
@@ -117,7 +95,7 @@ static void bytes_and_words_pick_their_part_of_the_dword(void **state)
 
 static void latch_bits_1_0_are_ignored(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 
 	vpci_cf8_write(b->hwdom, cf8(5, 0x1f, 7, 0x48) | 3);
 	assert_int_equal(vpci_cfc_read(b->hwdom, 0xcfc, 4), FN_A ^ 0x48);
@@ -127,7 +105,7 @@ static void latch_bits_1_0_are_ignored(void **state)
 
 static void writes_reach_the_decoded_register(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct fake_fn *fn = fake_fn_find(&b->fp, FN_A);
 
 	vpci_cf8_write(b->hwdom, cf8(5, 0x1f, 7, 0x60));
@@ -144,7 +122,7 @@ static void writes_reach_the_decoded_register(void **state)
 
 static void enable_bit_clear_reads_all_ones_and_drops_writes(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 
 	b->fp.record_accesses = true;
 	vpci_cf8_write(b->hwdom, cf8(5, 0x1f, 7, 0x60) & ~VPCI_CF8_ENABLE);
@@ -157,7 +135,7 @@ static void enable_bit_clear_reads_all_ones_and_drops_writes(void **state)
 
 static void sizes_and_ports_no_chipset_decodes_read_all_ones(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	static const struct {
 		unsigned int port, size;
 		uint32_t ones;
@@ -193,7 +171,7 @@ static void sizes_and_ports_no_chipset_decodes_read_all_ones(void **state)
 
 static void reserved_latch_bits_are_malformed(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	unsigned int bit;
 
 	b->fp.record_accesses = true;
@@ -209,7 +187,7 @@ static void reserved_latch_bits_are_malformed(void **state)
 
 static void amd_extended_bits_reach_extended_space_when_on(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct fake_fn *fn = fake_fn_find(&b->fp, FN_A);
 
 	vpci_cf8_set_amd_ext(b->hwdom, true);
@@ -232,7 +210,7 @@ static void amd_extended_bits_reach_extended_space_when_on(void **state)
 
 static void only_segment_0_is_reachable(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct fake_fn *seg2 = fake_fn_find(&b->fp, FN_SEG2);
 
 	/* 05:1f.7 exists on segments 0 and 2: port I/O reaches segment 0. */
@@ -244,7 +222,7 @@ static void only_segment_0_is_reachable(void **state)
 
 static void latch_and_amd_option_belong_to_one_domain(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct vpci_domain_config cfg = {.domid = 3,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .flags = VPCI_DOMAIN_F_VPCI};
@@ -263,7 +241,7 @@ static void latch_and_amd_option_belong_to_one_domain(void **state)
 
 static void guest_reaches_its_virtual_sbdf_only(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct vpci_domain_config cfg = {.domid = 3,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .flags = VPCI_DOMAIN_F_VPCI};
@@ -287,7 +265,7 @@ static void guest_reaches_its_virtual_sbdf_only(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, fixture_teardown)
 		T(latch_reads_back_what_was_written),
 		T(decode_reaches_bus_device_function_and_register),
 		T(bytes_and_words_pick_their_part_of_the_dword),

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
 /* An emulated latch that understands its own rw1c bits. */
@@ -76,12 +76,10 @@ static const struct layout_reg layout[] = {
 #define MODEL_BYTES 4096u
 
 struct bench {
-	struct fake_platform fp;
+	struct fixture fx;
 	struct fake_fn *fn;
-	struct vpci_host *host;
 	struct vpci_dev *dev;
 	struct latch latches[NR_LAYOUT];
-	struct vpci_domain *guest;
 };
 
 static const vpci_sbdf_t SBDF = VPCI_SBDF(0, 3, 2, 1);
@@ -91,15 +89,15 @@ static int setup(void **state)
 	struct bench *b = calloc(1, sizeof(*b));
 	unsigned int i;
 
-	fake_platform_init(&b->fp);
-	b->fn = fake_fn_add(&b->fp, SBDF);
+	fixture_init(&b->fx);
+	b->fn = fake_fn_add(&b->fx.fp, SBDF);
 	for (i = 0; i < MODEL_BYTES; i++) {
 		b->fn->cfg[i] = (uint8_t)(i * 7 + 3);
 		b->fn->wmask[i] = 0xff;
 	}
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	assert_int_equal(vpci_device_add(b->host, SBDF), 0);
-	b->dev = vpci_device_find(b->host, SBDF);
+	fixture_create_host(&b->fx, 0);
+	assert_int_equal(vpci_device_add(b->fx.host, SBDF), 0);
+	b->dev = vpci_device_find(b->fx.host, SBDF);
 	assert_non_null(b->dev);
 	for (i = 0; i < NR_LAYOUT; i++) {
 		/* Reserved-zero bits read as zero, as on hardware. */
@@ -123,9 +121,7 @@ static int teardown(void **state)
 {
 	struct bench *b = *state;
 
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
+	fixture_fini(&b->fx);
 	free(b);
 	return 0;
 }
@@ -185,17 +181,14 @@ static void reads_every_size_at_every_offset_hwdom(void **state)
 static void reads_every_size_at_every_offset_guest(void **state)
 {
 	struct bench *b = *state;
-	struct vpci_domain_config cfg = {.domid = 7,
-					 .kind = VPCI_DOMAIN_GUEST,
-					 .flags = VPCI_DOMAIN_F_VPCI};
 	unsigned int i;
 
 	/* A guest owner: gaps read as zero, the hardware is not touched. */
-	assert_int_equal(vpci_domain_create(b->host, &cfg, &b->guest, NULL), 0);
-	b->dev->owner = b->guest;
-	b->fp.record_accesses = true;
+	fixture_create_guest(&b->fx, FIXTURE_GUEST_ID);
+	b->dev->owner = b->fx.guest;
+	b->fx.fp.record_accesses = true;
 	check_all_reads(b, true);
-	assert_int_equal(b->fp.nr_accesses, 0);
+	assert_int_equal(b->fx.fp.nr_accesses, 0);
 	b->dev->owner = NULL;
 	for (i = 0; i < NR_LAYOUT; i++)
 		assert_true(b->latches[i].reads > 0);
@@ -241,10 +234,10 @@ static void writes_every_size_at_every_offset(void **state, bool guest)
 						 .kind = VPCI_DOMAIN_GUEST,
 						 .flags = VPCI_DOMAIN_F_VPCI};
 
-		assert_int_equal(vpci_domain_create(b->host, &cfg, &b->guest,
+		assert_int_equal(vpci_domain_create(b->fx.host, &cfg, &b->fx.guest,
 						    NULL),
 				 0);
-		b->dev->owner = b->guest;
+		b->dev->owner = b->fx.guest;
 	}
 	memcpy(hw_before, b->fn->cfg, MODEL_BYTES);
 	for (s = 0; s < 3; s++)
@@ -351,14 +344,14 @@ static void out_of_range_access_is_all_ones_and_dropped(void **state)
 {
 	struct bench *b = *state;
 
-	b->fp.record_accesses = true;
+	b->fx.fp.record_accesses = true;
 	assert_int_equal(vpci_dev_read(b->dev, 0xffe, 4), 0xffffffffu);
 	assert_int_equal(vpci_dev_read(b->dev, 0x1000, 1), 0xffu);
 	assert_int_equal(vpci_dev_read(b->dev, 0x10, 3), 0xffffffu);
 	assert_int_equal(vpci_dev_read(b->dev, 0x10, 0), 0);
 	vpci_dev_write(b->dev, 0xfff, 2, 0);
 	vpci_dev_write(b->dev, 0x10, 8, 0);
-	assert_int_equal(b->fp.nr_accesses, 0);
+	assert_int_equal(b->fx.fp.nr_accesses, 0);
 }
 
 static void add_register_rejects_bad_arguments(void **state)
@@ -423,14 +416,14 @@ static void registration_fails_cleanly_without_memory(void **state)
 	static uint32_t v;
 
 	/* The extended index needs an allocation on a fresh device. */
-	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(0, 9, 0, 0)), 0);
-	b->fp.allocs_until_failure = 0;
-	assert_int_equal(vpci_add_register(vpci_device_find(b->host,
+	assert_int_equal(vpci_device_add(b->fx.host, VPCI_SBDF(0, 9, 0, 0)), 0);
+	b->fx.fp.allocs_until_failure = 0;
+	assert_int_equal(vpci_add_register(vpci_device_find(b->fx.host,
 							    VPCI_SBDF(0, 9, 0, 0)),
 					   vpci_read_val, vpci_write_val, 0x200,
 					   4, &v, NULL),
 			 VPCI_ENOMEM);
-	b->fp.allocs_until_failure = -1;
+	b->fx.fp.allocs_until_failure = -1;
 }
 
 int main(void)

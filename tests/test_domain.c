@@ -12,13 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
-
-struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
-};
 
 static int fake_msi_update(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 			   unsigned int vector, const struct vpci_msi_msg *msg)
@@ -38,29 +33,21 @@ static void lock_noop(void *ctx)
 	(void)ctx;
 }
 
-static struct bench *bench_new(bool irq_hooks, uint32_t limits)
+/* A host on the fixture's fake, with MSI hooks or not. */
+static struct fixture *bench_new(bool irq_hooks, uint32_t limits)
 {
-	struct bench *b = calloc(1, sizeof(*b));
+	struct fixture *b = calloc(1, sizeof(*b));
 
-	fake_platform_init(&b->fp);
+	fixture_init(b);
 	if (irq_hooks) {
 		b->fp.ops.msi_update = fake_msi_update;
 		b->fp.ops.msi_disable = fake_msi_disable;
 	}
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, limits, &b->host),
-			 0);
+	fixture_create_host(b, limits);
 	return b;
 }
 
-static void bench_free(struct bench *b)
-{
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
-	free(b);
-}
-
-static int create(struct bench *b, uint32_t domid, enum vpci_domain_kind kind,
+static int create(struct fixture *b, uint32_t domid, enum vpci_domain_kind kind,
 		  uint32_t flags, enum vpci_tristate msi,
 		  enum vpci_tristate msix, struct vpci_domain **out,
 		  const char **why)
@@ -74,8 +61,8 @@ static int create(struct bench *b, uint32_t domid, enum vpci_domain_kind kind,
 
 static void caps_follow_ops_and_limits(void **state)
 {
-	struct bench *b = bench_new(false, 0);
-	struct bench *irq = bench_new(true, VPCI_HOST_NO_GUEST_VPCI);
+	struct fixture *b = bench_new(false, 0);
+	struct fixture *irq = bench_new(true, VPCI_HOST_NO_GUEST_VPCI);
 	struct vpci_platform_ops bad;
 	struct vpci_host *h;
 
@@ -96,13 +83,13 @@ static void caps_follow_ops_and_limits(void **state)
 	bad.lock = NULL;
 	bad.unlock = lock_noop; /* unlock without lock */
 	assert_int_equal(vpci_host_create(&bad, &b->fp, 0, &h), VPCI_EINVAL);
-	bench_free(b);
-	bench_free(irq);
+	fixture_free(b);
+	fixture_free(irq);
 }
 
 static void unknown_flag_is_invalid_with_reason(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain *d = (void *)1;
 	const char *why = NULL;
 
@@ -111,12 +98,12 @@ static void unknown_flag_is_invalid_with_reason(void **state)
 			 VPCI_EINVAL);
 	assert_null(d);
 	assert_string_equal(why, "unknown domain flag bits");
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void guest_vpci_unsupported_names_the_platform(void **state)
 {
-	struct bench *b = bench_new(false, VPCI_HOST_NO_GUEST_VPCI);
+	struct fixture *b = bench_new(false, VPCI_HOST_NO_GUEST_VPCI);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -133,12 +120,12 @@ static void guest_vpci_unsupported_names_the_platform(void **state)
 	assert_null(why);
 	assert_false(d->cfg.flags & VPCI_DOMAIN_F_VPCI);
 	assert_false(d->cfg.flags & VPCI_DOMAIN_F_HOST_BRIDGE);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void hwdom_vpci_unsupported_names_the_platform(void **state)
 {
-	struct bench *b = bench_new(false, VPCI_HOST_NO_HWDOM_VPCI);
+	struct fixture *b = bench_new(false, VPCI_HOST_NO_HWDOM_VPCI);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -149,12 +136,12 @@ static void hwdom_vpci_unsupported_names_the_platform(void **state)
 	assert_string_equal(why, "vpci=yes: vPCI for the hardware domain is not "
 				 "supported by this platform (host limit "
 				 "VPCI_HOST_NO_HWDOM_VPCI)");
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void second_hardware_domain_and_duplicate_id_refused(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -173,12 +160,12 @@ static void second_hardware_domain_and_duplicate_id_refused(void **state)
 	assert_int_equal(create(b, 2, VPCI_DOMAIN_GUEST, 0,
 				(enum vpci_tristate)9, 0, &d, &why),
 			 VPCI_EINVAL);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void msi_yes_without_interrupt_hooks_is_unsupported(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -199,12 +186,12 @@ static void msi_yes_without_interrupt_hooks_is_unsupported(void **state)
 				0, &d, &why),
 			 0);
 	assert_int_equal(d->cfg.msi, VPCI_TRI_NO);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void hwdom_mode_requires_msi_and_rejects_no(void **state)
 {
-	struct bench *b = bench_new(true, 0);
+	struct fixture *b = bench_new(true, 0);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -229,12 +216,12 @@ static void hwdom_mode_requires_msi_and_rejects_no(void **state)
 				VPCI_TRI_NO, VPCI_TRI_NO, &d, &why),
 			 0);
 	assert_int_equal(d->cfg.msi, VPCI_TRI_NO);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void vpci_adds_the_host_bridge(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain_info info;
 	struct vpci_domain *d;
 
@@ -249,13 +236,13 @@ static void vpci_adds_the_host_bridge(void **state)
 	assert_int_equal(info.host_bridge.origin, VPCI_ORIGIN_REQUIRED);
 	assert_int_equal(info.flags,
 			 VPCI_DOMAIN_F_VPCI | VPCI_DOMAIN_F_HOST_BRIDGE);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void vpci_defaults_on_where_supported(void **state)
 {
-	struct bench *b = bench_new(false, 0);
-	struct bench *x86 = bench_new(false, VPCI_HOST_NO_GUEST_VPCI);
+	struct fixture *b = bench_new(false, 0);
+	struct fixture *x86 = bench_new(false, VPCI_HOST_NO_GUEST_VPCI);
 	struct vpci_domain_info info;
 	struct vpci_domain *d;
 
@@ -279,13 +266,13 @@ static void vpci_defaults_on_where_supported(void **state)
 	assert_true(info.vpci.on);
 	assert_true(info.host_bridge.on);
 	assert_int_equal(info.host_bridge.origin, VPCI_ORIGIN_REQUIRED);
-	bench_free(b);
-	bench_free(x86);
+	fixture_free(b);
+	fixture_free(x86);
 }
 
 static void bridge_without_vpci_is_its_own_option(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain_config cfg = {.domid = 1,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .flags = VPCI_DOMAIN_F_HOST_BRIDGE,
@@ -312,12 +299,12 @@ static void bridge_without_vpci_is_its_own_option(void **state)
 					    VPCI_SBDF(0, 0, 1, 0), &why),
 			 VPCI_EMODE);
 	assert_non_null(strstr(why, "vPCI off (option vpci)"));
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void contradictions_name_both_options(void **state)
 {
-	struct bench *b = bench_new(true, 0);
+	struct fixture *b = bench_new(true, 0);
 	struct vpci_domain_config cfg = {.domid = 1,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .flags = VPCI_DOMAIN_F_VPCI,
@@ -348,12 +335,12 @@ static void contradictions_name_both_options(void **state)
 			 VPCI_EINVAL);
 	assert_non_null(strstr(why, "vpci, msi or msix"));
 	assert_null(d);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void platform_limits_name_the_platform(void **state)
 {
-	struct bench *b = bench_new(true, VPCI_HOST_NO_GUEST_VPCI);
+	struct fixture *b = bench_new(true, VPCI_HOST_NO_GUEST_VPCI);
 	struct vpci_domain_config cfg = {.domid = 1,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .msi = VPCI_TRI_YES};
@@ -366,12 +353,12 @@ static void platform_limits_name_the_platform(void **state)
 			 VPCI_ENOTSUP);
 	assert_non_null(strstr(why, "msi=yes needs vPCI"));
 	assert_non_null(strstr(why, "VPCI_HOST_NO_GUEST_VPCI"));
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void info_reports_who_chose_msi(void **state)
 {
-	struct bench *b = bench_new(true, 0);
+	struct fixture *b = bench_new(true, 0);
 	struct vpci_domain_config hw = {.domid = 0,
 					.kind = VPCI_DOMAIN_HARDWARE};
 	struct vpci_domain_config g = {.domid = 1, .kind = VPCI_DOMAIN_GUEST,
@@ -398,12 +385,12 @@ static void info_reports_who_chose_msi(void **state)
 	assert_int_equal(info.nr_ecam_windows, 1);
 	assert_int_equal(vpci_domain_info(NULL, &info), VPCI_EINVAL);
 	assert_int_equal(vpci_domain_info(d, NULL), VPCI_EINVAL);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void ecam_refusals_have_reasons(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain_config bare = {.domid = 1,
 					  .kind = VPCI_DOMAIN_GUEST,
 					  .vpci = VPCI_TRI_NO};
@@ -450,12 +437,12 @@ static void ecam_refusals_have_reasons(void **state)
 	assert_non_null(strstr(why, "16 ECAM windows"));
 	assert_int_equal(vpci_domain_add_ecam(NULL, 0, 0, 0, 0, &why),
 			 VPCI_EINVAL);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void domain_without_vpci_cannot_take_devices(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain_config cfg = {.domid = 1,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .vpci = VPCI_TRI_NO};
@@ -470,12 +457,12 @@ static void domain_without_vpci_cannot_take_devices(void **state)
 					    VPCI_SBDF(0, 0, 1, 0), &why),
 			 VPCI_EMODE);
 	assert_non_null(why);
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void creation_survives_allocation_failure(void **state)
 {
-	struct bench *b = bench_new(false, 0);
+	struct fixture *b = bench_new(false, 0);
 	struct vpci_domain *d;
 	const char *why = NULL;
 
@@ -486,7 +473,7 @@ static void creation_survives_allocation_failure(void **state)
 			 VPCI_ENOMEM);
 	assert_string_equal(why, "out of memory");
 	b->fp.allocs_until_failure = -1;
-	bench_free(b);
+	fixture_free(b);
 }
 
 static void strerror_names_every_code(void **state)
@@ -503,15 +490,15 @@ static void strerror_names_every_code(void **state)
 
 static void two_hosts_do_not_see_each_other(void **state)
 {
-	struct bench *a = bench_new(false, 0), *b = bench_new(false, 0);
+	struct fixture *a = bench_new(false, 0), *b = bench_new(false, 0);
 
 	(void)state;
 	assert_int_equal(vpci_device_add(a->host, VPCI_SBDF(0, 1, 0, 0)), 0);
 	assert_null(vpci_device_find(b->host, VPCI_SBDF(0, 1, 0, 0)));
 	assert_int_equal(vpci_device_hide(a->host, VPCI_SBDF(0, 3, 0, 0), NULL), 0);
 	assert_false(vpci_device_is_hidden(b->host, VPCI_SBDF(0, 3, 0, 0)));
-	bench_free(a);
-	bench_free(b);
+	fixture_free(a);
+	fixture_free(b);
 }
 
 int main(void)

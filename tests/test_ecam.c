@@ -12,28 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
 #define WIN_BASE 0xe0000000ull
 #define WIN2_BASE 0x400000000ull
 
-struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *hwdom;
-};
-
 static int setup(void **state)
 {
-	struct bench *b = calloc(1, sizeof(*b));
-	struct vpci_domain_config cfg = {.domid = 0,
-					 .kind = VPCI_DOMAIN_HARDWARE,
-					 .flags = VPCI_DOMAIN_F_VPCI};
+	struct fixture *b = fixture_new(0, false);
 	struct fake_fn *fn;
 	unsigned int i;
 
-	fake_platform_init(&b->fp);
 	/* 0000:05:1f.7 and 0002:80:00.0, with their SBDF in every dword. */
 	fn = fake_fn_add(&b->fp, VPCI_SBDF(0, 5, 0x1f, 7));
 	for (i = 0; i < 4096; i += 4)
@@ -41,8 +31,7 @@ static int setup(void **state)
 	fn = fake_fn_add(&b->fp, VPCI_SBDF(2, 0x80, 0, 0));
 	for (i = 0; i < 4096; i += 4)
 		fake_fn_set(fn, i, 4, VPCI_SBDF(2, 0x80, 0, 0) ^ i);
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	assert_int_equal(vpci_domain_create(b->host, &cfg, &b->hwdom, NULL), 0);
+	fixture_create_hwdom(b);
 	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(0, 5, 0x1f, 7)), 0);
 	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(2, 0x80, 0, 0)), 0);
 	/* Segment 0 buses 0-15 and segment 2 buses 0x80-0x81. */
@@ -50,17 +39,6 @@ static int setup(void **state)
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN2_BASE, 2, 0x80, 0x81, NULL),
 			 0);
 	*state = b;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct bench *b = *state;
-
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
-	free(b);
 	return 0;
 }
 
@@ -73,7 +51,7 @@ static uint64_t ecam_addr(uint64_t base, unsigned int bus_rel,
 
 static void decode_reaches_bus_device_function_and_register(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	uint64_t v;
 
 	assert_int_equal(vpci_ecam_read(b->hwdom,
@@ -96,7 +74,7 @@ static void decode_reaches_bus_device_function_and_register(void **state)
 
 static void eight_byte_access_is_two_dwords(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct fake_fn *fn = fake_fn_find(&b->fp, VPCI_SBDF(0, 5, 0x1f, 7));
 	uint64_t v;
 
@@ -117,7 +95,7 @@ static void eight_byte_access_is_two_dwords(void **state)
 
 static void misaligned_and_odd_sizes_read_all_ones(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	uint64_t base = ecam_addr(WIN_BASE, 5, 0x1f, 7, 0);
 	static const struct {
 		unsigned int off, size;
@@ -146,7 +124,7 @@ static void misaligned_and_odd_sizes_read_all_ones(void **state)
 
 static void outside_every_window_is_not_claimed(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	static const uint64_t addrs[] = {
 		WIN_BASE - 4, WIN_BASE + (16ull << 20), WIN2_BASE + (2ull << 20),
 		0, UINT64_MAX - 3,
@@ -165,7 +143,7 @@ static void outside_every_window_is_not_claimed(void **state)
 
 static void absent_function_reads_all_ones(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	uint64_t v;
 
 	assert_int_equal(vpci_ecam_read(b->hwdom,
@@ -182,7 +160,7 @@ static void absent_function_reads_all_ones(void **state)
 
 static void guest_sees_only_its_virtual_devices(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct vpci_domain_config cfg = {.domid = 3,
 					 .kind = VPCI_DOMAIN_GUEST,
 					 .flags = VPCI_DOMAIN_F_VPCI};
@@ -223,7 +201,7 @@ static void guest_sees_only_its_virtual_devices(void **state)
 
 static void window_registration_rejects_clashes(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	unsigned int i;
 
 	assert_int_equal(vpci_domain_add_ecam(b->hwdom, WIN_BASE + (1 << 20), 1,
@@ -252,7 +230,7 @@ static void window_registration_rejects_clashes(void **state)
  * end (base + size) is 2^64, which must not wrap to 0 and hide clashes. */
 static void window_ending_at_the_top_still_clashes(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	const uint64_t top_mib = UINT64_MAX & ~0xfffffull; /* 2^64 - 1 MiB */
 	uint64_t v = 0;
 
@@ -284,7 +262,7 @@ static void window_ending_at_the_top_still_clashes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, fixture_teardown)
 		T(decode_reaches_bus_device_function_and_register),
 		T(eight_byte_access_is_two_dwords),
 		T(misaligned_and_odd_sizes_read_all_ones),

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
 #define ECAM 0x40000000ull
@@ -90,9 +90,7 @@ static const struct vpci_emulator_ops emu_ops = {emu_read, emu_write,
 						 emu_cancel};
 
 struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *guest;
+	struct fixture fx;
 	struct emu a, b;
 };
 
@@ -119,11 +117,12 @@ static struct bench *bench_new(enum vpci_tristate vpci)
 				       .flags = VPCI_DOMAIN_F_HOST_BRIDGE,
 				       .vpci = vpci};
 
-	fake_platform_init(&b->fp);
-	b->fp.ops.host_bridge_identity = identity_hook;
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	assert_int_equal(vpci_domain_create(b->host, &g, &b->guest, NULL), 0);
-	assert_int_equal(vpci_domain_add_ecam(b->guest, ECAM, 0, 0, 0, NULL),
+	fixture_init(&b->fx);
+	b->fx.fp.ops.host_bridge_identity = identity_hook;
+	fixture_create_host(&b->fx, 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &g, &b->fx.guest, NULL),
+			 0);
+	assert_int_equal(vpci_domain_add_ecam(b->fx.guest, ECAM, 0, 0, 0, NULL),
 			 0);
 	b->a.cfg[0] = 0xf4, b->a.cfg[1] = 0x1a; /* 1af4:1041 */
 	b->a.cfg[2] = 0x41, b->a.cfg[3] = 0x10;
@@ -134,9 +133,7 @@ static struct bench *bench_new(enum vpci_tristate vpci)
 
 static void bench_free(struct bench *b)
 {
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
+	fixture_fini(&b->fx);
 	free(b);
 }
 
@@ -155,25 +152,25 @@ static void bridge_passes_the_x86_sanity_check(void **state)
 
 	(void)state;
 	/* Linux's pci_sanity_check(): bus 0 shows a host-bridge class. */
-	assert_int_equal(vpci_ecam_read(b->guest, ECAM, 2, &v), 0);
+	assert_int_equal(vpci_ecam_read(b->fx.guest, ECAM, 2, &v), 0);
 	assert_int_equal(v, VPCI_BRIDGE_DEFAULT_VENDOR);
-	assert_int_equal(vpci_read(b->guest, br, 0x02, 2),
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x02, 2),
 			 VPCI_BRIDGE_DEFAULT_DEVICE);
-	assert_int_equal(vpci_read(b->guest, br, 0x0a, 2), 0x0600);
-	assert_int_equal(vpci_read(b->guest, br, 0x0e, 1), 0x00);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x0a, 2), 0x0600);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x0e, 1), 0x00);
 	/* No BARs: sizing finds nothing, and writes change nothing. */
-	vpci_write(b->guest, br, 0x10, 4, 0xffffffffu);
-	assert_int_equal(vpci_read(b->guest, br, 0x10, 4), 0);
-	vpci_write(b->guest, br, 0x04, 2, 0x0007);
-	assert_int_equal(vpci_read(b->guest, br, 0x04, 2), 0);
-	assert_int_equal(vpci_read(b->guest, br, 0x34, 1), 0);
-	assert_int_equal(vpci_read(b->guest, br, 0x06, 2), 0);
-	assert_int_equal(vpci_read(b->guest, br, 0x100, 4), 0);
+	vpci_write(b->fx.guest, br, 0x10, 4, 0xffffffffu);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x10, 4), 0);
+	vpci_write(b->fx.guest, br, 0x04, 2, 0x0007);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x04, 2), 0);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x34, 1), 0);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x06, 2), 0);
+	assert_int_equal(vpci_read(b->fx.guest, br, 0x100, 4), 0);
 	/* Single function: its slot's other functions are absent. */
-	assert_int_equal(vpci_read(b->guest, VPCI_SBDF(0, 0, 0, 1), 0, 4),
+	assert_int_equal(vpci_read(b->fx.guest, VPCI_SBDF(0, 0, 0, 1), 0, 4),
 			 0xffffffffu);
 	/* It is not a device of the host. */
-	assert_null(vpci_domain_lookup(b->guest, br));
+	assert_null(vpci_domain_lookup(b->fx.guest, br));
 	bench_free(b);
 }
 
@@ -187,7 +184,7 @@ static void bridge_identity_comes_from_the_platform(void **state)
 	struct vpci_domain *d;
 
 	(void)state;
-	assert_int_equal(vpci_domain_create(b->host, &g, &d, NULL), 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &g, &d, NULL), 0);
 	assert_int_equal(vpci_read(d, VPCI_BRIDGE_SBDF, 0, 4), 0xc0de5853u);
 	assert_int_equal(vpci_read(d, VPCI_BRIDGE_SBDF, 0x08, 4), 0x06000003u);
 	assert_int_equal(vpci_read(d, VPCI_BRIDGE_SBDF, 0x2c, 4), 0x00015853u);
@@ -207,7 +204,7 @@ static void guest_without_bridge_claims_nothing(void **state)
 	uint32_t v = 0;
 
 	(void)state;
-	assert_int_equal(vpci_domain_create(b->host, &cfg, &bare, NULL), 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &cfg, &bare, NULL), 0);
 	assert_int_equal(
 		vpci_config_read(bare, VPCI_BRIDGE_SBDF, 0, 4, &v, &token),
 		VPCI_ENOENT);
@@ -219,7 +216,7 @@ static void guest_without_bridge_claims_nothing(void **state)
 		VPCI_EMODE);
 	assert_non_null(strstr(why, "VPCI_DOMAIN_F_HOST_BRIDGE"));
 	/* The bridged one claims every SBDF, absent ones read all-ones. */
-	assert_int_equal(vpci_config_read(b->guest, VPCI_SBDF(0, 9, 9, 0), 0, 4,
+	assert_int_equal(vpci_config_read(b->fx.guest, VPCI_SBDF(0, 9, 9, 0), 0, 4,
 					  &v, &token),
 			 0);
 	assert_int_equal(v, 0xffffffffu);
@@ -238,28 +235,28 @@ static void virtual_functions_have_one_owner_each(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_int_equal(vpci_domain_create(b->host, &hw, &hwdom, NULL), 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &hw, &hwdom, NULL), 0);
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, &why),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, &why),
 		0);
 	assert_null(why);
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN2, &emu_ops, &b->b, NULL),
+		vpci_register_emulator(b->fx.guest, VFN2, &emu_ops, &b->b, NULL),
 		0);
 	/* Each answers at its own SBDF; the bridge is still there. */
-	assert_int_equal(vpci_ecam_read(b->guest, ecam_at(VFN, 0), 4, &v), 0);
+	assert_int_equal(vpci_ecam_read(b->fx.guest, ecam_at(VFN, 0), 4, &v), 0);
 	assert_int_equal(v, 0x10411af4u);
-	assert_int_equal(vpci_ecam_read(b->guest, ecam_at(VFN2, 0), 4, &v), 0);
+	assert_int_equal(vpci_ecam_read(b->fx.guest, ecam_at(VFN2, 0), 4, &v), 0);
 	assert_int_equal(v, 0x10421af4u);
 	assert_int_equal(b->a.reads, 1);
 	assert_int_equal(b->b.reads, 1);
-	assert_null(vpci_domain_lookup(b->guest, VFN));
+	assert_null(vpci_domain_lookup(b->fx.guest, VFN));
 	/* One SBDF, one owner; the bridge's slot is nobody's. */
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->b, &why),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->b, &why),
 		VPCI_EEXIST);
 	assert_non_null(strstr(why, "already has a function"));
-	assert_int_equal(vpci_register_emulator(b->guest, VPCI_SBDF(0, 0, 0, 2),
+	assert_int_equal(vpci_register_emulator(b->fx.guest, VPCI_SBDF(0, 0, 0, 2),
 						&emu_ops, &b->b, &why),
 			 VPCI_EEXIST);
 	assert_non_null(strstr(why, "host bridge"));
@@ -267,32 +264,32 @@ static void virtual_functions_have_one_owner_each(void **state)
 		vpci_register_emulator(hwdom, VFN, &emu_ops, &b->b, &why),
 		VPCI_EMODE);
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, NULL, NULL, &why),
+		vpci_register_emulator(b->fx.guest, VFN, NULL, NULL, &why),
 		VPCI_EINVAL);
 	/* A physical function cannot join a virtual slot, nor the reverse. */
-	fake_fn_add(&b->fp, VPCI_SBDF(0, 5, 0, 1));
-	fake_fn_add(&b->fp, VPCI_SBDF(0, 6, 0, 0));
-	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(0, 5, 0, 1)), 0);
-	assert_int_equal(vpci_device_add(b->host, VPCI_SBDF(0, 6, 0, 0)), 0);
-	assert_int_equal(vpci_assign_device(b->guest, VPCI_SBDF(0, 5, 0, 1),
+	fake_fn_add(&b->fx.fp, VPCI_SBDF(0, 5, 0, 1));
+	fake_fn_add(&b->fx.fp, VPCI_SBDF(0, 6, 0, 0));
+	assert_int_equal(vpci_device_add(b->fx.host, VPCI_SBDF(0, 5, 0, 1)), 0);
+	assert_int_equal(vpci_device_add(b->fx.host, VPCI_SBDF(0, 6, 0, 0)), 0);
+	assert_int_equal(vpci_assign_device(b->fx.guest, VPCI_SBDF(0, 5, 0, 1),
 					    VPCI_SBDF(0, 0, 3, 1), &why),
 			 VPCI_ETOPOLOGY);
 	assert_non_null(strstr(why, "virtual functions"));
-	assert_int_equal(vpci_assign_device(b->guest, VPCI_SBDF(0, 6, 0, 0),
+	assert_int_equal(vpci_assign_device(b->fx.guest, VPCI_SBDF(0, 6, 0, 0),
 					    VPCI_SBDF(0, 0, 6, 0), NULL),
 			 0);
-	assert_int_equal(vpci_register_emulator(b->guest, VPCI_SBDF(0, 0, 6, 1),
+	assert_int_equal(vpci_register_emulator(b->fx.guest, VPCI_SBDF(0, 0, 6, 1),
 						&emu_ops, &b->b, &why),
 			 VPCI_ETOPOLOGY);
 	/* Unregistering: only virtual functions, once. */
 	assert_int_equal(
-		vpci_unregister_emulator(b->guest, VPCI_SBDF(0, 0, 6, 0), &why),
+		vpci_unregister_emulator(b->fx.guest, VPCI_SBDF(0, 0, 6, 0), &why),
 		VPCI_ENOENT);
 	assert_non_null(strstr(why, "vpci_deassign_device"));
-	assert_int_equal(vpci_unregister_emulator(b->guest, VFN, &why), 0);
-	assert_int_equal(vpci_unregister_emulator(b->guest, VFN, &why),
+	assert_int_equal(vpci_unregister_emulator(b->fx.guest, VFN, &why), 0);
+	assert_int_equal(vpci_unregister_emulator(b->fx.guest, VFN, &why),
 			 VPCI_ENOENT);
-	assert_int_equal(vpci_ecam_read(b->guest, ecam_at(VFN, 0), 4, &v), 0);
+	assert_int_equal(vpci_ecam_read(b->fx.guest, ecam_at(VFN, 0), 4, &v), 0);
 	assert_int_equal(v, 0xffffffffu);
 	assert_int_equal(b->a.reads, 1);
 	/* Freed with the domain (the bench checks for leaks). */
@@ -306,18 +303,18 @@ static void bridge_only_guest_takes_external_but_not_vpci(void **state)
 	const char *why = NULL;
 
 	(void)state;
-	fake_fn_add(&b->fp, phys);
-	assert_int_equal(vpci_device_add(b->host, phys), 0);
+	fake_fn_add(&b->fx.fp, phys);
+	assert_int_equal(vpci_device_add(b->fx.host, phys), 0);
 	assert_int_equal(
-		vpci_assign_device(b->guest, phys, VPCI_SBDF(0, 0, 1, 0), &why),
+		vpci_assign_device(b->fx.guest, phys, VPCI_SBDF(0, 0, 1, 0), &why),
 		VPCI_EMODE);
-	assert_int_equal(vpci_assign_external(b->guest, phys,
+	assert_int_equal(vpci_assign_external(b->fx.guest, phys,
 					      VPCI_SBDF(0, 0, 1, 0), &emu_ops,
 					      &b->a, &why),
 			 0);
-	assert_int_equal(vpci_read(b->guest, VPCI_SBDF(0, 0, 1, 0), 0, 2),
+	assert_int_equal(vpci_read(b->fx.guest, VPCI_SBDF(0, 0, 1, 0), 0, 2),
 			 0x1af4);
-	assert_int_equal(vpci_deassign_device(b->guest, phys, &why), 0);
+	assert_int_equal(vpci_deassign_device(b->fx.guest, phys, &why), 0);
 	bench_free(b);
 }
 
@@ -327,13 +324,13 @@ static void a_failing_emulator_reads_all_ones(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	b->a.fail = VPCI_EIO;
-	assert_int_equal(vpci_read(b->guest, VFN, 0, 2), 0xffff);
+	assert_int_equal(vpci_read(b->fx.guest, VFN, 0, 2), 0xffff);
 	assert_int_equal(b->a.reads, 1);
 	b->a.fail = 0;
-	assert_int_equal(vpci_read(b->guest, VFN, 0, 2), 0x1af4);
+	assert_int_equal(vpci_read(b->fx.guest, VFN, 0, 2), 0x1af4);
 	bench_free(b);
 }
 
@@ -348,46 +345,46 @@ static void pending_read_completes_through_its_token(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN2, &emu_ops, &b->b, NULL),
+		vpci_register_emulator(b->fx.guest, VFN2, &emu_ops, &b->b, NULL),
 		0);
 	b->a.pending = true;
 	assert_int_equal(
-		vpci_ecam_read_async(b->guest, ecam_at(VFN, 0x10), 2, &v, &t1),
+		vpci_ecam_read_async(b->fx.guest, ecam_at(VFN, 0x10), 2, &v, &t1),
 		VPCI_EPENDING);
 	assert_int_equal(t1, b->a.last_token);
 	assert_int_not_equal(t1, 0);
 	/* Meanwhile: another function answers at once, and the same one
 	 * takes a second request under another token. */
-	assert_int_equal(vpci_config_read(b->guest, VFN2, 0, 4, &sync_val, &t2),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN2, 0, 4, &sync_val, &t2),
 			 0);
 	assert_int_equal(sync_val, 0x10421af4u);
-	assert_int_equal(vpci_config_read(b->guest, VFN, 0, 4, &sync_val, &t2),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN, 0, 4, &sync_val, &t2),
 			 VPCI_EPENDING);
 	assert_int_not_equal(t2, t1);
-	assert_int_equal(vpci_domain_info(b->guest, &info), 0);
+	assert_int_equal(vpci_domain_info(b->fx.guest, &info), 0);
 	assert_int_equal(info.nr_requests_in_flight, 2);
 	/* A token never issued: an error, and nothing else changes. */
-	assert_int_equal(vpci_emulator_complete(b->guest, t1 ^ (1ull << 40),
+	assert_int_equal(vpci_emulator_complete(b->fx.guest, t1 ^ (1ull << 40),
 						0x1234, &result),
 			 VPCI_ENOENT);
-	assert_int_equal(vpci_emulator_complete(b->guest, 0, 0, &result),
+	assert_int_equal(vpci_emulator_complete(b->fx.guest, 0, 0, &result),
 			 VPCI_ENOENT);
-	assert_int_equal(vpci_domain_info(b->guest, &info), 0);
+	assert_int_equal(vpci_domain_info(b->fx.guest, &info), 0);
 	assert_int_equal(info.nr_requests_in_flight, 2);
 	/* Completed out of order; values masked to the access size. */
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, t2, 0xcafe0001u, &result), 0);
+		vpci_emulator_complete(b->fx.guest, t2, 0xcafe0001u, &result), 0);
 	assert_int_equal(result, 0xcafe0001u);
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, t1, 0xffffbeefu, &result), 0);
+		vpci_emulator_complete(b->fx.guest, t1, 0xffffbeefu, &result), 0);
 	assert_int_equal(result, 0xbeef);
 	/* Once only. */
-	assert_int_equal(vpci_emulator_complete(b->guest, t1, 0, &result),
+	assert_int_equal(vpci_emulator_complete(b->fx.guest, t1, 0, &result),
 			 VPCI_ENOENT);
-	assert_int_equal(vpci_domain_info(b->guest, &info), 0);
+	assert_int_equal(vpci_domain_info(b->fx.guest, &info), 0);
 	assert_int_equal(info.nr_requests_in_flight, 0);
 	bench_free(b);
 }
@@ -399,25 +396,25 @@ static void eight_byte_ecam_access_is_two_parts_under_one_token(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	b->a.pending = true;
-	assert_int_equal(vpci_ecam_read_async(b->guest, ecam_at(VFN, 0x40), 8,
+	assert_int_equal(vpci_ecam_read_async(b->fx.guest, ecam_at(VFN, 0x40), 8,
 					      &v, &token),
 			 VPCI_EPENDING);
 	assert_int_equal(b->a.last_reg, 0x40);
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, token, 0x11111111u, &result),
+		vpci_emulator_complete(b->fx.guest, token, 0x11111111u, &result),
 		VPCI_EPENDING);
 	assert_int_equal(b->a.last_reg, 0x44);
 	assert_int_equal(b->a.last_token, token);
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, token, 0x22222222u, &result),
+		vpci_emulator_complete(b->fx.guest, token, 0x22222222u, &result),
 		0);
 	assert_int_equal(result, 0x2222222211111111ull);
 	/* Writes too: both halves reach the emulator, in order. */
 	b->a.pending = false;
-	assert_int_equal(vpci_ecam_write_async(b->guest, ecam_at(VFN, 0x48), 8,
+	assert_int_equal(vpci_ecam_write_async(b->fx.guest, ecam_at(VFN, 0x48), 8,
 					       0xaaaaaaaabbbbbbbbull, &token),
 			 0);
 	assert_int_equal(b->a.writes, 2);
@@ -433,14 +430,14 @@ static void pending_write_then_completion(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	b->a.pending = true;
 	assert_int_equal(
-		vpci_config_write(b->guest, VFN, 0x41, 1, 0x1ff, &token),
+		vpci_config_write(b->fx.guest, VFN, 0x41, 1, 0x1ff, &token),
 		VPCI_EPENDING);
 	assert_int_equal(b->a.last_val, 0xff);
-	assert_int_equal(vpci_emulator_complete(b->guest, token, 0, &result),
+	assert_int_equal(vpci_emulator_complete(b->fx.guest, token, 0, &result),
 			 0);
 	assert_int_equal(result, 0);
 	bench_free(b);
@@ -454,28 +451,28 @@ static void destroy_and_unregister_cancel_requests_in_flight(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN2, &emu_ops, &b->b, NULL),
+		vpci_register_emulator(b->fx.guest, VFN2, &emu_ops, &b->b, NULL),
 		0);
 	b->a.pending = b->b.pending = true;
-	assert_int_equal(vpci_config_read(b->guest, VFN, 0, 4, &v, &ta),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN, 0, 4, &v, &ta),
 			 VPCI_EPENDING);
-	assert_int_equal(vpci_config_read(b->guest, VFN2, 0, 4, &v, &tb),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN2, 0, 4, &v, &tb),
 			 VPCI_EPENDING);
-	assert_int_equal(vpci_config_read(b->guest, VFN2, 4, 4, &v, &tb2),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN2, 4, 4, &v, &tb2),
 			 VPCI_EPENDING);
 	/* Unregistering a cancels its request only. */
-	assert_int_equal(vpci_unregister_emulator(b->guest, VFN, NULL), 0);
+	assert_int_equal(vpci_unregister_emulator(b->fx.guest, VFN, NULL), 0);
 	assert_int_equal(b->a.nr_cancelled, 1);
 	assert_int_equal(b->a.cancelled[0], ta);
-	assert_int_equal(vpci_emulator_complete(b->guest, ta, 1, &result),
+	assert_int_equal(vpci_emulator_complete(b->fx.guest, ta, 1, &result),
 			 VPCI_ENOENT);
 	assert_int_equal(b->b.nr_cancelled, 0);
 	/* Destroying the domain cancels the rest; nothing leaks. */
-	vpci_domain_destroy(b->guest);
-	b->guest = NULL;
+	vpci_domain_destroy(b->fx.guest);
+	b->fx.guest = NULL;
 	assert_int_equal(b->b.nr_cancelled, 2);
 	assert_true((b->b.cancelled[0] == tb && b->b.cancelled[1] == tb2) ||
 		    (b->b.cancelled[0] == tb2 && b->b.cancelled[1] == tb));
@@ -491,30 +488,30 @@ static void full_request_table_is_busy_and_never_allocates(void **state)
 
 	(void)state;
 	assert_int_equal(
-		vpci_register_emulator(b->guest, VFN, &emu_ops, &b->a, NULL),
+		vpci_register_emulator(b->fx.guest, VFN, &emu_ops, &b->a, NULL),
 		0);
 	b->a.pending = true;
 	/* From here on every allocation fails: accesses must not care. */
-	b->fp.allocs_until_failure = 0;
+	b->fx.fp.allocs_until_failure = 0;
 	for (i = 0; i < VPCI_MAX_REQUESTS_IN_FLIGHT; i++)
 		assert_int_equal(
-			vpci_config_read(b->guest, VFN, 0, 4, &v, &tokens[i]),
+			vpci_config_read(b->fx.guest, VFN, 0, 4, &v, &tokens[i]),
 			VPCI_EPENDING);
 	reads = b->a.reads;
-	assert_int_equal(vpci_config_read(b->guest, VFN, 0, 4, &v, &extra),
+	assert_int_equal(vpci_config_read(b->fx.guest, VFN, 0, 4, &v, &extra),
 			 VPCI_EBUSY);
 	assert_int_equal(v, 0xffffffffu);
 	assert_int_equal(b->a.reads, reads); /* nothing was sent */
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, tokens[5], 7, &result), 0);
+		vpci_emulator_complete(b->fx.guest, tokens[5], 7, &result), 0);
 	assert_int_equal(result, 7);
 	/* A caller that cannot wait gives up: cancelled, all-ones. */
-	assert_int_equal(vpci_read(b->guest, VFN, 0, 2), 0xffff);
+	assert_int_equal(vpci_read(b->fx.guest, VFN, 0, 2), 0xffff);
 	assert_int_equal(b->a.nr_cancelled, 1);
 	assert_int_equal(
-		vpci_emulator_complete(b->guest, b->a.cancelled[0], 1, &result),
+		vpci_emulator_complete(b->fx.guest, b->a.cancelled[0], 1, &result),
 		VPCI_ENOENT);
-	b->fp.allocs_until_failure = -1;
+	b->fx.fp.allocs_until_failure = -1;
 	bench_free(b);
 }
 

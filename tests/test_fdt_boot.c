@@ -18,14 +18,13 @@
 
 #include <libfdt.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "vpci/fdt.h"
 
 #define BLOB_MAX 65536
 
 struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
+	struct fixture fx;
 	struct vpci_fdt_config cfg;
 	uint8_t blob[BLOB_MAX];
 	size_t blob_len;
@@ -44,11 +43,10 @@ static void make_host(struct bench *b, uint32_t limits)
 {
 	size_t i;
 
-	fake_platform_init(&b->fp);
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, limits, &b->host),
-			 0);
+	fixture_init(&b->fx);
+	fixture_create_host(&b->fx, limits);
 	for (i = 0; i < sizeof(host_fns) / sizeof(host_fns[0]); i++) {
-		struct fake_fn *fn = fake_fn_add(&b->fp, host_fns[i]);
+		struct fake_fn *fn = fake_fn_add(&b->fx.fp, host_fns[i]);
 
 		/* Vendor 0x1af4, device = the function's bus/devfn. */
 		fake_fn_set(fn, 0x00, 4,
@@ -57,10 +55,10 @@ static void make_host(struct bench *b, uint32_t limits)
 		fake_fn_set(fn, 0x08, 4, 0x02000000u);
 		fake_fn_set(fn, 0x0e, 1,
 			    VPCI_SBDF_BUS(host_fns[i]) == 3 ? 0x80 : 0x00);
-		assert_int_equal(vpci_device_add(b->host, host_fns[i]), 0);
+		assert_int_equal(vpci_device_add(b->fx.host, host_fns[i]), 0);
 	}
-	assert_int_equal(vpci_device_hide(b->host, HIDDEN, NULL), 0);
-	assert_int_equal(vpci_device_set_readonly(b->host, READONLY, NULL), 0);
+	assert_int_equal(vpci_device_hide(b->fx.host, HIDDEN, NULL), 0);
+	assert_int_equal(vpci_device_set_readonly(b->fx.host, READONLY, NULL), 0);
 }
 
 static int setup(void **state)
@@ -77,9 +75,7 @@ static int teardown(void **state)
 	struct bench *b = *state;
 
 	vpci_fdt_unboot(&b->cfg);
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
+	fixture_fini(&b->fx);
 	free(b);
 	return 0;
 }
@@ -135,7 +131,7 @@ static int boot(struct bench *b, struct vpci_fdt_error *err)
 {
 	struct vpci_fdt_emulators emu = {.find = find_emu, .ctx = b};
 
-	return vpci_fdt_boot(b->host, b->blob, b->blob_len, &emu, &b->cfg, err);
+	return vpci_fdt_boot(b->fx.host, b->blob, b->blob_len, &emu, &b->cfg, err);
 }
 
 /* What a guest reads at offset 0 of sbdf through its ECAM window. */
@@ -160,7 +156,7 @@ static void assert_nothing_assigned(struct bench *b)
 	size_t i;
 
 	/* domid 1 is free again, and every visible function assignable. */
-	assert_int_equal(vpci_domain_create(b->host, &g, &probe, NULL), 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &g, &probe, NULL), 0);
 	for (i = 0; i < sizeof(host_fns) / sizeof(host_fns[0]); i++) {
 		if (host_fns[i] == HIDDEN || host_fns[i] == READONLY)
 			continue;
@@ -214,7 +210,7 @@ static void valid_multi_domain_config_creates_everything(void **state)
 	assert_int_equal(d->bus_last, 0x11);
 	assert_int_equal(ecam_id(d, VPCI_SBDF(1, 0x11, 0, 0)), 0x00101af4u);
 	assert_ptr_equal(vpci_domain_lookup(d->dom, VPCI_SBDF(1, 0x11, 0, 0)),
-			 vpci_device_find(b->host, VPCI_SBDF(0, 0, 2, 0)));
+			 vpci_device_find(b->fx.host, VPCI_SBDF(0, 0, 2, 0)));
 
 	d = &b->cfg.domains[2];
 	assert_int_equal(d->features, VPCI_FDT_XEN_GNTTAB |
@@ -413,8 +409,7 @@ static void passthrough_unsupported_by_platform(void **state)
 	struct bench *b = *state;
 	struct vpci_fdt_error err;
 
-	vpci_host_destroy(b->host);
-	fake_platform_fini(&b->fp);
+	fixture_fini(&b->fx);
 	make_host(b, VPCI_HOST_NO_GUEST_VPCI);
 	load(b, "valid-no-hwdom");
 	assert_int_equal(boot(b, &err), VPCI_ENOTSUP);
@@ -428,7 +423,7 @@ static void external_devices_need_an_emulator(void **state)
 	struct vpci_fdt_error err;
 
 	load(b, "valid-multi");
-	assert_int_equal(vpci_fdt_boot(b->host, b->blob, b->blob_len, NULL,
+	assert_int_equal(vpci_fdt_boot(b->fx.host, b->blob, b->blob_len, NULL,
 				       &b->cfg, &err),
 			 VPCI_ENOENT);
 	assert_has(err.msg, "/chosen/domU1: vpci,external-devices = "
@@ -445,7 +440,7 @@ static void hardware_domain_already_there_is_one_error(void **state)
 	struct vpci_domain *dom0;
 	struct vpci_fdt_error err;
 
-	assert_int_equal(vpci_domain_create(b->host, &hw, &dom0, NULL), 0);
+	assert_int_equal(vpci_domain_create(b->fx.host, &hw, &dom0, NULL), 0);
 	load(b, "valid-multi");
 	assert_int_equal(boot(b, &err), VPCI_EEXIST);
 	assert_has(err.msg,
@@ -463,11 +458,11 @@ static void truncated_and_corrupt_blobs_are_refused(void **state)
 	load(b, "valid-multi");
 	len = b->blob_len;
 	assert_int_equal(
-		vpci_fdt_boot(b->host, b->blob, 20, NULL, &b->cfg, &err),
+		vpci_fdt_boot(b->fx.host, b->blob, 20, NULL, &b->cfg, &err),
 		VPCI_EINVAL);
 	assert_has(err.msg, "device tree: truncated: 20 bytes");
 	assert_int_equal(
-		vpci_fdt_boot(b->host, b->blob, len - 1, NULL, &b->cfg, &err),
+		vpci_fdt_boot(b->fx.host, b->blob, len - 1, NULL, &b->cfg, &err),
 		VPCI_EINVAL);
 	assert_has(err.msg, "device tree: truncated: the header says");
 	b->blob[0] ^= 0xff; /* magic */
@@ -478,7 +473,7 @@ static void truncated_and_corrupt_blobs_are_refused(void **state)
 	b->blob[b->blob[11] | b->blob[10] << 8] = 0x7f;
 	assert_int_equal(boot(b, &err), VPCI_EINVAL);
 	assert_has(err.msg, "device tree: corrupt");
-	assert_int_equal(vpci_fdt_boot(b->host, NULL, 0, NULL, &b->cfg, &err),
+	assert_int_equal(vpci_fdt_boot(b->fx.host, NULL, 0, NULL, &b->cfg, &err),
 			 VPCI_EINVAL);
 	assert_nothing_assigned(b);
 }

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
 #define MAX_EDGES 64
@@ -26,8 +26,7 @@ struct edges {
 };
 
 struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
+	struct fixture fx;
 	struct vpci_fidx idx;
 	struct edges e;
 };
@@ -36,9 +35,9 @@ static int setup(void **state)
 {
 	struct bench *b = calloc(1, sizeof(*b));
 
-	fake_platform_init(&b->fp);
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	vpci_fidx_init(&b->idx, b->host);
+	fixture_init(&b->fx);
+	fixture_create_host(&b->fx, 0);
+	vpci_fidx_init(&b->idx, b->fx.host);
 	*state = b;
 	return 0;
 }
@@ -48,9 +47,7 @@ static int teardown(void **state)
 	struct bench *b = *state;
 
 	vpci_fidx_destroy(&b->idx);
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
+	fixture_fini(&b->fx);
 	free(b);
 	return 0;
 }
@@ -189,9 +186,9 @@ static void changes_without_spare_nodes_fail_cleanly(void **state)
 	/* A hole in the middle needs one more node. */
 	assert_int_equal(del(b, 40, 60), VPCI_ENOSPC);
 	assert_seg(b, 50, 0, 99, 1);
-	b->fp.allocs_until_failure = 0;
+	b->fx.fp.allocs_until_failure = 0;
 	assert_int_equal(vpci_fidx_reserve(&b->idx, 1), VPCI_ENOMEM);
-	b->fp.allocs_until_failure = -1;
+	b->fx.fp.allocs_until_failure = -1;
 }
 
 static void edges_of_the_frame_space_work(void **state)
@@ -343,9 +340,9 @@ static void random_changes_match_a_frame_array(void **state)
 			uint64_t f;
 
 			/* Removals never allocate. */
-			b->fp.allocs_until_failure = 0;
+			b->fx.fp.allocs_until_failure = 0;
 			assert_int_equal(del(b, r.start, r.last), 0);
-			b->fp.allocs_until_failure = -1;
+			b->fx.fp.allocs_until_failure = -1;
 			for (f = r.start; f <= r.last; f++)
 				m->count[f]--;
 			m->live[i] = m->live[--m->nr_live];

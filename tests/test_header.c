@@ -24,7 +24,7 @@
 static void
 sizing_at_setup_turns_decoding_off_and_restores_everything(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, VPCI_CMD_MEMORY | VPCI_CMD_IO);
 	uint8_t before[64];
 	size_t i, first_probe = SIZE_MAX, last_probe = 0, cmd_off = SIZE_MAX;
@@ -59,7 +59,7 @@ sizing_at_setup_turns_decoding_off_and_restores_everything(void **state)
 
 static void setup_maps_what_the_hardware_decodes(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, VPCI_CMD_MEMORY);
 	/* Memory BARs identity-mapped; no I/O BAR, no disabled ROM. */
@@ -72,7 +72,7 @@ static void setup_maps_what_the_hardware_decodes(void **state)
 
 static void setup_with_decoding_off_maps_nothing(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, VPCI_CMD_IO);
 	assert_int_equal(e->fp.nr_map_calls, 0);
@@ -80,7 +80,7 @@ static void setup_with_decoding_off_maps_nothing(void **state)
 
 static void unsupported_header_type_gets_no_state(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = fake_fn_add(&e->fp, DEV);
 
 	fake_fn_set_header(fn, 0x8086, 0x1234, VPCI_HEADER_TYPE_CARDBUS);
@@ -93,7 +93,7 @@ static void unsupported_header_type_gets_no_state(void **state)
 
 static void bridge_has_two_bars_and_rom_at_0x38(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct vpci_header *hdr;
 
 	add_bridge(e, DEV);
@@ -114,7 +114,7 @@ static void bridge_has_two_bars_and_rom_at_0x38(void **state)
 
 static void odd_bars_are_classified(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct vpci_header *hdr;
 
 	add_odd(e, DEV);
@@ -160,7 +160,7 @@ enum probe_kind {
 	PROBE_WORDS,	  /* ... and a word at a time */
 };
 
-static void write_ones(struct env *e, const struct view *v, unsigned int reg,
+static void write_ones(struct fixture *e, const struct view *v, unsigned int reg,
 		       enum probe_kind kind)
 {
 	unsigned int i;
@@ -184,7 +184,7 @@ static void write_ones(struct env *e, const struct view *v, unsigned int reg,
 
 /* Size every NIC BAR the given way; nothing may be mapped meanwhile and
  * every BAR must read as before afterwards. */
-static void probe_all(struct env *e, const struct view *v, enum probe_kind kind)
+static void probe_all(struct fixture *e, const struct view *v, enum probe_kind kind)
 {
 	size_t i;
 
@@ -222,7 +222,7 @@ static void probe_all(struct env *e, const struct view *v, enum probe_kind kind)
 
 /* What guest firmware does first: place the BARs (here where the host
  * has them, so the same expected values serve both views). */
-static void guest_place_like_host(struct env *e, const struct view *v)
+static void guest_place_like_host(struct fixture *e, const struct view *v)
 {
 	size_t i;
 
@@ -235,7 +235,7 @@ static void guest_place_like_host(struct env *e, const struct view *v)
 	view_write(e, v, VPCI_REG_ROM_ADDRESS, 4, (uint32_t)NIC_ROM);
 }
 
-static void probes_in_view(struct env *e, bool guest)
+static void probes_in_view(struct fixture *e, bool guest)
 {
 	struct view v;
 	enum probe_kind k;
@@ -260,7 +260,7 @@ static void every_probe_on_every_bar_guest(void **state)
 	probes_in_view(*state, true);
 }
 
-static void rom_probes(struct env *e, const struct view *v)
+static void rom_probes(struct fixture *e, const struct view *v)
 {
 	uint32_t orig = view_read(e, v, VPCI_REG_ROM_ADDRESS, 4);
 
@@ -277,7 +277,7 @@ static void rom_probes(struct env *e, const struct view *v)
 
 static void rom_probes_hwdom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct view v = hw_view(e);
 
 	add_nic(e, DEV, 0);
@@ -286,7 +286,7 @@ static void rom_probes_hwdom(void **state)
 
 static void rom_probes_guest(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct view v;
 
 	add_nic(e, DEV, 0);
@@ -301,7 +301,7 @@ static void rom_probes_guest(void **state)
  * and no capability list leads into space it cannot read. */
 static void guest_starts_unplaced_without_capabilities(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 	size_t i;
 
@@ -329,7 +329,7 @@ static void guest_starts_unplaced_without_capabilities(void **state)
  * guest sees 0 for the first two and the I/O decoder's real mask. */
 static void odd_bars_read_as_hardware_or_zero(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct view hv, gv;
 	enum probe_kind k;
 
@@ -364,7 +364,7 @@ static void odd_bars_read_as_hardware_or_zero(void **state)
 
 /* Linux __pci_read_base() over every BAR and the ROM, decoding off
  * around it; returns the sizes it decoded. */
-static void linux_read_bases(struct env *e, const struct view *v,
+static void linux_read_bases(struct fixture *e, const struct view *v,
 			     uint64_t *sizes)
 {
 	uint16_t cmd = (uint16_t)view_read(e, v, VPCI_REG_COMMAND, 2);
@@ -397,7 +397,7 @@ static void linux_read_bases(struct env *e, const struct view *v,
 	view_write(e, v, VPCI_REG_COMMAND, 2, cmd);
 }
 
-static void linux_sequence(struct env *e, bool guest)
+static void linux_sequence(struct fixture *e, bool guest)
 {
 	const uint64_t want[7] = {0x10000,	  0x100, 0x100000, 0,
 				  0x200000000ull, 0,	 0x20000};
@@ -433,7 +433,7 @@ static void linux_read_base_guest(void **state)
 }
 
 /* libpciaccess's x86 back end sizes with decoding left on. */
-static void libpciaccess_x86(struct env *e, bool guest)
+static void libpciaccess_x86(struct fixture *e, bool guest)
 {
 	struct view v;
 	size_t i, calls;
@@ -498,7 +498,7 @@ static void libpciaccess_x86_probe_guest(void **state)
 
 static void guest_command_bits_are_virtual_but_reach_hardware(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, VPCI_CMD_MASTER | VPCI_CMD_SERR);
 
 	assign(e);
@@ -520,7 +520,7 @@ static void guest_command_bits_are_virtual_but_reach_hardware(void **state)
 
 static void hwdom_command_reaches_hardware_after_mapping(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	size_t i;
 	uint64_t cmd_seq = 0, last_map_seq = 0;
 
@@ -540,7 +540,7 @@ static void hwdom_command_reaches_hardware_after_mapping(void **state)
 
 static void guest_status_is_read_only_but_rw1c_errors(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 
 	fake_fn_set(fn, VPCI_REG_STATUS, 2,
@@ -567,7 +567,7 @@ static void guest_status_is_read_only_but_rw1c_errors(void **state)
 
 static void guest_identity_and_latches(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 
 	fake_fn_set(fn, VPCI_REG_REVISION, 4, 0x02000003);
@@ -600,7 +600,7 @@ static void guest_identity_and_latches(void **state)
 static void
 allocation_failure_at_setup_makes_hwdom_device_readonly(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int made_readonly = 0, built = 0;
 	long n;
 
@@ -641,7 +641,7 @@ allocation_failure_at_setup_makes_hwdom_device_readonly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup_hwdom_guest, fixture_teardown)
 		T(sizing_at_setup_turns_decoding_off_and_restores_everything),
 		T(setup_maps_what_the_hardware_decodes),
 		T(setup_with_decoding_off_maps_nothing),

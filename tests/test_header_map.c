@@ -21,7 +21,7 @@
 #define VDEV2 VPCI_SBDF(0, 0, 6, 0)
 
 /* Two 256-byte BARs sharing one host page at 0xfd000000. */
-static struct fake_fn *add_small(struct env *e, vpci_sbdf_t sbdf, uint64_t bar0,
+static struct fake_fn *add_small(struct fixture *e, vpci_sbdf_t sbdf, uint64_t bar0,
 				 uint16_t cmd)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, sbdf);
@@ -38,7 +38,7 @@ static struct fake_fn *add_small(struct env *e, vpci_sbdf_t sbdf, uint64_t bar0,
 
 static void guest_decode_maps_guest_frames_onto_host_frames(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, 0);
 	assign(e);
@@ -53,7 +53,7 @@ static void guest_decode_maps_guest_frames_onto_host_frames(void **state)
 
 static void guest_page_offset_must_match_host(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_small(e, DEV, 0xfd000100, 0);
 	assign(e);
@@ -68,7 +68,7 @@ static void guest_page_offset_must_match_host(void **state)
 
 static void guest_moves_bars_while_decoding(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, 0);
 	assign(e);
@@ -89,7 +89,7 @@ static void guest_moves_bars_while_decoding(void **state)
 
 static void hwdom_cannot_move_a_mapped_bar(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, VPCI_CMD_MEMORY);
 	size_t calls = e->fp.nr_map_calls;
 
@@ -109,7 +109,7 @@ static void hwdom_cannot_move_a_mapped_bar(void **state)
 
 static void hwdom_assigning_an_unassigned_bar_maps_it(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, VPCI_CMD_MEMORY);
 
 	fake_fn_set_bar_addr(fn, 0, 0); /* firmware left BAR0 unassigned */
@@ -121,7 +121,7 @@ static void hwdom_assigning_an_unassigned_bar_maps_it(void **state)
 
 static void rom_enable_maps_only_the_rom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, VPCI_CMD_MEMORY);
 	size_t i, calls = e->fp.nr_map_calls;
 
@@ -149,7 +149,7 @@ static void rom_enable_maps_only_the_rom(void **state)
 
 static void frames_shared_by_hwdom_bars_stay_while_needed(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_small(e, DEV, 0xfd000000, VPCI_CMD_MEMORY);
 	add_small(e, DEV2, 0xfd000800, VPCI_CMD_MEMORY);
@@ -164,7 +164,7 @@ static void frames_shared_by_hwdom_bars_stay_while_needed(void **state)
 
 static void hidden_device_bars_count_for_the_hwdom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	/* A hidden UART and a hardware-domain device share a page. */
 	add_small(e, DEV, 0xfd000000, VPCI_CMD_MEMORY);
@@ -178,7 +178,7 @@ static void hidden_device_bars_count_for_the_hwdom(void **state)
 
 static void guest_conflict_blocks_until_the_other_bar_moves(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_small(e, DEV, 0xfd000000, 0);
 	add_small(e, DEV2, 0xfd001000, 0);
@@ -205,7 +205,7 @@ static void guest_conflict_blocks_until_the_other_bar_moves(void **state)
 
 static void preempted_work_finishes_in_process_pending(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_small(e, DEV, 0xfd000000, 0);
 	int rc, rounds = 0;
 
@@ -239,7 +239,7 @@ static void preempted_work_finishes_in_process_pending(void **state)
 
 static void map_failure_turns_decoding_off_and_unmaps(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 
 	assign(e);
@@ -258,7 +258,7 @@ static void map_failure_turns_decoding_off_and_unmaps(void **state)
 
 static void failure_in_process_pending_is_reported(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_small(e, DEV, 0xfd000000, 0);
 	int rc;
 
@@ -280,7 +280,7 @@ static void failure_in_process_pending_is_reported(void **state)
 
 static void failed_unmap_is_logged_and_retried_later(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_small(e, DEV, 0xfd000000, VPCI_CMD_MEMORY);
 	e->fp.map_error = VPCI_EIO;
@@ -295,7 +295,7 @@ static void failed_unmap_is_logged_and_retried_later(void **state)
 
 static void giving_a_device_back_moves_its_mappings(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, VPCI_CMD_MEMORY);
 	assert_nic_mapped(e, false);
@@ -313,7 +313,7 @@ static void giving_a_device_back_moves_its_mappings(void **state)
 
 static void reserved_frames_are_never_mapped(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, 0);
 	/* The hypervisor drives pages 2-3 of BAR0 itself. */
@@ -342,7 +342,7 @@ static void add_msix_cap(struct fake_fn *fn, uint32_t table, uint32_t pba)
 
 static void guest_never_maps_msix_table_and_pba(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_msix_cap(add_nic_fn(e, DEV, 0), 0x2000 | 0, 0x3000 | 0);
 	assert_int_equal(vpci_device_add(e->host, DEV), 0);
@@ -360,7 +360,7 @@ static void guest_never_maps_msix_table_and_pba(void **state)
 
 static void broken_msix_capability_excludes_nothing_and_terminates(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
 
 	/* A list that loops on itself, and an MSI-X entry naming BAR 5
@@ -386,7 +386,7 @@ static void broken_msix_capability_excludes_nothing_and_terminates(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup_hwdom_guest, fixture_teardown)
 		T(guest_decode_maps_guest_frames_onto_host_frames),
 		T(guest_page_offset_must_match_host),
 		T(guest_moves_bars_while_decoding),

@@ -18,7 +18,7 @@
 /* ------------------------------------- rule 7: 64-bit placement, not probe */
 
 /* A 64-bit memory BAR of size bytes at addr in BAR2 of a fresh function. */
-static struct fake_fn *add_bar64(struct env *e, vpci_sbdf_t sbdf, uint64_t size,
+static struct fake_fn *add_bar64(struct fixture *e, vpci_sbdf_t sbdf, uint64_t size,
 				 uint64_t addr, uint16_t cmd)
 {
 	struct fake_fn *fn = fake_fn_add(&e->fp, sbdf);
@@ -44,7 +44,7 @@ static const struct {
 
 static void bar64_with_all_ones_low_dword_maps_for_hwdom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(all_ones_low) / sizeof(all_ones_low[0]); i++) {
@@ -62,7 +62,7 @@ static void bar64_with_all_ones_low_dword_maps_for_hwdom(void **state)
 
 static void bar64_with_all_ones_low_dword_maps_for_guest(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int i;
 
 	for (i = 0; i < sizeof(all_ones_low) / sizeof(all_ones_low[0]); i++) {
@@ -91,7 +91,7 @@ static void bar64_with_all_ones_low_dword_maps_for_guest(void **state)
 #define VDEV2 VPCI_SBDF(0, 0, 6, 0)
 
 /* Was host frame mfn ever mapped into domid, by any call so far? */
-static bool mfn_ever_mapped(const struct env *e, uint32_t domid, uint64_t mfn)
+static bool mfn_ever_mapped(const struct fixture *e, uint32_t domid, uint64_t mfn)
 {
 	size_t i;
 
@@ -106,7 +106,7 @@ static bool mfn_ever_mapped(const struct env *e, uint32_t domid, uint64_t mfn)
 }
 
 /* Is host frame mfn mapped into domid now, at any gfn? */
-static bool mfn_mapped_now(const struct env *e, uint32_t domid, uint64_t mfn)
+static bool mfn_mapped_now(const struct fixture *e, uint32_t domid, uint64_t mfn)
 {
 	size_t i;
 
@@ -132,7 +132,7 @@ static void add_msix_cap(struct fake_fn *fn, uint32_t table, uint32_t pba)
 
 /* A function with memory BARs of the given sizes at the given addresses
  * (0 size: none), and a ROM (rom_size 0: none). */
-static struct fake_fn *add_fn(struct env *e, vpci_sbdf_t sbdf,
+static struct fake_fn *add_fn(struct fixture *e, vpci_sbdf_t sbdf,
 			      const uint64_t size[6], const uint64_t addr[6],
 			      uint32_t rom_size, uint32_t rom_addr)
 {
@@ -155,7 +155,7 @@ static struct fake_fn *add_fn(struct env *e, vpci_sbdf_t sbdf,
 /* The guest places every memory BAR and the ROM of VDEV at guest
  * addresses of their own, keeping each one's offset within its page, and
  * turns memory decoding (and the ROM) on. */
-static void guest_enables_all(struct env *e, const uint64_t size[6],
+static void guest_enables_all(struct fixture *e, const uint64_t size[6],
 			      const uint64_t addr[6], uint32_t rom_size,
 			      uint32_t rom_addr)
 {
@@ -182,7 +182,7 @@ static void guest_enables_all(struct env *e, const uint64_t size[6],
  */
 static void msix_frames_never_reach_a_guest_through_any_bar_or_rom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x100, 0x100, 0x2000, 0x100, 0, 0};
 	const uint64_t addr[6] = {0xfe000000, 0xfe000100, 0xfe002000,
 				  0xfe000200, 0, 0};
@@ -221,7 +221,7 @@ static void msix_frames_never_reach_a_guest_through_any_bar_or_rom(void **state)
  * neighbour in the same host frame. */
 static void neighbour_bar_of_the_table_does_not_map_its_frame(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x100, 0x100, 0, 0, 0, 0};
 	const uint64_t addr[6] = {0xfe000000, 0xfe000100, 0, 0, 0, 0};
 	struct fake_fn *fn = add_fn(e, DEV, size, addr, 0, 0);
@@ -248,10 +248,10 @@ static void msix_exclusion_without_memory_fails_closed(void **state)
 	(void)state;
 	for (k = 0; k < 60 && !mapped_some; k++) {
 		void *st;
-		struct env *e;
+		struct fixture *e;
 		struct fake_fn *fn;
 
-		env_setup(&st); /* a failed set-up leaves the SBDF read-only */
+		fixture_setup_hwdom_guest(&st); /* a failed set-up leaves the SBDF read-only */
 		e = st;
 		fn = add_fn(e, DEV, size, addr, 0, 0);
 		add_msix_cap(fn, 0x1000 | 0, 0x3000 | 0);
@@ -264,7 +264,7 @@ static void msix_exclusion_without_memory_fails_closed(void **state)
 			mapped_some = mfn_mapped_now(e, GUEST, 0xfe002);
 		}
 		e->fp.allocs_until_failure = -1;
-		env_teardown(&st);
+		fixture_teardown(&st);
 	}
 	assert_true(mapped_some); /* late enough, it maps, minus the table */
 }
@@ -278,7 +278,7 @@ static void msix_exclusion_without_memory_fails_closed(void **state)
 static void sharing_a_frame_with_another_function_refuses_assignment(
 	void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x100, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfd000000, 0, 0, 0, 0, 0};
 	const uint64_t a2[6] = {0xfd000800, 0, 0, 0, 0, 0};
@@ -312,7 +312,7 @@ static void sharing_a_frame_with_another_function_refuses_assignment(
  * guest (reads 0, never mapped), and the hardware stops decoding it. */
 static void stale_rom_over_another_function_is_absent_for_guests(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x4000, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfe000000, 0, 0, 0, 0, 0};
 	const uint64_t a2[6] = {0xfd000000, 0, 0, 0, 0, 0};
@@ -345,7 +345,7 @@ static void stale_rom_over_another_function_is_absent_for_guests(void **state)
  * (logged), the rest mapped. */
 static void hwdom_bar_over_foreign_frames_skips_them(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x4000, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfe000000, 0, 0, 0, 0, 0};
 	const uint64_t a2[6] = {0xf0000000, 0, 0, 0, 0, 0};
@@ -389,7 +389,7 @@ static void hwdom_bar_over_foreign_frames_skips_them(void **state)
  * another BAR takes them away from it at once. */
 static void assignment_takes_frames_from_the_hwdom(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x4000, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfe000000, 0, 0, 0, 0, 0};
 	const uint64_t a2[6] = {0xfd000000, 0, 0, 0, 0, 0};
@@ -408,7 +408,7 @@ static void assignment_takes_frames_from_the_hwdom(void **state)
  * stay mapped into it. */
 static void hide_policy_unmaps_what_the_hwdom_cannot_see(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x4000, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfe000000, 0, 0, 0, 0, 0};
 	const uint64_t a2[6] = {0xfd000000, 0, 0, 0, 0, 0};
@@ -436,7 +436,7 @@ static void hide_policy_unmaps_what_the_hwdom_cannot_see(void **state)
  * later mappings (guest or hardware domain) skip them. */
 static void reserved_frames_reach_no_domain(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	const uint64_t size[6] = {0x4000, 0, 0, 0, 0, 0};
 	const uint64_t a1[6] = {0xfe000000, 0, 0, 0, 0, 0};
 	struct fake_fn *fn = add_fn(e, DEV, size, a1, 0, 0);
@@ -473,10 +473,10 @@ static void teardown_completes_without_memory(void **state)
 	(void)state;
 	for (round = 0; round < 3; round++) {
 		void *st;
-		struct env *e;
+		struct fixture *e;
 		struct fake_fn *fn;
 
-		env_setup(&st);
+		fixture_setup_hwdom_guest(&st);
 		e = st;
 		fn = add_fn(e, DEV, size, a1, 0x2000, 0xfe020000);
 		add_msix_cap(fn, 0x1000 | 0, 0x80 | 2);
@@ -500,7 +500,7 @@ static void teardown_completes_without_memory(void **state)
 		e->host = NULL;
 		assert_int_equal(e->fp.nr_mappings, 0);
 		e->fp.allocs_until_failure = -1;
-		env_teardown(&st);
+		fixture_teardown(&st);
 	}
 }
 
@@ -508,7 +508,7 @@ static void teardown_completes_without_memory(void **state)
 
 static void failed_unmap_is_returned_and_retried(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, 0);
 	assign(e);
@@ -530,7 +530,7 @@ static void failed_unmap_is_returned_and_retried(void **state)
 
 static void failed_unmap_at_destroy_is_returned_and_retried(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, 0);
 	assign(e);
@@ -551,7 +551,7 @@ static void failed_unmap_at_destroy_is_returned_and_retried(void **state)
  * reports the error; the next command write retries. */
 static void failed_hwdom_unmap_is_reported_and_retried(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_nic(e, DEV, VPCI_CMD_MEMORY);
 	e->fp.map_error = VPCI_EIO;
@@ -565,7 +565,7 @@ static void failed_hwdom_unmap_is_reported_and_retried(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup_hwdom_guest, fixture_teardown)
 		T(bar64_with_all_ones_low_dword_maps_for_hwdom),
 		T(bar64_with_all_ones_low_dword_maps_for_guest),
 		T(msix_frames_never_reach_a_guest_through_any_bar_or_rom),

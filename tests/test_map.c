@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
 #define STEPS	  20000u
@@ -93,10 +93,7 @@ static void counting_log(void *ctx, enum vpci_log_level level, const char *msg)
 }
 
 struct world {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *hwdom;
-	struct vpci_domain *guest;
+	struct fixture fx;
 	struct fake_fn *fns[NR_DEVS];
 	bool assigned[NR_DEVS];
 	bool rom_absent[NR_DEVS]; /* for the guest: its ROM shared frames */
@@ -179,7 +176,7 @@ static unsigned int wanted_bars(struct world *w, unsigned int d, bool guest,
 {
 	struct fake_fn *fn = w->fns[d];
 	vpci_sbdf_t s = guest ? vsbdf_of(d) : sbdf_of(d);
-	struct vpci_domain *dom = guest ? w->guest : w->hwdom;
+	struct vpci_domain *dom = guest ? w->fx.guest : w->fx.hwdom;
 	unsigned int i, n = 0;
 
 	/* The hardware domain: the hardware's registers, nothing else. */
@@ -285,7 +282,7 @@ static void assign_checked(struct world *w, unsigned int d)
 	unsigned int n = host_frames(w, d, false, mine);
 	bool refuse = shares_with_others(w, d, mine, n);
 	unsigned int all = host_frames(w, d, true, mine);
-	int rc = vpci_assign_device(w->guest, sbdf_of(d), vsbdf_of(d), NULL);
+	int rc = vpci_assign_device(w->fx.guest, sbdf_of(d), vsbdf_of(d), NULL);
 
 	assert_int_equal(rc, refuse ? VPCI_EPERM : 0);
 	if (rc)
@@ -323,7 +320,7 @@ static bool fully_mapped(struct world *w, uint32_t domid, const struct want *b)
 	uint64_t f, mfn;
 
 	for (f = b->first; f <= b->last; f++)
-		if (!fake_mapped_mfn(&w->fp, domid, f, &mfn) ||
+		if (!fake_mapped_mfn(&w->fx.fp, domid, f, &mfn) ||
 		    mfn != f + b->delta)
 			return false;
 	return true;
@@ -366,12 +363,12 @@ static void check_hwdom(struct world *w)
 		if (i && frames[i] == frames[i - 1])
 			continue;
 		uniq++;
-		if (!fake_mapped_mfn(&w->fp, HW, frames[i], &mfn))
+		if (!fake_mapped_mfn(&w->fx.fp, HW, frames[i], &mfn))
 			fail_msg("hwdom: frame 0x%llx decoded but not mapped",
 				 (unsigned long long)frames[i]);
 		assert_int_equal(mfn, frames[i]);
 	}
-	assert_int_equal(fake_mapped_frames(&w->fp, HW), uniq);
+	assert_int_equal(fake_mapped_frames(&w->fx.fp, HW), uniq);
 }
 
 /* On failure, with MAP_DEBUG set: the guest's BARs and map calls. */
@@ -387,8 +384,8 @@ static void dump(struct world *w, const struct want *all, size_t nr)
 		       (unsigned long long)all[k].first,
 		       (unsigned long long)all[k].last,
 		       (unsigned long long)all[k].delta);
-	for (k = 0; k < w->fp.nr_map_calls; k++) {
-		const struct fake_map_call *c = &w->fp.map_calls[k];
+	for (k = 0; k < w->fx.fp.nr_map_calls; k++) {
+		const struct fake_map_call *c = &w->fx.fp.map_calls[k];
 
 		if (c->domid == GUEST)
 			printf("%s gfn %llx mfn %llx nr %llu\n",
@@ -401,9 +398,9 @@ static void dump(struct world *w, const struct want *all, size_t nr)
 		if (!w->assigned[d])
 			continue;
 		printf("dev %u cmd %x, guest/host:", d,
-		       vpci_read(w->guest, vsbdf_of(d), 4, 2));
+		       vpci_read(w->fx.guest, vsbdf_of(d), 4, 2));
 		for (r = 0x10; r <= 0x30; r += 4)
-			printf(" %x/%x", vpci_read(w->guest, vsbdf_of(d), r, 4),
+			printf(" %x/%x", vpci_read(w->fx.guest, vsbdf_of(d), r, 4),
 			       fake_fn_get(w->fns[d], r, 4));
 		printf("\n");
 	}
@@ -420,8 +417,8 @@ static void check_guest(struct world *w)
 	for (d = 0; d < NR_DEVS; d++)
 		if (w->assigned[d])
 			nr += wanted_bars(w, d, true, &all[nr]);
-	for (i = 0; i < w->fp.nr_mappings; i++) {
-		const struct fake_mapping *m = &w->fp.mappings[i];
+	for (i = 0; i < w->fx.fp.nr_mappings; i++) {
+		const struct fake_mapping *m = &w->fx.fp.mappings[i];
 		uint64_t f;
 
 		if (m->domid != GUEST)
@@ -476,7 +473,7 @@ static int check_seg(void *arg, const struct vpci_fseg *seg)
 	uint64_t f, mfn;
 
 	for (f = seg->start; f <= seg->last; f++) {
-		assert_true(fake_mapped_mfn(&c->w->fp, c->domid, f, &mfn));
+		assert_true(fake_mapped_mfn(&c->w->fx.fp, c->domid, f, &mfn));
 		assert_int_equal(mfn, f + seg->delta);
 	}
 	return 0;
@@ -490,22 +487,22 @@ static void check_core_agrees(struct world *w, struct vpci_owner_group *g,
 
 	vpci_fidx_for_each(&g->mapped, check_seg, &c);
 	vpci_fidx_for_each(&g->mapped, count_seg, &total);
-	assert_int_equal(total, fake_mapped_frames(&w->fp, domid));
+	assert_int_equal(total, fake_mapped_frames(&w->fx.fp, domid));
 }
 
 static unsigned int full_checks[2];
 
 static void check(struct world *w)
 {
-	if (w->fp.map_violations)
-		fail_msg("fake: %s", w->fp.last_violation);
-	check_core_agrees(w, &w->host->hw_group, HW);
-	check_core_agrees(w, &w->guest->group, GUEST);
-	if (!w->host->hw_group.pending_head) {
+	if (w->fx.fp.map_violations)
+		fail_msg("fake: %s", w->fx.fp.last_violation);
+	check_core_agrees(w, &w->fx.host->hw_group, HW);
+	check_core_agrees(w, &w->fx.guest->group, GUEST);
+	if (!w->fx.host->hw_group.pending_head) {
 		check_hwdom(w);
 		full_checks[0]++;
 	}
-	if (!w->guest->group.pending_head) {
+	if (!w->fx.guest->group.pending_head) {
 		check_guest(w);
 		full_checks[1]++;
 	}
@@ -516,7 +513,7 @@ static void check(struct world *w)
 static void write_to(struct world *w, unsigned int d, unsigned int reg,
 		     uint32_t val)
 {
-	struct vpci_domain *dom = w->assigned[d] ? w->guest : w->hwdom;
+	struct vpci_domain *dom = w->assigned[d] ? w->fx.guest : w->fx.hwdom;
 	vpci_sbdf_t s = w->assigned[d] ? vsbdf_of(d) : sbdf_of(d);
 
 	switch (rnd_below(w, 8)) {
@@ -542,7 +539,7 @@ static void step_command(struct world *w, unsigned int d)
 		VPCI_CMD_IO,
 		VPCI_CMD_MEMORY | VPCI_CMD_IO | VPCI_CMD_MASTER,
 	};
-	struct vpci_domain *dom = w->assigned[d] ? w->guest : w->hwdom;
+	struct vpci_domain *dom = w->assigned[d] ? w->fx.guest : w->fx.hwdom;
 	vpci_sbdf_t s = w->assigned[d] ? vsbdf_of(d) : sbdf_of(d);
 
 	vpci_write(dom, s, VPCI_REG_COMMAND, 2,
@@ -605,9 +602,9 @@ static void step_rom(struct world *w, unsigned int d)
 
 static void drain(struct world *w)
 {
-	while (vpci_process_pending(w->hwdom) == VPCI_ERESTART)
+	while (vpci_process_pending(w->fx.hwdom) == VPCI_ERESTART)
 		;
-	while (vpci_process_pending(w->guest) == VPCI_ERESTART)
+	while (vpci_process_pending(w->fx.guest) == VPCI_ERESTART)
 		;
 }
 
@@ -619,7 +616,7 @@ static void step_move_device(struct world *w)
 	 * hardware writes land first. */
 	drain(w);
 	if (w->assigned[d]) {
-		assert_int_equal(vpci_deassign_device(w->guest, sbdf_of(d), NULL), 0);
+		assert_int_equal(vpci_deassign_device(w->fx.guest, sbdf_of(d), NULL), 0);
 		w->assigned[d] = false;
 	} else {
 		assign_checked(w, d);
@@ -632,7 +629,7 @@ static void step(struct world *w)
 	unsigned int what = rnd_below(w, 100);
 
 	/* Failures come now and then, for one step. */
-	w->fp.map_fail_after_frames =
+	w->fx.fp.map_fail_after_frames =
 		rnd_below(w, 40) == 0 ? (int64_t)rnd_below(w, 12) : -1;
 	if (what < 25)
 		step_command(w, d);
@@ -641,37 +638,31 @@ static void step(struct world *w)
 	else if (what < 65)
 		step_rom(w, d);
 	else if (what < 80)
-		vpci_process_pending(rnd_below(w, 2) ? w->hwdom : w->guest);
+		vpci_process_pending(rnd_below(w, 2) ? w->fx.hwdom : w->fx.guest);
 	else if (what < 90)
 		drain(w);
 	else if (what < 97)
-		w->fp.map_budget_frames = rnd_below(w, 3) ? rnd_below(w, 5) : 0;
+		w->fx.fp.map_budget_frames = rnd_below(w, 3) ? rnd_below(w, 5) : 0;
 	else
 		step_move_device(w);
-	w->fp.map_fail_after_frames = -1;
+	w->fx.fp.map_fail_after_frames = -1;
 }
 
 /* ------------------------------------------------------------ the world */
 
 static void build(struct world *w)
 {
-	struct vpci_domain_config hw = {.domid = HW,
-					.kind = VPCI_DOMAIN_HARDWARE,
-					.flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g = {.domid = GUEST,
-				       .kind = VPCI_DOMAIN_GUEST,
-				       .flags = VPCI_DOMAIN_F_VPCI};
 	unsigned int d, i;
 
-	fake_platform_init(&w->fp);
-	fake_log_sink = w->fp.ops.log;
-	w->fp.ops.log = counting_log;
+	fixture_init(&w->fx);
+	fake_log_sink = w->fx.fp.ops.log;
+	w->fx.fp.ops.log = counting_log;
 	w->rng = 0x5eed5eed1234abcdull;
-	assert_int_equal(vpci_host_create(&w->fp.ops, &w->fp, 0, &w->host), 0);
-	assert_int_equal(vpci_domain_create(w->host, &hw, &w->hwdom, NULL), 0);
-	assert_int_equal(vpci_domain_create(w->host, &g, &w->guest, NULL), 0);
+	fixture_create_host(&w->fx, 0);
+	fixture_create_hwdom(&w->fx);
+	fixture_create_guest(&w->fx, GUEST);
 	for (d = 0; d < NR_DEVS; d++) {
-		struct fake_fn *fn = fake_fn_add(&w->fp, sbdf_of(d));
+		struct fake_fn *fn = fake_fn_add(&w->fx.fp, sbdf_of(d));
 
 		w->fns[d] = fn;
 		fake_fn_set_header(fn, 0x1234, (uint16_t)d, specs[d].type);
@@ -694,9 +685,9 @@ static void build(struct world *w)
 					rnd_below(w, 2));
 		fake_fn_set(fn, VPCI_REG_COMMAND, 2,
 			    rnd_below(w, 2) ? VPCI_CMD_MEMORY : 0);
-		assert_int_equal(vpci_device_add(w->host, sbdf_of(d)), 0);
+		assert_int_equal(vpci_device_add(w->fx.host, sbdf_of(d)), 0);
 		if (specs[d].hidden)
-			assert_int_equal(vpci_device_hide(w->host, sbdf_of(d), NULL),
+			assert_int_equal(vpci_device_hide(w->fx.host, sbdf_of(d), NULL),
 					 0);
 	}
 	for (d = 0; d < NR_DEVS; d++)
@@ -717,26 +708,23 @@ static void random_steps_keep_mappings_exact(void **state)
 		check(w);
 	}
 	/* Everyone stops decoding: nothing may stay mapped. */
-	w->fp.map_budget_frames = 2;
+	w->fx.fp.map_budget_frames = 2;
 	for (d = 0; d < NR_DEVS; d++) {
 		drain(w);
-		vpci_write(w->assigned[d] ? w->guest : w->hwdom,
+		vpci_write(w->assigned[d] ? w->fx.guest : w->fx.hwdom,
 			   w->assigned[d] ? vsbdf_of(d) : sbdf_of(d),
 			   VPCI_REG_COMMAND, 2, 0);
 	}
 	drain(w);
 	check(w);
-	assert_int_equal(w->fp.nr_mappings, 0);
-	vpci_host_destroy(w->host);
-	assert_int_equal(w->fp.map_violations, 0);
-	assert_int_equal(w->fp.live_allocs, 0);
+	assert_int_equal(w->fx.fp.nr_mappings, 0);
 	printf("%u steps, %zu map/unmap calls, %u log lines, %u/%u full "
 	       "checks (hwdom/guest)\n",
-	       STEPS, w->fp.nr_map_calls, w->fp.nr_logs, full_checks[0],
+	       STEPS, w->fx.fp.nr_map_calls, w->fx.fp.nr_logs, full_checks[0],
 	       full_checks[1]);
 	for (n = 0; n < NR_EVENTS; n++)
 		printf("  %5u x \"%s\"\n", event_count[n], events[n]);
-	fake_platform_fini(&w->fp);
+	fixture_fini(&w->fx);
 	free(w);
 }
 

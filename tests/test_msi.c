@@ -32,7 +32,7 @@
  * the vector count, then unmask as each vector is requested. */
 static void msi_linux_sequence_binds_exactly_what_is_live(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 
 	assign(e);
@@ -73,7 +73,7 @@ static void msi_linux_sequence_binds_exactly_what_is_live(void **state)
 
 static void msi_vector_count_is_clamped_to_what_the_device_has(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -90,7 +90,7 @@ static void msi_vector_count_is_clamped_to_what_the_device_has(void **state)
 
 static void msi_enabled_forces_intx_off(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 
 	assign(e);
@@ -102,7 +102,7 @@ static void msi_enabled_forces_intx_off(void **state)
 
 static void msi_refused_by_the_platform_stays_unbound(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -120,7 +120,7 @@ static void msi_refused_by_the_platform_stays_unbound(void **state)
  * domain must not reach it raw, so the device becomes read-only. */
 static void msi_cut_short_makes_hwdom_device_readonly(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
 
 	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
@@ -137,13 +137,13 @@ static void msi_cut_short_makes_hwdom_device_readonly(void **state)
 #define G_TABLE (G_BAR0 + TABLE_OFF)
 #define G_PBA (G_BAR0 + PBA_OFF)
 
-static void guest_places_bar0(struct env *e)
+static void guest_places_bar0(struct fixture *e)
 {
 	gw(e, 0x10, 4, (uint32_t)G_BAR0);
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY | VPCI_CMD_MASTER);
 }
 
-static uint64_t xr(struct env *e, uint64_t gpa, unsigned int size)
+static uint64_t xr(struct fixture *e, uint64_t gpa, unsigned int size)
 {
 	uint64_t v = 0;
 
@@ -151,7 +151,7 @@ static uint64_t xr(struct env *e, uint64_t gpa, unsigned int size)
 	return v;
 }
 
-static void xw(struct env *e, uint64_t gpa, unsigned int size, uint64_t v)
+static void xw(struct fixture *e, uint64_t gpa, unsigned int size, uint64_t v)
 {
 	assert_int_equal(vpci_msix_write(e->guest, gpa, size, v), 0);
 }
@@ -165,7 +165,7 @@ static uint64_t entry(unsigned int i, unsigned int field)
  * every entry masked, drop the function mask, unmask on request_irq. */
 static void msix_linux_sequence_binds_on_unmask(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_capable_nic(e, 0);
 	unsigned int i;
 
@@ -210,7 +210,7 @@ static void msix_linux_sequence_binds_on_unmask(void **state)
  * so a half-written address is never bound. */
 static void msix_message_change_while_live_applies_on_unmask(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -229,7 +229,7 @@ static void msix_message_change_while_live_applies_on_unmask(void **state)
 
 static void msix_qword_accesses(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -248,7 +248,7 @@ static void msix_qword_accesses(void **state)
 
 static void msix_odd_sizes_and_misaligned_accesses_are_dropped(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	uint64_t v;
 
 	add_capable_nic(e, 0);
@@ -271,7 +271,7 @@ static void msix_odd_sizes_and_misaligned_accesses_are_dropped(void **state)
 
 static void msix_pba_reads_zero_for_guests_and_drops_writes(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 
 	add_capable_nic(e, 0);
 	assign(e);
@@ -286,7 +286,7 @@ static void msix_pba_reads_zero_for_guests_and_drops_writes(void **state)
  * device at the host address, for a guest within its own BAR. */
 static void msix_frame_shared_with_other_registers(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
 
 	add_cap_list(fn, 0x800, 0xc00);
@@ -314,7 +314,7 @@ static void msix_frame_shared_with_other_registers(void **state)
 
 static void msix_address_not_trapped_is_enoent(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	uint64_t v = 0;
 
 	add_capable_nic(e, 0);
@@ -342,7 +342,7 @@ static void msix_address_not_trapped_is_enoent(void **state)
  * addresses, and reads the real PBA. */
 static void hwdom_msix_is_emulated_too(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	uint64_t v = 0, table = NIC_BAR0 + TABLE_OFF;
 
 	add_capable_nic(e, VPCI_CMD_MEMORY);
@@ -366,7 +366,7 @@ static void hwdom_msix_is_emulated_too(void **state)
  * at set-up or on any later decode toggle; the rest of the BAR is. */
 static void hwdom_never_maps_table_or_pba_frames(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	unsigned int round;
 
 	add_capable_nic(e, VPCI_CMD_MEMORY);
@@ -384,7 +384,7 @@ static void hwdom_never_maps_table_or_pba_frames(void **state)
 
 static void msix_outside_its_bar_is_hidden(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
 	unsigned int ids = 0, pos;
 
@@ -406,7 +406,7 @@ static void msix_outside_its_bar_is_hidden(void **state)
 /* Two devices' traps in one guest: each address finds its own. */
 static void msix_two_devices_in_one_guest(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	vpci_sbdf_t dev2 = VPCI_SBDF(0, 4, 0, 0), vdev2 = VPCI_SBDF(0, 0, 6, 0);
 	struct fake_fn *fn2 = fake_fn_add(&e->fp, dev2);
 
@@ -433,7 +433,7 @@ static void msix_two_devices_in_one_guest(void **state)
 
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, caps_env_setup, env_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup_hwdom_guest_irq, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(msi_linux_sequence_binds_exactly_what_is_live),
 		T(msi_vector_count_is_clamped_to_what_the_device_has),

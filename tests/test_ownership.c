@@ -14,18 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
-struct bench {
-	struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *hwdom;
-	struct vpci_domain *guest;
-};
-
 /* A function whose first bytes are its SBDF, with writable 0x40..0x7f. */
-static struct fake_fn *add_fn(struct bench *b, vpci_sbdf_t sbdf,
+static struct fake_fn *add_fn(struct fixture *b, vpci_sbdf_t sbdf,
 			      bool multifunction)
 {
 	struct fake_fn *fn = fake_fn_add(&b->fp, sbdf);
@@ -38,38 +31,9 @@ static struct fake_fn *add_fn(struct bench *b, vpci_sbdf_t sbdf,
 	return fn;
 }
 
-static int setup(void **state)
-{
-	struct bench *b = calloc(1, sizeof(*b));
-	struct vpci_domain_config hw = {.domid = 0,
-					.kind = VPCI_DOMAIN_HARDWARE,
-					.flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g = {.domid = 1,
-				       .kind = VPCI_DOMAIN_GUEST,
-				       .flags = VPCI_DOMAIN_F_VPCI};
-
-	fake_platform_init(&b->fp);
-	assert_int_equal(vpci_host_create(&b->fp.ops, &b->fp, 0, &b->host), 0);
-	assert_int_equal(vpci_domain_create(b->host, &hw, &b->hwdom, NULL), 0);
-	assert_int_equal(vpci_domain_create(b->host, &g, &b->guest, NULL), 0);
-	*state = b;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct bench *b = *state;
-
-	vpci_host_destroy(b->host);
-	assert_int_equal(b->fp.live_allocs, 0);
-	fake_platform_fini(&b->fp);
-	free(b);
-	return 0;
-}
-
 static void hidden_device_stays_readable_by_hwdom(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	vpci_sbdf_t uart = VPCI_SBDF(0, 0, 0x16, 3);
 
 	add_fn(b, uart, false);
@@ -85,7 +49,7 @@ static void hidden_device_stays_readable_by_hwdom(void **state)
 
 static void readonly_device_drops_hwdom_writes_and_logs_once(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	vpci_sbdf_t dbg = VPCI_SBDF(0, 0, 0x1d, 0);
 	struct fake_fn *fn = add_fn(b, dbg, false);
 	unsigned int logs;
@@ -109,7 +73,7 @@ static void readonly_device_drops_hwdom_writes_and_logs_once(void **state)
 
 static void readonly_marked_before_add_is_honoured(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	vpci_sbdf_t dbg = VPCI_SBDF(0, 0, 0x1d, 7);
 	struct fake_fn *fn;
 
@@ -122,7 +86,7 @@ static void readonly_marked_before_add_is_honoured(void **state)
 
 static void guests_cannot_take_hidden_or_readonly_devices(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	const char *why = NULL;
 
 	add_fn(b, VPCI_SBDF(0, 1, 0, 0), false);
@@ -148,7 +112,7 @@ static void guests_cannot_take_hidden_or_readonly_devices(void **state)
 
 static void hiding_an_assigned_device_is_refused(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	const char *why = NULL;
 
 	add_fn(b, VPCI_SBDF(0, 1, 0, 0), false);
@@ -166,7 +130,7 @@ static void hiding_an_assigned_device_is_refused(void **state)
 
 static void hide_slot_policy_hides_every_function(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	const char *why = NULL;
 	unsigned int fn;
 
@@ -191,7 +155,7 @@ static void hide_slot_policy_hides_every_function(void **state)
 
 static void stub_fn0_policy_keeps_other_functions_enumerable(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	vpci_sbdf_t f0 = VPCI_SBDF(0, 5, 0, 0);
 	unsigned int fn;
 
@@ -222,7 +186,7 @@ static void stub_fn0_policy_keeps_other_functions_enumerable(void **state)
 
 static void contradictory_policies_are_refused(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 
 	assert_int_equal(vpci_host_set_policy(b->host, VPCI_POLICY_HIDE_SLOT |
 							       VPCI_POLICY_STUB_FN0),
@@ -268,7 +232,7 @@ static int emu_write(void *arg, vpci_sbdf_t sbdf, unsigned int reg,
 static void external_and_vpci_devices_share_one_ecam_window(void **state)
 {
 	static const struct vpci_emulator_ops ops = {emu_read, emu_write, NULL};
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct emulator_log log = {0};
 	struct fake_fn *ext_fn;
 	uint64_t v;
@@ -315,7 +279,7 @@ static void external_and_vpci_devices_share_one_ecam_window(void **state)
 
 static void guest_takes_more_than_32_devices(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	unsigned int i;
 	uint64_t v;
 
@@ -347,7 +311,7 @@ static void guest_takes_more_than_32_devices(void **state)
 
 static void multifunction_assignment_keeps_function_numbers(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	const char *why = NULL;
 	unsigned int fn;
 
@@ -391,7 +355,7 @@ static void multifunction_assignment_keeps_function_numbers(void **state)
 
 static void assignment_error_paths(void **state)
 {
-	struct bench *b = *state;
+	struct fixture *b = *state;
 	struct vpci_domain_config g2 = {.domid = 2, .kind = VPCI_DOMAIN_GUEST,
 					.flags = VPCI_DOMAIN_F_VPCI};
 	struct vpci_domain *other;
@@ -441,7 +405,7 @@ static void assignment_error_paths(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup_hwdom_guest, fixture_teardown)
 		T(hidden_device_stays_readable_by_hwdom),
 		T(readonly_device_drops_hwdom_writes_and_logs_once),
 		T(readonly_marked_before_add_is_honoured),

@@ -33,7 +33,7 @@ struct attempt {
 };
 
 struct hooks {
-	struct env e; /* first: the fake's ctx is &e.fp, so &hooks too */
+	struct fixture e; /* first: the fake's ctx is &e.fp, so &hooks too */
 	enum vpci_view views[MAX_CALLS];
 	vpci_sbdf_t owner_sbdfs[MAX_CALLS];
 	unsigned int nr_init;
@@ -87,7 +87,7 @@ static int hooks_setup(void **state)
 {
 	struct hooks *h = calloc(1, sizeof(*h));
 
-	fake_platform_init(&h->e.fp);
+	fixture_init(&h->e);
 	h->e.fp.ops.device_init = quirk_init;
 	h->e.fp.ops.device_deinit = quirk_deinit;
 	h->quirk[VPCI_VIEW_HARDWARE] = HW_QUIRK_VALUE;
@@ -95,28 +95,9 @@ static int hooks_setup(void **state)
 	h->fail_in_view = -1;
 	for (size_t i = 0; i < MAX_TRIES; i++)
 		h->got[i] = 1; /* never a return value */
-	assert_int_equal(
-		vpci_host_create(&h->e.fp.ops, &h->e.fp, 0, &h->e.host), 0);
+	fixture_create_host(&h->e, 0);
 	*state = &h->e;
 	return 0;
-}
-
-static void create_hwdom(struct env *e)
-{
-	struct vpci_domain_config hw = {.domid = HW,
-					.kind = VPCI_DOMAIN_HARDWARE,
-					.flags = VPCI_DOMAIN_F_VPCI};
-
-	assert_int_equal(vpci_domain_create(e->host, &hw, &e->hwdom, NULL), 0);
-}
-
-static void create_guest(struct env *e)
-{
-	struct vpci_domain_config g = {.domid = GUEST,
-				       .kind = VPCI_DOMAIN_GUEST,
-				       .flags = VPCI_DOMAIN_F_VPCI};
-
-	assert_int_equal(vpci_domain_create(e->host, &g, &e->guest, NULL), 0);
 }
 
 static void assert_calls(const struct hooks *h, const enum vpci_view *views,
@@ -131,7 +112,7 @@ static void assert_calls(const struct hooks *h, const enum vpci_view *views,
 
 static void quirk_survives_hwdom_creation_assign_and_deassign(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct hooks *h = (struct hooks *)e;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 	const enum vpci_view views[] = {
@@ -143,13 +124,13 @@ static void quirk_survives_hwdom_creation_assign_and_deassign(void **state)
 	/* No owner yet: nothing is built, the hook has nothing to do. */
 	assert_int_equal(h->nr_init, 0);
 
-	create_hwdom(e);
+	fixture_create_hwdom(e);
 	assert_int_equal(hw_read(e, QUIRK_REG, 4), HW_QUIRK_VALUE);
 	hw_write(e, QUIRK_REG, 4, 0x1234);
 	assert_int_equal(h->quirk[VPCI_VIEW_HARDWARE], 0x1234);
 	assert_int_equal(fake_fn_get(fn, QUIRK_REG, 4), 0xdeadbeef);
 
-	create_guest(e);
+	fixture_create_guest(e, GUEST);
 	assign(e);
 	/* Without the quirk a guest reads 0 here (a gap). */
 	assert_int_equal(gr(e, QUIRK_REG, 4), GUEST_QUIRK_VALUE);
@@ -178,10 +159,10 @@ static void quirk_survives_hwdom_creation_assign_and_deassign(void **state)
 
 static void quirk_is_installed_for_a_function_added_later(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct hooks *h = (struct hooks *)e;
 
-	create_hwdom(e);
+	fixture_create_hwdom(e);
 	add_nic(e, DEV, 0);
 	assert_int_equal(h->nr_init, 1);
 	assert_int_equal(h->views[0], VPCI_VIEW_HARDWARE);
@@ -214,14 +195,14 @@ static const struct attempt overlap_tries[] = {
 
 static void quirk_over_a_library_register_is_refused_at_install(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct hooks *h = (struct hooks *)e;
 	const size_t nr = sizeof(overlap_tries) / sizeof(overlap_tries[0]);
 
 	h->tries = overlap_tries;
 	h->nr_tries = nr;
-	create_hwdom(e);
-	create_guest(e);
+	fixture_create_hwdom(e);
+	fixture_create_guest(e, GUEST);
 	add_nic(e, DEV, 0);
 	for (size_t i = 0; i < nr; i++)
 		if (overlap_tries[i].view == VPCI_VIEW_HARDWARE)
@@ -255,7 +236,7 @@ static void quirk_over_a_library_register_is_refused_at_install(void **state)
  * domain existed made the device read-only when it came. */
 static void register_added_before_hwdom_is_dropped_not_fatal(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	static uint32_t latch;
 
 	e->fp.ops.device_init = NULL;
@@ -265,7 +246,7 @@ static void register_added_before_hwdom_is_dropped_not_fatal(void **state)
 					   vpci_read_val, vpci_write_val,
 					   VPCI_REG_COMMAND, 2, &latch, NULL),
 			 0);
-	create_hwdom(e);
+	fixture_create_hwdom(e);
 	assert_false(vpci_device_is_readonly(e->host, DEV));
 	assert_true(fake_log_contains(&e->fp, "added outside device_init "
 					      "dropped"));
@@ -277,14 +258,14 @@ static void register_added_before_hwdom_is_dropped_not_fatal(void **state)
 
 static void failing_device_init_refuses_the_assignment(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct hooks *h = (struct hooks *)e;
 	const enum vpci_view views[] = {VPCI_VIEW_HARDWARE, VPCI_VIEW_GUEST,
 					VPCI_VIEW_HARDWARE};
 	const vpci_sbdf_t sbdfs[] = {DEV, VDEV, DEV};
 
-	create_hwdom(e);
-	create_guest(e);
+	fixture_create_hwdom(e);
+	fixture_create_guest(e, GUEST);
 	add_nic(e, DEV, 0);
 	h->fail_in_view = VPCI_VIEW_GUEST;
 	assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV, NULL),
@@ -302,12 +283,12 @@ static void failing_device_init_refuses_the_assignment(void **state)
 
 static void failing_device_init_makes_a_hwdom_device_readonly(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	struct hooks *h = (struct hooks *)e;
 	struct fake_fn *fn = add_nic(e, DEV, 0);
 
 	h->fail_in_view = VPCI_VIEW_HARDWARE;
-	create_hwdom(e);
+	fixture_create_hwdom(e);
 	assert_true(vpci_device_is_readonly(e->host, DEV));
 	assert_true(fake_log_contains(&e->fp, "device_init failed in the "
 					      "hardware-domain view"));
@@ -346,7 +327,7 @@ static void nic_expectations(struct bar_expect *x)
  * the owner sees; together they cover every frame of each BAR, except
  * msix_frames of BAR0 (which must then be flagged as the remainder).
  */
-static void check_descriptors(struct env *e, size_t from, bool unmap,
+static void check_descriptors(struct fixture *e, size_t from, bool unmap,
 			      uint32_t domid, vpci_sbdf_t owner_sbdf,
 			      uint64_t msix_frames)
 {
@@ -389,7 +370,7 @@ static void drain(struct vpci_domain *dom)
 
 static void hwdom_map_calls_describe_each_bar(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	size_t from;
 
 	add_nic(e, DEV, 0);
@@ -408,7 +389,7 @@ static void hwdom_map_calls_describe_each_bar(void **state)
 
 static void guest_map_calls_describe_each_bar(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	size_t from;
 
 	add_nic(e, DEV, 0);
@@ -439,7 +420,7 @@ static void add_msix_cap(struct fake_fn *fn)
 
 static void msix_remainder_is_flagged_where_pages_are_left_out(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	size_t from;
 
 	add_msix_cap(add_nic_fn(e, DEV, 0));
@@ -467,7 +448,7 @@ static void msix_remainder_is_flagged_where_pages_are_left_out(void **state)
  * the descriptor says so rather than guess whose they were. */
 static void retried_unmap_is_described_as_stale(void **state)
 {
-	struct env *e = *state;
+	struct fixture *e = *state;
 	uint64_t frames = 0;
 	size_t from, i;
 
@@ -498,7 +479,7 @@ static void retried_unmap_is_described_as_stale(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, hooks_setup, env_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, hooks_setup, fixture_teardown)
 		T(quirk_survives_hwdom_creation_assign_and_deassign),
 		T(quirk_is_installed_for_a_function_added_later),
 		T(quirk_over_a_library_register_is_refused_at_install),
@@ -506,7 +487,7 @@ int main(void)
 		T(failing_device_init_refuses_the_assignment),
 		T(failing_device_init_makes_a_hwdom_device_readonly),
 #undef T
-#define T(fn) cmocka_unit_test_setup_teardown(fn, env_setup, env_teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, fixture_setup_hwdom_guest, fixture_teardown)
 		T(hwdom_map_calls_describe_each_bar),
 		T(guest_map_calls_describe_each_bar),
 		T(msix_remainder_is_flagged_where_pages_are_left_out),
