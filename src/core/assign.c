@@ -5,6 +5,7 @@
  * back, and the rules of a guest's virtual topology.
  */
 #include "internal.h"
+#include "sriov.h"
 
 bool vpci_dev_wants_state(const struct vpci_dev *dev)
 {
@@ -111,14 +112,20 @@ static int check_mode(const struct vpci_domain *dom, bool external,
 }
 
 static int check_assignable(const struct vpci_domain *dom,
-			    const struct vpci_dev *dev, vpci_sbdf_t guest_sbdf,
-			    bool external, const char **reason)
+			    const struct vpci_dev *dev, vpci_sbdf_t host_sbdf,
+			    vpci_sbdf_t guest_sbdf, bool external,
+			    const char **reason)
 {
 	const struct vpci_host *host = dom->host;
 	int rc = check_mode(dom, external, reason);
+	const char *why = NULL;
 
 	if (rc)
 		return rc;
+	/* A VF not (yet) enabled, or a PF whose VFs are. */
+	rc = vpci_sriov_check_assign(host, host_sbdf, dev, &why);
+	if (rc)
+		return refuse(reason, why, rc);
 	if (!dev)
 		return refuse(reason,
 			      "the host has no such physical function "
@@ -178,7 +185,8 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 
 	vpci_lock(host);
 	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
-	rc = check_assignable(dom, dev, guest_sbdf, ops != NULL, reason);
+	rc = check_assignable(dom, dev, host_sbdf, guest_sbdf, ops != NULL,
+			      reason);
 	if (!rc) {
 		rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
 		if (rc)

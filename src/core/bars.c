@@ -12,6 +12,7 @@
  * last + 1 never wraps here.
  */
 #include "internal.h"
+#include "sriov.h"
 
 static const char *const slot_names[VPCI_NR_SLOTS] = {
 	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM",
@@ -102,6 +103,17 @@ bool vpci_dev_hidden_from_hwdom(const struct vpci_dev *dev)
 	return (host->policy & VPCI_POLICY_STUB_FN0) && vpci_dev_is_hidden(dev);
 }
 
+/* A VF decodes by its PF's VF Memory Space Enable; hardware ignores its
+ * own memory bit (a guest's emulated one still gates the guest's view). */
+static bool mem_decodes(const struct vpci_dev *dev, bool guest)
+{
+	bool mem = dev->hdr->cmd & VPCI_CMD_MEMORY;
+
+	if (!dev->vf_of)
+		return mem;
+	return vpci_vf_mem_enabled(dev) && (mem || !guest);
+}
+
 /*
  * Where bar should be mapped now, if anywhere. Memory BARs (and the ROM,
  * when enabled) of a device with memory decoding on; I/O space is never
@@ -124,7 +136,7 @@ static bool bar_placement(const struct vpci_dev *dev, unsigned int slot,
 	if (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64 &&
 	    bar->kind != VPCI_BAR_ROM)
 		return false;
-	if (!(hdr->cmd & VPCI_CMD_MEMORY) ||
+	if (!mem_decodes(dev, guest) ||
 	    (bar->kind == VPCI_BAR_ROM && !hdr->rom_enabled))
 		return false;
 	/* What the hardware domain cannot see, it does not get mapped. */

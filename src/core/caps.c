@@ -33,7 +33,7 @@
 
 static const struct vpci_cap_emulator *const registry[] = {
 	&vpci_cap_pm,   &vpci_cap_msi,   &vpci_cap_pcie,
-	&vpci_cap_msix, &vpci_cap_rebar,
+	&vpci_cap_msix, &vpci_cap_rebar, &vpci_cap_sriov,
 };
 
 static const struct vpci_cap_emulator *emulator_for(unsigned int id,

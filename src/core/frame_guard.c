@@ -16,6 +16,7 @@
  * Where BARs map is bars.c's; this file only says what they must skip.
  */
 #include "internal.h"
+#include "sriov.h"
 
 static const char *const slot_names[VPCI_NR_SLOTS] = {
 	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM",
@@ -84,8 +85,15 @@ static void footprint_of_hardware(const struct vpci_dev *dev, bool with_rom,
 {
 	const struct vpci_host *host = dev->host;
 	unsigned int type, nr_bars, i, rom_reg;
+	uint64_t vf_addr, bytes;
 
-	if (vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu)
+	/* A VF's BAR registers read 0: its frames are its PF's VF BARs. */
+	for (i = 0; dev->vf_of && i < VPCI_TYPE0_NR_BARS; i++)
+		if (vpci_vf_bar_host(dev, i, &vf_addr, &bytes))
+			fp_add(fp, i, vf_addr >> VPCI_FRAME_SHIFT,
+			       (vf_addr + bytes - 1u) >> VPCI_FRAME_SHIFT);
+	if (dev->vf_of ||
+	    vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu)
 		return;
 	type = vpci_phys_read(host, dev->sbdf, VPCI_REG_HEADER_TYPE, 1) &
 	       VPCI_HEADER_TYPE_MASK;

@@ -18,6 +18,7 @@
  * vpci_process_pending() before the vCPU that caused the work goes on.
  */
 #include "internal.h"
+#include "sriov.h"
 
 /* Command bits a guest owns; they reach the hardware (PCI 3.0 6.2.2). */
 #define GUEST_CMD_BITS                                                         \
@@ -337,6 +338,16 @@ static void guest_rom_write(struct vpci_dev *dev, unsigned int reg,
 
 /* ------------------------------------------------ identity and latches */
 
+/* Vendor and Device ID: a VF's hardware reads 0xffff there (SR-IOV). */
+static uint32_t id_read(const struct vpci_dev *dev, unsigned int reg,
+			unsigned int size, void *data)
+{
+	(void)data;
+	if (dev->vf_of)
+		return vpci_vf_ids(dev);
+	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
+}
+
 /* Local copies of the stock handlers: taking a global function's address
  * would need the GOT, which a freestanding link may not have. */
 static uint32_t hw_ro_read(const struct vpci_dev *dev, unsigned int reg,
@@ -409,9 +420,11 @@ static int add_bar_regs(struct vpci_dev *dev, bool guest)
 	for (i = 0; i < VPCI_NR_SLOTS && !rc; i++) {
 		struct vpci_bar *bar = &hdr->bars[i];
 
+		/* A gap: 0 for guests, hardware otherwise (a VF's BARs read
+		 * 0 in hardware: its space is the PF's VF BARs). */
 		if (bar->kind == VPCI_BAR_NONE ||
-		    (bar->kind == VPCI_BAR_IO && !guest))
-			continue; /* a gap: 0 for guests, hardware otherwise */
+		    (!guest && (bar->kind == VPCI_BAR_IO || dev->vf_of)))
+			continue;
 		if (bar->kind == VPCI_BAR_ROM)
 			rc = vpci_add_register(
 				dev, guest ? guest_rom_read : hw_rom_read,
@@ -431,6 +444,9 @@ static int add_hwdom_regs(struct vpci_dev *dev)
 	int rc = vpci_add_register(dev, hw_cmd_read, hw_cmd_write,
 				   VPCI_REG_COMMAND, 2, NULL, NULL);
 
+	if (!rc && dev->vf_of)
+		rc = vpci_add_register(dev, id_read, NULL, VPCI_REG_VENDOR_ID,
+				       4, NULL, NULL);
 	return rc ? rc : add_bar_regs(dev, false);
 }
 
@@ -444,7 +460,7 @@ static int add_guest_regs(struct vpci_dev *dev)
 {
 	/* clang-format off */
 	static const struct reg_def common[] = {
-		{VPCI_REG_VENDOR_ID, 4, 0, hw_ro_read, NULL, {0}},
+		{VPCI_REG_VENDOR_ID, 4, 0, id_read, NULL, {0}},
 		{VPCI_REG_COMMAND, 2, 0, guest_cmd_read, guest_cmd_write, {0}},
 		{VPCI_REG_STATUS, 2, 0, guest_status_read, guest_status_write,
 		 {.ro = 0xffffu & ~(uint32_t)VPCI_STATUS_RW1C_MASK,
@@ -480,7 +496,8 @@ int vpci_header_init(struct vpci_dev *dev)
 	unsigned int type, i;
 	int rc;
 
-	if (vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu) {
+	if (!dev->vf_of &&
+	    vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu) {
 		vpci_log(host, VPCI_LOG_ERROR, "%pS: no function answers",
 			 dev->sbdf);
 		return VPCI_EIO;
@@ -507,7 +524,10 @@ int vpci_header_init(struct vpci_dev *dev)
 		vpci_rangeset_init(&hdr->bars[i].excluded, host->ops,
 				   host->ctx);
 	}
-	vpci_bars_probe(dev);
+	if (dev->vf_of)
+		vpci_vf_bars_fill(dev); /* slices of its PF's VF BARs */
+	else
+		vpci_bars_probe(dev);
 	vpci_msix_locate(dev);
 	if (guest) {
 		/*

@@ -5,6 +5,7 @@
  * domain.c's business.
  */
 #include "internal.h"
+#include "sriov.h"
 
 #define VPCI_HOST_KNOWN_LIMITS (VPCI_HOST_NO_GUEST_VPCI | VPCI_HOST_NO_HWDOM_VPCI)
 
@@ -43,6 +44,7 @@ static int destroy_device(void *arg, struct vpci_dev *dev)
 
 	(void)host;
 	vpci_dev_state_teardown(dev);
+	vpci_sriov_destroy(dev);
 	vpci_guard_unclaim(dev);
 	vpci_free(dev->host, dev);
 	return 0;
@@ -113,10 +115,14 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 		vpci_free(host, dev);
 		goto out;
 	}
-	rc = vpci_dev_build_or_readonly(dev);
+	rc = vpci_sriov_probe(dev);
+	if (!rc)
+		rc = vpci_dev_build_or_readonly(dev);
 	/* A read-only function's frames are the hypervisor's. */
 	if (!rc)
 		rc = vpci_guard_sync_claim(dev);
+	if (!rc)
+		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
 	if (rc) {
 		vpci_devmap_remove(&host->devices, sbdf);
 		destroy_device(host, dev);
@@ -137,6 +143,10 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 		rc = VPCI_ENOENT;
 	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)
 		rc = VPCI_EBUSY;
+	else if (dev->vf_of)
+		rc = VPCI_EPERM; /* VFs go when their PF's VF Enable clears */
+	else
+		rc = vpci_sriov_remove_vfs(dev); /* EBUSY: one is assigned */
 	if (!rc) {
 		vpci_devmap_remove(&host->devices, sbdf);
 		destroy_device(host, dev);

@@ -232,6 +232,11 @@ struct vpci_dev {
 	struct vpci_caps *caps;  /* the capability lists, with the header */
 	struct vpci_msix *msix;  /* MSI-X emulation state, or NULL */
 	uint8_t irq_on;          /* VPCI_IRQ_*: MSI / MSI-X enabled */
+	/* SR-IOV (sriov.h): a PF's state; a VF's PF state (NULL once the
+	 * PF is gone) and index among its PF's VFs. */
+	struct vpci_sriov *sriov;
+	struct vpci_sriov *vf_of;
+	uint16_t vf_index;
 };
 
 #define VPCI_IRQ_MSI (1u << 0)
@@ -244,6 +249,7 @@ struct vpci_dev {
 
 struct vpci_dev;
 struct vpci_cap;
+struct vpci_sriov;
 
 /*
  * One capability emulator (caps.c keeps the registry). init runs when a
@@ -329,6 +335,7 @@ VPCI_CAP_EMU(vpci_cap_msi);
 VPCI_CAP_EMU(vpci_cap_pcie);
 VPCI_CAP_EMU(vpci_cap_msix);
 VPCI_CAP_EMU(vpci_cap_rebar);
+VPCI_CAP_EMU(vpci_cap_sriov);
 
 /* --------------------------------------------------------- interrupts */
 

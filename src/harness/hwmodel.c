@@ -41,8 +41,10 @@
  *     ends where the next one starts); then every capability header (ID and
  *     next pointer; 4 bytes for extended ones) read-only.
  *
+ * SR-IOV capabilities and their VFs: hwmodel_sriov.c.
+ *
  * Not modelled: side effects (decode, reset, BIST, resizable BAR sizes,
- * SR-IOV VF BARs, MSI pending bits): registers only latch.
+ * MSI pending bits): registers only latch.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -288,7 +290,7 @@ static void init_caps(struct hwmodel_fn *fn, const struct topo_cap *caps,
 	}
 }
 
-static void init_fn(struct hwmodel_fn *fn, const struct topo_fn *tfn)
+void hwmodel_fn_init(struct hwmodel_fn *fn, const struct topo_fn *tfn)
 {
 	struct topo_cap caps[TOPO_MAX_EXT_CAPS]; /* ~6 KiB of stack */
 	unsigned int i, limit;
@@ -325,15 +327,16 @@ int hwmodel_init(struct hwmodel *hw, const struct topology *topo)
 	if (!hw->fns)
 		return VPCI_ENOMEM;
 	for (i = 0; i < topo->nr_fns; i++)
-		init_fn(&hw->fns[i], &topo->fns[i]);
+		hwmodel_fn_init(&hw->fns[i], &topo->fns[i]);
 	hw->nr_fns = topo->nr_fns;
-	return 0;
+	return hwmodel_sriov_init(hw, topo);
 }
 
 void hwmodel_free(struct hwmodel *hw)
 {
 	if (!hw)
 		return;
+	hwmodel_sriov_free(hw);
 	free(hw->fns);
 	hw->fns = NULL;
 	hw->nr_fns = 0;
@@ -353,7 +356,7 @@ struct hwmodel_fn *hwmodel_find(const struct hwmodel *hw, vpci_sbdf_t sbdf)
 		else
 			hi = mid;
 	}
-	return NULL;
+	return hw && hw->nr_pfs ? hwmodel_sriov_find(hw, sbdf) : NULL;
 }
 
 static bool access_ok(unsigned int reg, unsigned int size)
@@ -397,4 +400,6 @@ void hwmodel_conf_write(struct hwmodel *hw, vpci_sbdf_t sbdf,
 				 (b & fn->wmask[reg + i]));
 		*cfg = (uint8_t)(*cfg & ~(b & fn->w1cmask[reg + i]));
 	}
+	if (hw->nr_pfs)
+		hwmodel_sriov_written(hw, fn, reg, size);
 }

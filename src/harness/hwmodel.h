@@ -22,9 +22,21 @@ struct hwmodel_fn {
 	uint8_t w1cmask[TOPO_CONFIG_MAX]; /* 1: writing 1 clears the bit */
 };
 
+/* An SR-IOV physical function and its VFs while enabled
+ * (hwmodel_sriov.c). */
+struct hwmodel_pf {
+	vpci_sbdf_t sbdf;
+	unsigned int pos;       /* its SR-IOV capability */
+	uint64_t bar_bytes[6];  /* one VF's BAR i before page rounding */
+	struct hwmodel_fn *vfs; /* while VF Enable is set */
+	unsigned int nr_vfs;
+};
+
 struct hwmodel {
 	struct hwmodel_fn *fns; /* sorted by sbdf */
 	size_t nr_fns;
+	struct hwmodel_pf *pfs;
+	size_t nr_pfs;
 };
 
 /*
@@ -46,5 +58,18 @@ uint32_t hwmodel_conf_read(struct hwmodel *hw, vpci_sbdf_t sbdf,
 			   unsigned int reg, unsigned int size);
 void hwmodel_conf_write(struct hwmodel *hw, vpci_sbdf_t sbdf,
 			unsigned int reg, unsigned int size, uint32_t val);
+
+/* One function's model from its topology entry (masks and all). */
+void hwmodel_fn_init(struct hwmodel_fn *fn, const struct topo_fn *tfn);
+
+/* hwmodel_sriov.c: SR-IOV PFs and the VFs they enable. */
+int hwmodel_sriov_init(struct hwmodel *hw, const struct topology *topo);
+void hwmodel_sriov_free(struct hwmodel *hw);
+/* A VF that exists now, or NULL. */
+struct hwmodel_fn *hwmodel_sriov_find(const struct hwmodel *hw,
+				      vpci_sbdf_t sbdf);
+/* After a write to fn at [reg, reg + size): VFs come or go. */
+void hwmodel_sriov_written(struct hwmodel *hw, struct hwmodel_fn *fn,
+			   unsigned int reg, unsigned int size);
 
 #endif /* HARNESS_HWMODEL_H */
