@@ -89,13 +89,18 @@ uint32_t vpci_host_caps(const struct vpci_host *host);
 
 /*
  * Tell the host a physical function exists at sbdf. It belongs to the
- * hardware domain (once one exists) unless hidden.
+ * hardware domain (once one exists) unless hidden. An SR-IOV physical
+ * function's virtual functions are the host's own business: they come and
+ * go with its VF Enable bit (docs/capabilities.md, "SR-IOV"); ones already
+ * enabled are added with it.
  * Errors: VPCI_EEXIST, VPCI_ENOMEM.
  */
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf);
-/* Forget a function. Errors: VPCI_ENOENT, VPCI_EBUSY (assigned to a
- * guest), a platform unmap error (it is forgotten, but some of the
- * hardware domain's frames stay mapped and recorded; later calls retry). */
+/* Forget a function (an SR-IOV PF: with its VFs). Errors: VPCI_ENOENT,
+ * VPCI_EBUSY (assigned to a guest, or one of its VFs is), VPCI_EPERM (a
+ * virtual function: it goes when its PF's VF Enable is cleared), a
+ * platform unmap error (it is forgotten, but some of the hardware
+ * domain's frames stay mapped and recorded; later calls retry). */
 int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* The device at physical sbdf, or NULL. O(1) in the number of devices. */
 struct vpci_dev *vpci_device_find(const struct vpci_host *host,

@@ -77,13 +77,34 @@ static int check_topology(const struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 				      "the guest slot holds functions "
 				      "of another physical slot",
 				      VPCI_ETOPOLOGY);
-		if (p && p->owner == dom &&
+		if (p && !p->vf_of && p->owner == dom &&
 		    (p->guest_sbdf & ~7u) != (guest_sbdf & ~7u))
 			return refuse(reason,
 				      "other functions of this physical "
 				      "slot sit in another guest slot",
 				      VPCI_ETOPOLOGY);
 	}
+	return 0;
+}
+
+/*
+ * A VF is a single-function device of its own (its routing ID says
+ * nothing about slots: it may sit at any function number, on another
+ * bus): it takes a guest slot alone, at any function number the guest
+ * chooses (0 for an OS that scans function 0 first).
+ */
+static int check_vf_slot(const struct vpci_domain *dom,
+			 vpci_sbdf_t guest_sbdf, const char **reason)
+{
+	unsigned int fn;
+
+	for (fn = 0; fn < 8; fn++)
+		if (vpci_devmap_lookup(&dom->vdevs, slot_fn(guest_sbdf, fn)))
+			return refuse(reason,
+				      "a virtual function takes a guest "
+				      "slot of its own, and this one holds "
+				      "functions",
+				      VPCI_ETOPOLOGY);
 	return 0;
 }
 
@@ -165,7 +186,8 @@ static int check_assignable(const struct vpci_domain *dom,
 			      "the guest SBDF already has a function "
 			      "(assigned or virtual)",
 			      VPCI_EEXIST);
-	rc = check_topology(dom, dev->sbdf, guest_sbdf, reason);
+	rc = dev->vf_of ? check_vf_slot(dom, guest_sbdf, reason)
+			: check_topology(dom, dev->sbdf, guest_sbdf, reason);
 	/* Its BARs must not share a host frame with another function's. */
 	if (!rc && (rc = vpci_guard_assignable(dev)) != 0)
 		refuse(reason,
