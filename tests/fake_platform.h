@@ -85,6 +85,7 @@ struct fake_platform {
 	size_t nr_fns;
 	struct fake_fn **fn_hash; /* open addressing on sbdf */
 	size_t fn_hash_size;
+	struct fake_fn *last_fn; /* fake_fn_find()'s one-entry cache */
 	uint64_t seq;
 
 	bool record_accesses;
@@ -111,6 +112,7 @@ struct fake_platform {
 	char last_violation[160];
 
 	long live_allocs;
+	size_t live_bytes; /* heap the core holds (malloc_usable_size) */
 	long allocs_until_failure; /* -1: never fail */
 	/* Fault injection by call number (counted from 0 since init): that
 	 * one call alone fails (-1: none). Counters count every call. */

@@ -8,23 +8,21 @@
  * platform hook runs: the figure is the core's own work. Prints a table;
  * not a test.
  *
- * usage: bench_msix [iterations [devices [only]]]
- *   only: "config" or "msix", for callgrind:
- *   valgrind --tool=callgrind --toggle-collect=measure_loop \
- *       bench_msix 100000 256 msix     (instructions = Ir / iterations)
+ * usage: bench_msix [iterations [devices [only]]]   (only: config, msix)
+ * scripts/perf-report.sh runs it for 1, 16, 256 and 4096 devices.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_util.h"
-#include "fake_platform.h"
+#include "fixture.h"
 #include "internal.h"
 
-#define GUEST_ID 1u
-#define MSIX_POS 0x40u
-#define TABLE_OFF 0x2000u
-#define GPA_BASE 0x100000000ull
+#define GUEST_ID   1u
+#define MSIX_POS   0x40u
+#define TABLE_OFF  0x2000u
+#define GPA_BASE   0x100000000ull
 #define GPA_STRIDE 0x100000ull /* 1 MiB per device */
 
 struct target {
@@ -55,22 +53,16 @@ measure_loop(access_fn *fn, const struct target *t, unsigned long iters)
 }
 
 static void measure(const char *what, access_fn *fn, const struct target *t,
-		    unsigned long iters, int fd)
+		    unsigned long iters, unsigned int nr)
 {
-	uint64_t t0, t1, insns;
+	struct bench_span s;
+	char label[96];
 
-	measure_loop(fn, t, iters / 10 + 1);
-	bench_insn_start(fd);
-	t0 = bench_now_ns();
+	snprintf(label, sizeof(label), "%s, %u devices", what, nr);
+	measure_loop(fn, t, iters / 10 + 1); /* warm-up, not counted */
+	s = bench_begin(label);
 	measure_loop(fn, t, iters);
-	t1 = bench_now_ns();
-	insns = bench_insn_stop(fd);
-	if (fd >= 0)
-		printf("%-44s %8.2f %10.1f\n", what, (double)(t1 - t0) / iters,
-		       (double)insns / iters);
-	else
-		printf("%-44s %8.2f %10s\n", what, (double)(t1 - t0) / iters,
-		       "n/a");
+	bench_end(s, iters);
 }
 
 static int dummy_update(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
@@ -97,7 +89,8 @@ static int add_device(struct fake_platform *fp, struct vpci_host *host,
 		      struct vpci_domain *guest, unsigned int n)
 {
 	vpci_sbdf_t sbdf = VPCI_SBDF(0, 1 + n / 32, n % 32, 0);
-	vpci_sbdf_t vsbdf = VPCI_SBDF(0, n / 32, n % 32, 0);
+	/* Slot 00 of bus 0 is the host bridge's. */
+	vpci_sbdf_t vsbdf = VPCI_SBDF(0, (n + 1) / 32, (n + 1) % 32, 0);
 	struct fake_fn *fn = fake_fn_add(fp, sbdf);
 
 	(void)n;
@@ -125,51 +118,38 @@ static int add_device(struct fake_platform *fp, struct vpci_host *host,
 int main(int argc, char **argv)
 {
 	unsigned long iters = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000000ul;
-	unsigned int nr = argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0)
-				   : 256u;
+	unsigned int nr =
+		argc > 2 ? (unsigned int)strtoul(argv[2], NULL, 0) : 256u;
 	const char *only = argc > 3 ? argv[3] : NULL;
-	struct vpci_domain_config cfg = {.domid = GUEST_ID,
-					 .kind = VPCI_DOMAIN_GUEST,
-					 .flags = VPCI_DOMAIN_F_VPCI};
-	static struct fake_platform fp;
-	struct vpci_host *host;
-	struct vpci_domain *guest;
+	static struct fixture fx;
 	struct target t;
 	unsigned int n, mid;
-	int fd = bench_insn_counter_open();
 
 	if (nr == 0 || nr > 8192)
 		return 2;
-	fake_platform_init(&fp);
-	fp.track_mappings = false;
-	fp.ops.msi_update = dummy_update;
-	fp.ops.msi_disable = dummy_disable;
-	if (vpci_host_create(&fp.ops, &fp, 0, &host) ||
-	    vpci_domain_create(host, &cfg, &guest, NULL))
-		return 1;
+	fixture_init(&fx);
+	fx.fp.track_mappings = false; /* not what is measured */
+	fx.fp.ops.msi_update = dummy_update;
+	fx.fp.ops.msi_disable = dummy_disable;
+	fixture_create_host(&fx, 0);
+	fixture_create_guest(&fx, GUEST_ID);
 	for (n = 0; n < nr; n++)
-		if (add_device(&fp, host, guest, n))
+		if (add_device(&fx.fp, fx.host, fx.guest, n))
 			return 1;
 	mid = nr / 2;
-	t.dom = guest;
-	t.vsbdf = VPCI_SBDF(0, mid / 32, mid % 32, 0);
+	t.dom = fx.guest;
+	t.vsbdf = VPCI_SBDF(0, (mid + 1) / 32, (mid + 1) % 32, 0);
 	/* Entry 5's message data (the entry stays masked). */
 	t.gpa = GPA_BASE + mid * GPA_STRIDE + TABLE_OFF + 5 * 16 + 8;
 
-	printf("libvpci MSI-X table write, %lu iterations, %u MSI-X devices "
-	       "in the guest\n",
-	       iters, nr);
-	printf("%-44s %8s %10s\n", "access (guest, 4 bytes)", "ns", "insns");
+	bench_header("libvpci MSI-X table write vs config write, guest, 4 "
+		     "bytes");
 	if (!only || !strcmp(only, "config"))
 		measure("config write (vpci_write, latch register)",
-			config_write, &t, iters, fd);
+			config_write, &t, iters, nr);
 	if (!only || !strcmp(only, "msix"))
 		measure("MSI-X table write (vpci_msix_write)", msix_write, &t,
-			iters, fd);
-	if (fd < 0)
-		printf("(no hardware instruction counter here: run under "
-		       "`valgrind --tool=callgrind` for instruction counts)\n");
-	vpci_host_destroy(host);
-	fake_platform_fini(&fp);
+			iters, nr);
+	fixture_fini(&fx);
 	return 0;
 }

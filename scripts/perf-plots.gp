@@ -1,0 +1,36 @@
+# Plots of docs/PERFORMANCE.md, from the data files scripts/perf-report.sh
+# writes. Called as: gnuplot -e "data='docs/perf'; outdir='docs'" this file
+set terminal pngcairo size 1200,640 font ",10" noenhanced
+set grid ytics
+set key top left
+
+set output outdir.'/perf-boot.png'
+set title 'Hardware-domain boot: instructions per function vs N (3 memory BARs each, callgrind)'
+set logscale x 2
+set xlabel 'functions (N)'
+set ylabel 'instructions per function'
+set yrange [0:*]
+plot data.'/scale.tsv' using 1:2 with linespoints lw 2 title 'boot, cold heap', \
+     '' using 1:3 with linespoints lw 2 title 'boot, warm heap', \
+     '' using 1:4 with linespoints title 'vpci_device_add', \
+     '' using 1:5 with linespoints title 'hardware domain create', \
+     '' using 1:6 with linespoints title 'decode enable (command write)', \
+     '' using 1:7 with linespoints title 'one decode toggle write', \
+     5000 with lines dt 2 lc rgb 'red' title 'target: 5000 per function'
+
+unset logscale x
+set output outdir.'/perf-access.png'
+set title 'One 4-byte access through vpci_read/write, ECAM or MSI-X entry, lookup included (callgrind)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set boxwidth 0.9
+set xtics rotate by -40 left
+set xlabel ''
+set ylabel 'instructions per access'
+set bmargin 11
+set key outside top center horizontal
+plot data.'/access.tsv' using 2:xtic(1) title 'hardware domain', \
+     '' using 3 title 'guest', \
+     150 with lines dt 2 lc rgb 'red' title 'target: 150', \
+     300 with lines dt 3 lc rgb 'orange' title 'target for a command write: 300'

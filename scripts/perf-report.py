@@ -1,0 +1,249 @@
+#!/usr/bin/env python3
+# Join what scripts/perf-report.sh collected (native rows for nanoseconds,
+# callgrind dumps for instructions), write the data files behind
+# docs/PERFORMANCE.md and its plots, and rewrite the tables between the
+# "<!-- perf-report:NAME -->" and "<!-- /perf-report:NAME -->" markers.
+#
+# usage: perf-report.py RAW_DIR DATA_DIR PERFORMANCE_MD REVISION
+import glob
+import os
+import re
+import statistics
+import sys
+
+ROW = re.compile(r"^(?!#)(.+?)\s*\|\s*(\d+)\s*\|\s*([\d.]+)\s*\|\s*(\S+)\s*$")
+MEMORY = re.compile(r"^memory N=(\d+) (\w+): ([\d.]+) bytes per function "
+                    r"in ([\d.]+) allocations")
+
+TARGET_ACCESS = 150
+TARGET_COMMAND = 300
+TARGET_BOOT = 5000
+TARGET_GROWTH = 1.5
+
+
+def rows_of(path):
+    """label -> (operations, ns per operation) of one benchmark output."""
+    rows = {}
+    with open(path) as f:
+        for line in f:
+            m = ROW.match(line.rstrip("\n"))
+            if m:
+                rows[m.group(1).strip()] = (int(m.group(2)),
+                                            float(m.group(3)))
+    return rows
+
+
+def memory_of(path):
+    mem = {}
+    with open(path) as f:
+        for line in f:
+            m = MEMORY.match(line)
+            if m:
+                mem[(int(m.group(1)), m.group(2))] = (float(m.group(3)),
+                                                      float(m.group(4)))
+    return mem
+
+
+def dumps_of(cg_dir):
+    """label -> instructions of the loop, from callgrind's dumps."""
+    instr = {}
+    for path in glob.glob(os.path.join(cg_dir, "out.*")):
+        label = total = None
+        with open(path) as f:
+            for line in f:
+                if line.startswith("desc: Trigger: Client Request: "):
+                    label = line.split(": ", 3)[3].strip()
+                elif line.startswith("totals:"):
+                    total = int(line.split()[1])
+        if label is not None and total is not None:
+            instr[label] = total
+    return instr
+
+
+def collect(raw, name):
+    """label -> {ops, ns, instr} for one benchmark run set."""
+    natives = [rows_of(p)
+               for p in sorted(glob.glob(f"{raw}/{name}.native.*.txt"))]
+    cg_rows = rows_of(f"{raw}/{name}.cg.txt")
+    instr = dumps_of(f"{raw}/{name}.cg")
+    out = {}
+    for label, (ops, _) in cg_rows.items():
+        ns = [n[label][1] for n in natives if label in n]
+        out[label] = {
+            "ns": statistics.median(ns) if ns else float("nan"),
+            "instr": instr.get(label, float("nan")) / ops,
+        }
+    return out
+
+
+def fmt(x, digits=0):
+    if x != x:  # NaN
+        return "n/a"
+    return f"{x:,.{digits}f}".replace(",", " ")
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |",
+             "| " + " | ".join(["---"] + ["---:"] * (len(header) - 1))
+             + " |"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def access_section(raw, data):
+    acc = collect(raw, "access")
+    kinds = []
+    for label in acc:
+        if label.startswith("hwdom "):
+            kinds.append(label[len("hwdom "):])
+    rows = []
+    with open(f"{data}/access.tsv", "w") as f:
+        f.write("# access\thwdom_instr\tguest_instr\thwdom_ns\tguest_ns\n")
+        for label in acc:
+            if label.startswith("floor"):
+                rows.append([label, fmt(acc[label]["instr"], 1),
+                             fmt(acc[label]["ns"], 1), "", ""])
+                f.write(f'"{label}"\t{acc[label]["instr"]:.1f}\t'
+                        f'{acc[label]["instr"]:.1f}\t{acc[label]["ns"]:.1f}'
+                        f'\t{acc[label]["ns"]:.1f}\n')
+        for k in kinds:
+            h, g = acc[f"hwdom {k}"], acc.get(f"guest {k}")
+            rows.append([k, fmt(h["instr"], 1), fmt(h["ns"], 1),
+                         fmt(g["instr"], 1), fmt(g["ns"], 1)])
+            f.write(f'"{k}"\t{h["instr"]:.1f}\t{g["instr"]:.1f}\t'
+                    f'{h["ns"]:.1f}\t{g["ns"]:.1f}\n')
+    text = table(["access (4 bytes)", "hwdom: instructions", "hwdom: ns",
+                  "guest: instructions", "guest: ns"], rows)
+    return text, acc
+
+
+def scale_section(raw, data):
+    sizes = sorted(int(p.split("-")[-1].split(".")[0])
+                   for p in glob.glob(f"{raw}/scale-*.cg.txt"))
+    boot_rows, toggle_rows, mem_rows = [], [], []
+    per_n = {}
+    with open(f"{data}/scale.tsv", "w") as f:
+        f.write("# N\tcold_boot_instr_per_fn\twarm_boot_instr_per_fn\t"
+                "add\thwdom\tenable\ttoggle_instr\tcold_boot_ns_per_fn\t"
+                "warm_boot_ns_per_fn\tbytes_per_fn\n")
+        for n in sizes:
+            s = collect(raw, f"scale-{n}")
+            mem = memory_of(f"{raw}/scale-{n}.cg.txt")
+            phase = {(p, h): s[f"boot {p} N={n} {h}"]
+                     for p in ("add", "hwdom", "enable")
+                     for h in ("cold", "warm")}
+            tot = {h: sum(phase[(p, h)]["instr"]
+                          for p in ("add", "hwdom", "enable"))
+                   for h in ("cold", "warm")}
+            ns = {h: sum(phase[(p, h)]["ns"]
+                         for p in ("add", "hwdom", "enable"))
+                  for h in ("cold", "warm")}
+            tog = {h: s[f"toggle N={n} {h}"] for h in ("cold", "warm")}
+            per_n[n] = (tot, tog)
+            bytes_fn, allocs_fn = mem.get((n, "warm"), (float("nan"),) * 2)
+            f.write(f"{n}\t{tot['cold']:.1f}\t{tot['warm']:.1f}\t"
+                    f"{phase[('add', 'cold')]['instr']:.1f}\t"
+                    f"{phase[('hwdom', 'cold')]['instr']:.1f}\t"
+                    f"{phase[('enable', 'cold')]['instr']:.1f}\t"
+                    f"{tog['warm']['instr']:.1f}\t{ns['cold']:.1f}\t"
+                    f"{ns['warm']:.1f}\t{bytes_fn:.1f}\n")
+            boot_rows.append([
+                fmt(n), fmt(tot["cold"] * n), fmt(tot["cold"]),
+                fmt(phase[("add", "cold")]["instr"]),
+                fmt(phase[("hwdom", "cold")]["instr"]),
+                fmt(phase[("enable", "cold")]["instr"]),
+                fmt(tot["warm"]), fmt(ns["cold"]), fmt(ns["warm"])])
+            toggle_rows.append([fmt(n), fmt(tog["cold"]["instr"]),
+                                fmt(tog["warm"]["instr"]),
+                                fmt(tog["warm"]["ns"])])
+            mem_rows.append([fmt(n), fmt(bytes_fn), fmt(allocs_fn, 2)])
+    boot = table(["N", "cold: instructions", "cold: per function",
+                  "add", "hwdom create", "decode enable",
+                  "warm: per function", "cold: ns per function",
+                  "warm: ns per function"], boot_rows)
+    toggle = table(["N", "cold heap: instructions per write",
+                    "warm heap: instructions per write",
+                    "warm heap: ns per write"], toggle_rows)
+    memory = table(["N", "bytes per function", "allocations per function"],
+                   mem_rows)
+    return boot, toggle, memory, per_n
+
+
+def msix_section(raw, data):
+    rows = []
+    with open(f"{data}/msix.tsv", "w") as f:
+        f.write("# devices\tconfig_write_instr\tmsix_write_instr\n")
+        for p in sorted(glob.glob(f"{raw}/msix-*.cg.txt"),
+                        key=lambda p: int(p.split("-")[-1].split(".")[0])):
+            n = int(p.split("-")[-1].split(".")[0])
+            m = collect(raw, f"msix-{n}")
+            cfg = next(v for k, v in m.items() if k.startswith("config"))
+            msix = next(v for k, v in m.items() if k.startswith("MSI-X"))
+            f.write(f"{n}\t{cfg['instr']:.1f}\t{msix['instr']:.1f}\n")
+            rows.append([fmt(n), fmt(cfg["instr"]), fmt(msix["instr"]),
+                         fmt(cfg["ns"], 1), fmt(msix["ns"], 1)])
+    return table(["MSI-X devices in the guest", "config write: instructions",
+                  "MSI-X table write: instructions", "config write: ns",
+                  "MSI-X table write: ns"], rows)
+
+
+def targets_section(acc, per_n):
+    config = {k: v for k, v in acc.items()
+              if not k.startswith("floor") and "MSI-X table" not in k}
+    command = {k: v for k, v in config.items() if "write command" in k}
+    others = {k: v for k, v in config.items() if k not in command}
+    worst = max(others, key=lambda k: others[k]["instr"])
+    worst_cmd = max(command, key=lambda k: command[k]["instr"])
+    over = sorted(k for k, v in others.items()
+                  if v["instr"] > TARGET_ACCESS)
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+
+    rows = [["4-byte config access, lookup included, every row",
+             f"≤ {TARGET_ACCESS}",
+             f"{fmt(others[worst]['instr'])} ({worst}); "
+             f"{len(over)} of {len(others)} rows above",
+             verdict(not over)],
+            ["command write leaving decoding alone", f"≤ {TARGET_COMMAND}",
+             f"{fmt(command[worst_cmd]['instr'])} ({worst_cmd})",
+             verdict(command[worst_cmd]["instr"] <= TARGET_COMMAND)]]
+    if 4096 in per_n:
+        b = per_n[4096][0]["cold"]
+        rows.append(["hwdom boot per function, N = 4 096 (cold heap)",
+                     f"≤ {TARGET_BOOT}", fmt(b), verdict(b <= TARGET_BOOT)])
+    lo, hi = min(per_n), max(per_n)
+    growth = per_n[hi][0]["cold"] / per_n[lo][0]["cold"]
+    rows.append([f"boot per function, growth N = {fmt(lo)} → {fmt(hi)}",
+                 f"≤ {TARGET_GROWTH}×", f"{growth:.2f}×",
+                 verdict(growth <= TARGET_GROWTH)])
+    return table(["target", "wanted", "measured (instructions)", ""], rows)
+
+
+def replace_block(text, name, body):
+    start, end = f"<!-- perf-report:{name} -->", f"<!-- /perf-report:{name} -->"
+    pat = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if not pat.search(text):
+        sys.exit(f"perf-report.py: no {start} block in the document")
+    return pat.sub(lambda _: f"{start}\n{body}\n{end}", text)
+
+
+def main():
+    raw, data, doc, rev = sys.argv[1:5]
+    access, acc = access_section(raw, data)
+    boot, toggle, memory, per_n = scale_section(raw, data)
+    msix = msix_section(raw, data)
+    targets = targets_section(acc, per_n)
+    with open(doc) as f:
+        text = f.read()
+    for name, body in (("access", access), ("boot", boot),
+                       ("toggle", toggle), ("memory", memory),
+                       ("msix", msix), ("targets", targets),
+                       ("revision", f"Figures from revision `{rev}`.")):
+        text = replace_block(text, name, body)
+    with open(doc, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
