@@ -25,6 +25,7 @@
 #include "output.h"
 #include "script.h"
 #include "session.h"
+#include "text.h"
 
 #ifndef TEST_DATA_DIR
 #error "TEST_DATA_DIR must name tests/data"
@@ -108,18 +109,55 @@ static void sbdf_forms_parse(void **state)
 	vpci_sbdf_t sbdf;
 
 	(void)state;
-	assert_true(script_parse_sbdf("0000:00:1f.3", &sbdf));
+	assert_true(text_parse_sbdf("0000:00:1f.3", &sbdf));
 	assert_int_equal(sbdf, VPCI_SBDF(0, 0, 0x1f, 3));
-	assert_true(script_parse_sbdf("0004:01:00.1", &sbdf));
+	assert_true(text_parse_sbdf("0004:01:00.1", &sbdf));
 	assert_int_equal(sbdf, VPCI_SBDF(4, 1, 0, 1));
-	assert_true(script_parse_sbdf("03:00.0", &sbdf));
+	assert_true(text_parse_sbdf("03:00.0", &sbdf));
 	assert_int_equal(sbdf, VPCI_SBDF(0, 3, 0, 0));
-	assert_false(script_parse_sbdf("00:20.0", &sbdf));
-	assert_false(script_parse_sbdf("00:1f.8", &sbdf));
-	assert_false(script_parse_sbdf("10000:00:00.0", &sbdf));
-	assert_false(script_parse_sbdf("00:1f", &sbdf));
-	assert_false(script_parse_sbdf("00:1f.0x", &sbdf));
-	assert_false(script_parse_sbdf("", &sbdf));
+	assert_false(text_parse_sbdf("00:20.0", &sbdf));
+	assert_false(text_parse_sbdf("00:1f.8", &sbdf));
+	assert_false(text_parse_sbdf("10000:00:00.0", &sbdf));
+	assert_false(text_parse_sbdf("00:1f", &sbdf));
+	assert_false(text_parse_sbdf("00:1f.0x", &sbdf));
+	assert_false(text_parse_sbdf("", &sbdf));
+}
+
+/* sysfs names functions one way only; lspci's scan reads long fields as
+ * long, so a caller can tell "too many digits" from "not an address". */
+static void canonical_sbdf_and_scan(void **state)
+{
+	struct text_sbdf_fields f;
+	char buf[TEXT_SBDF_STRLEN];
+	vpci_sbdf_t sbdf;
+	const char *p;
+	uint64_t v;
+
+	(void)state;
+	assert_true(text_parse_sbdf_canonical("000a:0b:1c.7", &sbdf));
+	assert_int_equal(sbdf, VPCI_SBDF(0xa, 0xb, 0x1c, 7));
+	assert_string_equal(text_sbdf_str(sbdf, buf), "000a:0b:1c.7");
+	assert_false(text_parse_sbdf_canonical("0b:1c.7", &sbdf));
+	assert_false(text_parse_sbdf_canonical("00a:0b:1c.7", &sbdf));
+	assert_false(text_parse_sbdf_canonical("000a:b:1c.7", &sbdf));
+	assert_false(text_parse_sbdf_canonical("000a:0b:1c.7 ", &sbdf));
+	assert_true(text_sbdf_scan("10000:02:03.4 rest", &f));
+	assert_true(f.has_segment);
+	assert_int_equal(f.seg, 0x10000);
+	assert_int_equal(f.seg_digits, 5);
+	assert_int_equal(f.bus, 2);
+	assert_int_equal(f.dev, 3);
+	assert_int_equal(f.fn, 4);
+	assert_string_equal(f.end, " rest");
+	assert_false(text_sbdf_scan("02:03", &f));
+	p = "0xfee00000 0x1";
+	assert_true(text_hex64_0x(&p, &v));
+	assert_int_equal(v, 0xfee00000);
+	assert_string_equal(p, " 0x1");
+	p = "0x10000000000000000"; /* 17 digits */
+	assert_false(text_hex64_0x(&p, &v));
+	p = "10";
+	assert_false(text_hex64_0x(&p, &v));
 }
 
 /* Hex with or without 0x, as every PCI tool: "10" is BAR0's offset. */
@@ -128,19 +166,19 @@ static void numbers_parse_as_hex(void **state)
 	uint64_t v;
 
 	(void)state;
-	assert_true(script_parse_number("0x10", 4095, &v));
+	assert_true(text_parse_number("0x10", 4095, &v));
 	assert_int_equal(v, 16);
-	assert_true(script_parse_number("10", 4095, &v));
+	assert_true(text_parse_number("10", 4095, &v));
 	assert_int_equal(v, 16);
-	assert_true(script_parse_number("fFf", 4095, &v));
+	assert_true(text_parse_number("fFf", 4095, &v));
 	assert_int_equal(v, 4095);
-	assert_false(script_parse_number("1000", 4095, &v));
-	assert_false(script_parse_number("0x0x1", 4095, &v));
-	assert_false(script_parse_number("", 4095, &v));
-	assert_false(script_parse_number("-1", 4095, &v));
-	assert_false(script_parse_number("0x", 4095, &v));
-	assert_false(script_parse_number("1g3", 4095, &v));
-	assert_false(script_parse_number("99999999999999999999999", ~0ull, &v));
+	assert_false(text_parse_number("1000", 4095, &v));
+	assert_false(text_parse_number("0x0x1", 4095, &v));
+	assert_false(text_parse_number("", 4095, &v));
+	assert_false(text_parse_number("-1", 4095, &v));
+	assert_false(text_parse_number("0x", 4095, &v));
+	assert_false(text_parse_number("1g3", 4095, &v));
+	assert_false(text_parse_number("99999999999999999999999", ~0ull, &v));
 }
 
 /* ----------------------------------------------------------------- replay */
@@ -386,7 +424,7 @@ static void replay_one(const char *path)
 {
 	struct session_options opt;
 	struct session s;
-	char list[TOPO_SBDF_STRLEN], *out = NULL;
+	char list[TEXT_SBDF_STRLEN], *out = NULL;
 	size_t len = 0, i;
 	FILE *o;
 
@@ -399,7 +437,7 @@ static void replay_one(const char *path)
 	list[0] = '\0';
 	for (i = 0; i < s.topo.nr_fns; i++)
 		if ((s.topo.fns[i].config[0x0e] & 0x7f) == 0) {
-			topo_sbdf_str(s.topo.fns[i].sbdf, list);
+			text_sbdf_str(s.topo.fns[i].sbdf, list);
 			break;
 		}
 	session_close(&s);
@@ -467,6 +505,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(sbdf_forms_parse),
+		cmocka_unit_test(canonical_sbdf_and_scan),
 		cmocka_unit_test(numbers_parse_as_hex),
 		cmocka_unit_test(hwdom_reads_captured_bytes),
 		cmocka_unit_test(bad_script_line_stops_the_run),

@@ -23,6 +23,7 @@
 #include "capture_live.h"
 #include "hwmodel.h"
 #include "topology.h"
+#include "text.h"
 
 #ifndef TEST_DATA_DIR
 #error "TEST_DATA_DIR must name tests/data"
@@ -108,7 +109,7 @@ static void assert_same_bar(const struct topo_bar *a, const struct topo_bar *b,
 static void assert_same_machine(const struct topology *a,
 				const struct topology *b, bool with_bars)
 {
-	char what[128], name[TOPO_SBDF_STRLEN];
+	char what[128], name[TEXT_SBDF_STRLEN];
 	size_t i;
 	int bar;
 
@@ -121,7 +122,7 @@ static void assert_same_machine(const struct topology *a,
 		assert_memory_equal(x->config, y->config, x->config_len);
 		for (bar = 0; with_bars && bar < TOPO_NR_BARS; bar++) {
 			snprintf(what, sizeof(what), "%s BAR %d",
-				 topo_sbdf_str(x->sbdf, name), bar);
+				 text_sbdf_str(x->sbdf, name), bar);
 			assert_same_bar(&x->bars[bar], &y->bars[bar], what);
 		}
 	}
@@ -133,7 +134,7 @@ static const struct topo_fn *find_fn(const struct topology *topo,
 	vpci_sbdf_t sbdf;
 	const struct topo_fn *fn;
 
-	assert_true(topo_parse_sbdf(sbdf_text, &sbdf));
+	assert_true(text_parse_sbdf_canonical(sbdf_text, &sbdf));
 	fn = topology_find(topo, sbdf);
 	if (!fn)
 		fail_msg("%s not in %s", sbdf_text, topo->source);

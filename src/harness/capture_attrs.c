@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "topology_internal.h"
+#include "text.h"
 
 /* The last path component of the link at dir/name into buf; false when
  * there is no such link. */
@@ -122,6 +123,6 @@ int capture_read_attrs(const char *fndir, struct topo_fn *fn,
 		a->sriov_numvfs = (unsigned int)v;
 	a->nr_virtfn = count_virtfn_links(fndir);
 	if (link_basename(fndir, "physfn", name, sizeof(name)))
-		a->is_vf = topo_parse_sbdf(name, &a->physfn);
+		a->is_vf = text_parse_sbdf_canonical(name, &a->physfn);
 	return oom ? -1 : 0;
 }

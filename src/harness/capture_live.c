@@ -19,6 +19,7 @@
 
 #include "capture_live.h"
 #include "topology_internal.h"
+#include "text.h"
 
 #define TEXT_FILE_MAX 65536 /* resource has 17 short lines; ids far less */
 
@@ -29,7 +30,7 @@ struct live_region {
 };
 
 struct live_fn {
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	bool probed; /* regions/rom_size valid (live host only) */
 	struct live_region regions[6];
 	uint64_t rom_size;
@@ -183,7 +184,7 @@ static int enumerate_live(struct live_list *list, struct topo_error *err)
 	if (!iter)
 		topo_set_error(err, "libpciaccess: out of memory");
 	while (rc == 0 && (dev = pci_device_next(iter))) {
-		char name[TOPO_SBDF_STRLEN];
+		char name[TEXT_SBDF_STRLEN];
 		struct live_fn *fn;
 
 		if (dev->domain > 0xffff) {
@@ -194,7 +195,7 @@ static int enumerate_live(struct live_list *list, struct topo_error *err)
 				dev->domain, dev->bus, dev->dev, dev->func);
 			continue;
 		}
-		topo_sbdf_str(
+		text_sbdf_str(
 			VPCI_SBDF(dev->domain, dev->bus, dev->dev, dev->func),
 			name);
 		fn = list_add(list, name, err);
@@ -232,7 +233,7 @@ static int enumerate_dir(const char *src, struct live_list *list,
 		return -1;
 	}
 	while (rc == 0 && (de = readdir(d)))
-		if (topo_parse_sbdf(de->d_name, &sbdf) &&
+		if (text_parse_sbdf_canonical(de->d_name, &sbdf) &&
 		    !list_add(list, de->d_name, err))
 			rc = -1;
 	closedir(d);

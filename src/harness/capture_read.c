@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "topology_internal.h"
+#include "text.h"
 
 #define RESOURCE_MIN_LINES 7 /* BARs 0-5 and the ROM */
 
@@ -83,35 +84,6 @@ static int read_config(struct capture_ctx *ctx, const char *fndir,
 
 /* -------------------------------------------------------------- resource */
 
-/* "0x" and 1-16 hex digits; advances *s. */
-static bool parse_hex64(const char **s, uint64_t *out)
-{
-	const char *p = *s;
-	uint64_t v = 0;
-	int n = 0;
-
-	if (p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
-		return false;
-	for (p += 2; n < 17; p++, n++) {
-		unsigned int d;
-
-		if (*p >= '0' && *p <= '9')
-			d = (unsigned int)(*p - '0');
-		else if (*p >= 'a' && *p <= 'f')
-			d = (unsigned int)(*p - 'a' + 10);
-		else if (*p >= 'A' && *p <= 'F')
-			d = (unsigned int)(*p - 'A' + 10);
-		else
-			break;
-		v = v << 4 | d;
-	}
-	if (n == 0 || n > 16)
-		return false;
-	*s = p;
-	*out = v;
-	return true;
-}
-
 bool topo_parse_resource_line(const char *line, uint64_t v[3])
 {
 	const char *p = line;
@@ -122,7 +94,7 @@ bool topo_parse_resource_line(const char *line, uint64_t v[3])
 			return false;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (!parse_hex64(&p, &v[i]))
+		if (!text_hex64_0x(&p, &v[i]))
 			return false;
 	}
 	while (*p == ' ' || *p == '\t')
@@ -325,7 +297,7 @@ static int list_functions(struct capture_ctx *ctx, char ***names_out,
 	while (rc == 0 && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (!topo_parse_sbdf(de->d_name, &sbdf)) {
+		if (!text_parse_sbdf_canonical(de->d_name, &sbdf)) {
 			rc = topo_warn(ctx->topo, ctx->err,
 				       "%s/%s: not an SSSS:BB:DD.F name; "
 				       "ignored",
@@ -363,9 +335,9 @@ static int check_size_row(struct capture_ctx *ctx, const char *path,
 {
 	const struct topo_fn *fn = topology_find(ctx->topo, sbdf);
 	const struct topo_bar *bar = fn ? &fn->bars[i] : NULL;
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 
-	topo_sbdf_str(sbdf, name);
+	text_sbdf_str(sbdf, name);
 	if (!fn)
 		return topo_warn(ctx->topo, ctx->err,
 				 "%s:%u: %s is not in the capture", path, line,
@@ -397,7 +369,7 @@ static int parse_size_row(struct capture_ctx *ctx, const char *path,
 			goto bad;
 		f[n++] = tok;
 	}
-	if (n != 4 || !topo_parse_sbdf(f[0], &sbdf))
+	if (n != 4 || !text_parse_sbdf_canonical(f[0], &sbdf))
 		goto bad;
 	errno = 0;
 	idx = strtoul(f[1], &end, 10);
@@ -463,7 +435,7 @@ int capture_read(const char *dir, struct topology *topo,
 
 	rc = list_functions(&ctx, &names, &nr);
 	for (i = 0; rc == 0 && i < nr; i++) {
-		topo_parse_sbdf(names[i], &sbdf);
+		text_parse_sbdf_canonical(names[i], &sbdf);
 		rc = read_function(&ctx, names[i], sbdf);
 	}
 	for (i = 0; i < nr; i++)

@@ -17,6 +17,7 @@
 #include "hwmodel.h"
 #include "replay_platform.h"
 #include "vpci/fdt.h"
+#include "text.h"
 
 #define EXIT_ERROR 2
 
@@ -89,7 +90,7 @@ static int build_host(struct boot_run *run, const char *topology,
 		      size_t msg_len)
 {
 	struct topo_error terr = {{0}};
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	size_t i;
 	int rc;
 
@@ -122,7 +123,7 @@ static int build_host(struct boot_run *run, const char *topology,
 		if (!topology_find(&run->topo, sbdf)) {
 			snprintf(msg, msg_len, "%s %s: no such function in %s",
 				 i < opt->hide.nr ? "--hide" : "--ro",
-				 topo_sbdf_str(sbdf, name), topology);
+				 text_sbdf_str(sbdf, name), topology);
 			return -1;
 		}
 	}
@@ -162,7 +163,7 @@ static uint32_t ecam_ids(const struct vpci_fdt_domain *d, vpci_sbdf_t g)
 static void print_domain(const struct vpci_fdt_config *cfg,
 			 const struct vpci_fdt_domain *d)
 {
-	char host[TOPO_SBDF_STRLEN], guest[TOPO_SBDF_STRLEN];
+	char host[TEXT_SBDF_STRLEN], guest[TEXT_SBDF_STRLEN];
 	size_t i;
 
 	printf("domain %" PRIu32 " %s: memory %" PRIu64 " KiB, cpus %" PRIu32
@@ -187,8 +188,8 @@ static void print_domain(const struct vpci_fdt_config *cfg,
 		uint32_t ids = ecam_ids(d, dev->guest_sbdf);
 
 		printf("  %s -> %s %s, reads %04x:%04x\n",
-		       topo_sbdf_str(dev->host_sbdf, host),
-		       topo_sbdf_str(dev->guest_sbdf, guest),
+		       text_sbdf_str(dev->host_sbdf, host),
+		       text_sbdf_str(dev->guest_sbdf, guest),
 		       dev->external ? "external" : "vpci", ids & 0xffffu,
 		       ids >> 16);
 	}

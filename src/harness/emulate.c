@@ -12,6 +12,7 @@
 #include "emulate.h"
 #include "script.h"
 #include "topology.h"
+#include "text.h"
 
 #define MAX_DELAY_STEPS 1000000u
 
@@ -25,11 +26,11 @@ static bool read_only_byte(unsigned int off)
 
 static int parse_byte(const char *tok, uint8_t *out)
 {
-	int hi = topo_hex_digit(tok[0]), lo;
+	uint64_t v;
 
-	if (hi < 0 || (lo = topo_hex_digit(tok[1])) < 0 || tok[2])
+	if (strlen(tok) != 2 || !text_hex_field(tok, 2, 2, &v))
 		return -1;
-	*out = (uint8_t)(hi << 4 | lo);
+	*out = (uint8_t)v;
 	return 0;
 }
 
@@ -45,7 +46,7 @@ static int parse_line(struct emu_fn *fn, char *line, char *why, size_t len)
 	if (hash)
 		*hash = '\0';
 	tok = strtok_r(line, " \t\r\n", &save);
-	if (!tok || script_parse_sbdf(tok, &sbdf))
+	if (!tok || text_parse_sbdf(tok, &sbdf))
 		return 0; /* blank, or an lspci header line */
 	errno = 0;
 	off = strtoul(tok, &end, 16);
@@ -132,7 +133,7 @@ int emulate_add(struct emulators *e, const char *arg, char *msg, size_t msg_len)
 	}
 	e->fns[e->nr++] = fn;
 	fn->owner = e;
-	if (!script_parse_sbdf(sbdf_text, &fn->sbdf)) {
+	if (!text_parse_sbdf(sbdf_text, &fn->sbdf)) {
 		snprintf(msg, msg_len,
 			 "--emulate '%s': bad SBDF (expected SSSS:BB:DD.F or "
 			 "BB:DD.F, the guest's address)",
@@ -141,7 +142,7 @@ int emulate_add(struct emulators *e, const char *arg, char *msg, size_t msg_len)
 	}
 	delay = strstr(fn->file, ",delay=");
 	if (delay) {
-		if (!script_parse_number(delay + 7, MAX_DELAY_STEPS, &steps)) {
+		if (!text_parse_number(delay + 7, MAX_DELAY_STEPS, &steps)) {
 			snprintf(msg, msg_len,
 				 "--emulate '%s': bad delay (0..%u script "
 				 "steps)",

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "output.h"
+#include "text.h"
 
 #define CMD_REG		0x04
 #define CMD_DECODE	0x0003u /* I/O and memory space enable */
@@ -269,7 +270,7 @@ int sysfs_attr_text(const uint8_t cfg[SESSION_CONFIG_BYTES], const char *name,
 static int export_fn(struct session *s, const char *devices, vpci_sbdf_t sbdf,
 		     char *msg, size_t msg_len)
 {
-	char dir[PATH_MAX], name[TOPO_SBDF_STRLEN];
+	char dir[PATH_MAX], name[TEXT_SBDF_STRLEN];
 	char text[SYSFS_RESOURCE_TEXT_MAX];
 	uint8_t cfg[SESSION_CONFIG_BYTES];
 	struct sysfs_resource res[SYSFS_NR_RESOURCES];
@@ -277,7 +278,7 @@ static int export_fn(struct session *s, const char *devices, vpci_sbdf_t sbdf,
 	int len;
 
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", devices,
-			     topo_sbdf_str(sbdf, name)) >= sizeof(dir)) {
+			     text_sbdf_str(sbdf, name)) >= sizeof(dir)) {
 		snprintf(msg, msg_len, "%s: path too long", devices);
 		return -1;
 	}

@@ -9,6 +9,7 @@
 
 #include "guest_list.h"
 #include "script.h"
+#include "text.h"
 
 static int list_append(struct sbdf_list *list, vpci_sbdf_t sbdf,
 		       const struct guest_entry *entry)
@@ -33,31 +34,12 @@ static int list_append(struct sbdf_list *list, vpci_sbdf_t sbdf,
 	return 0;
 }
 
-/* len hex digits (1..max_digits) of s as a number. */
-static bool hex_field(const char *s, size_t len, size_t max_digits,
-		      unsigned int *out)
-{
-	unsigned int v = 0;
-	size_t i;
-
-	if (len == 0 || len > max_digits)
-		return false;
-	for (i = 0; i < len; i++) {
-		int d = topo_hex_digit(s[i]);
-
-		if (d < 0)
-			return false;
-		v = v << 4 | (unsigned int)d;
-	}
-	*out = v;
-	return true;
-}
-
 /* A slot: "[[SSSS:]BB:]DD"; min_fields says how many must be given. */
 static bool parse_slot(const char *s, unsigned int min_fields,
 		       vpci_sbdf_t *slot)
 {
-	unsigned int v[3] = {0, 0, 0}, n = 0, i;
+	uint64_t v[3] = {0, 0, 0};
+	unsigned int n = 0, i;
 	const char *f[3], *p = s;
 	size_t len[3];
 	static const size_t digits[3] = {2, 2, 4}; /* DD, BB, SSSS */
@@ -77,7 +59,8 @@ static bool parse_slot(const char *s, unsigned int min_fields,
 		return false;
 	/* Fields from the right: device, bus, segment. */
 	for (i = 0; i < n; i++)
-		if (!hex_field(f[n - 1 - i], len[n - 1 - i], digits[i], &v[i]))
+		if (!text_hex_field(f[n - 1 - i], len[n - 1 - i], digits[i],
+				    &v[i]))
 			return false;
 	if (v[0] > 0x1f)
 		return false;
@@ -109,7 +92,7 @@ static int parse_elements(struct sbdf_list *list, const char *arg, bool guest,
 		at = guest ? strchr(t, '@') : NULL;
 		if (at)
 			*at++ = '\0';
-		if (!script_parse_sbdf(t, &sbdf)) {
+		if (!text_parse_sbdf(t, &sbdf)) {
 			e.whole_slot = guest && parse_slot(t, 2, &sbdf);
 			if (!e.whole_slot) {
 				snprintf(msg, msg_len,
@@ -214,7 +197,7 @@ int guest_expand(const struct topology *topo, const struct sbdf_list *in,
 			if (whole)
 				slot_name(name, sizeof(name), in->sbdfs[i]);
 			else
-				topo_sbdf_str(in->sbdfs[i], name);
+				text_sbdf_str(in->sbdfs[i], name);
 			snprintf(msg, msg_len, "--guest %s: no such %s in %s",
 				 name, whole ? "slot" : "function",
 				 topo->source);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "topology_internal.h"
+#include "text.h"
 
 #define ROW_BYTES 16
 #define NR_ROWS (TOPO_CONFIG_MAX / ROW_BYTES)
@@ -42,22 +43,6 @@ struct dump_ctx {
 	struct dump_dev dev;
 };
 
-/* Up to max hex digits at *s; the count read (0: none). */
-static unsigned int read_hex(const char **s, unsigned int max,
-			     unsigned long *out)
-{
-	unsigned long v = 0;
-	unsigned int n = 0;
-
-	while (n < max && topo_hex_digit((*s)[0]) >= 0) {
-		v = v << 4 | (unsigned long)topo_hex_digit((*s)[0]);
-		(*s)++;
-		n++;
-	}
-	*out = v;
-	return n;
-}
-
 #define dump_error(ctx, fmt, ...)                                              \
 	topo_set_error((ctx)->err, "%s:%u: " fmt, (ctx)->file, (ctx)->line,   \
 		       ##__VA_ARGS__)
@@ -78,7 +63,7 @@ static unsigned int dump_config_len(unsigned int end_bytes)
 static int finish_dev(struct dump_ctx *ctx)
 {
 	struct dump_dev *dev = &ctx->dev;
-	char name[TOPO_SBDF_STRLEN], where[600];
+	char name[TEXT_SBDF_STRLEN], where[600];
 	struct topo_fn *fn;
 	unsigned int r;
 
@@ -86,7 +71,7 @@ static int finish_dev(struct dump_ctx *ctx)
 		return 0;
 	dev->open = false;
 	fn = cur_fn(ctx);
-	topo_sbdf_str(fn->sbdf, name);
+	text_sbdf_str(fn->sbdf, name);
 	snprintf(where, sizeof(where), "%s:%u: %s", ctx->file,
 		 dev->header_line, name);
 	if (dev->nr_rows == 0) {
@@ -124,33 +109,22 @@ static int finish_dev(struct dump_ctx *ctx)
 static int parse_header(struct dump_ctx *ctx, const char *s,
 			vpci_sbdf_t *sbdf)
 {
-	unsigned long seg = 0, bus, dev, fn;
-	const char *p = s;
-	unsigned int n;
+	struct text_sbdf_fields f;
 
-	n = read_hex(&p, 5, &seg);
-	if (n >= 4 && *p == ':') {
-		p++;
-		n = read_hex(&p, 2, &bus);
-	} else {
-		p = s;
-		seg = 0;
-		n = read_hex(&p, 2, &bus);
-	}
-	if (n != 2 || *p != ':')
+	/* lspci prints a 4-digit domain; a fifth digit is read to be
+	 * reported as out of range rather than as "not a header". */
+	if (!text_sbdf_scan(s, &f) ||
+	    (f.has_segment && (f.seg_digits < 4 || f.seg_digits > 5)) ||
+	    f.bus_digits != 2 || f.dev_digits != 2 ||
+	    (*f.end != ' ' && *f.end != '\t' && *f.end != '\0'))
 		return 0;
-	p++;
-	if (read_hex(&p, 2, &dev) != 2 || p[0] != '.' || p[1] < '0' ||
-	    p[1] > '7' || (p[2] != ' ' && p[2] != '\t' && p[2] != '\0'))
-		return 0;
-	fn = (unsigned long)(p[1] - '0');
-	if (seg > 0xffff || dev > 0x1f) {
+	if (f.seg > 0xffff || f.dev > 0x1f) {
 		dump_error(ctx, "%s number out of range in \"%.*s\"",
-			   seg > 0xffff ? "domain" : "device", (int)(p + 2 - s),
-			   s);
+			   f.seg > 0xffff ? "domain" : "device",
+			   (int)(f.end - s), s);
 		return -1;
 	}
-	*sbdf = VPCI_SBDF(seg, bus, dev, fn);
+	*sbdf = VPCI_SBDF(f.seg, f.bus, f.dev, f.fn);
 	return 1;
 }
 
@@ -179,12 +153,12 @@ static int start_dev(struct dump_ctx *ctx, vpci_sbdf_t sbdf)
  */
 static long row_offset(const char *s)
 {
-	unsigned long off;
+	uint64_t off;
 	const char *p = s;
-	unsigned int n = read_hex(&p, 3, &off);
+	unsigned int n = text_hex_run(&p, 3, &off);
 
-	if (n < 2 || p[0] != ':' || p[1] != ' ' || topo_hex_digit(p[2]) < 0 ||
-	    topo_hex_digit(p[3]) < 0 || (p[4] != ' ' && p[4] != '\0'))
+	if (n < 2 || p[0] != ':' || p[1] != ' ' || text_hex_digit(p[2]) < 0 ||
+	    text_hex_digit(p[3]) < 0 || (p[4] != ' ' && p[4] != '\0'))
 		return -1;
 	return (long)off;
 }
@@ -208,8 +182,8 @@ static int parse_row(struct dump_ctx *ctx, const char *s, unsigned long off)
 	for (i = 0; i < ROW_BYTES; i++) {
 		int hi, lo;
 
-		if (p[0] != ' ' || (hi = topo_hex_digit(p[1])) < 0 ||
-		    (lo = topo_hex_digit(p[2])) < 0) {
+		if (p[0] != ' ' || (hi = text_hex_digit(p[1])) < 0 ||
+		    (lo = text_hex_digit(p[2])) < 0) {
 			dump_error(ctx, "expected 16 hex bytes after \"%02lx:\", "
 					"found %u",
 				   off, i);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "output.h"
+#include "text.h"
 
 #define DEVICES	    "devices"
 #define CONFIG	    "config"
@@ -33,7 +34,7 @@
 
 struct mount_fn {
 	vpci_sbdf_t sbdf; /* the domain's */
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	unsigned int header_type;
 	struct sysfs_resource res[SYSFS_NR_RESOURCES]; /* as probed */
 };
@@ -112,7 +113,7 @@ static bool is_text_file(const char *name)
 static int resolve(const char *path, struct node *n)
 {
 	struct mount_state *st = state();
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	const char *rest, *slash;
 	size_t len;
 
@@ -132,7 +133,7 @@ static int resolve(const char *path, struct node *n)
 		return -ENOENT;
 	slash = strchr(rest, '/');
 	len = slash ? (size_t)(slash - rest) : strlen(rest);
-	if (len != TOPO_SBDF_STRLEN - 1)
+	if (len != TEXT_SBDF_STRLEN - 1)
 		return -ENOENT;
 	memcpy(name, rest, len);
 	name[len] = '\0';
@@ -467,7 +468,7 @@ static int build_state(struct mount_state *ms, struct session *s)
 		struct mount_fn *fn = &ms->fns[i];
 
 		fn->sbdf = s->view_by_dom[i].dom_sbdf;
-		topo_sbdf_str(fn->sbdf, fn->name);
+		text_sbdf_str(fn->sbdf, fn->name);
 		fn->header_type =
 			session_dom_read(s, fn->sbdf, 0x0e, 1) & 0x7fu;
 		sysfs_probe_resources(s, fn->sbdf, fn->res);

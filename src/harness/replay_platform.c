@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "replay_platform.h"
+#include "text.h"
 
 static uint32_t replay_conf_read(void *ctx, vpci_sbdf_t sbdf, unsigned int reg,
 				 unsigned int size)
@@ -66,24 +67,18 @@ static int replay_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 	return 0;
 }
 
-static void sbdf_str(vpci_sbdf_t sbdf, char out[16])
-{
-	snprintf(out, 16, "%04x:%02x:%02x.%u", VPCI_SBDF_SEG(sbdf),
-		 VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf));
-}
-
 /* The hypervisor's half of an interrupt: here, a line on the trace. */
 static int replay_msi_update(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 			     unsigned int vector,
 			     const struct vpci_msi_msg *msg)
 {
 	struct replay_platform *rp = ctx;
-	char name[16];
+	char name[TEXT_SBDF_STRLEN];
 
 	rp->nr_msi_updates++;
 	if (!rp->trace_out || domid != rp->trace_domid)
 		return 0;
-	sbdf_str(sbdf, name);
+	text_sbdf_str(sbdf, name);
 	fprintf(rp->trace_out, "msi %s %u 0x%" PRIx64 " 0x%" PRIx32 "\n", name,
 		vector, msg->address, msg->data);
 	return 0;
@@ -93,12 +88,12 @@ static void replay_msi_disable(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 			       unsigned int vector)
 {
 	struct replay_platform *rp = ctx;
-	char name[16];
+	char name[TEXT_SBDF_STRLEN];
 
 	rp->nr_msi_disables++;
 	if (!rp->trace_out || domid != rp->trace_domid)
 		return;
-	sbdf_str(sbdf, name);
+	text_sbdf_str(sbdf, name);
 	fprintf(rp->trace_out, "msi-off %s %u\n", name, vector);
 }
 

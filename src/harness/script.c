@@ -16,81 +16,12 @@
 #include "output.h"
 #include "script.h"
 #include "session.h"
+#include "text.h"
 
 /* A setpci line may carry many operations; more is a mistake. */
 #define SCRIPT_MAX_TOKENS    64
 #define CONFIG_SPACE_BYTES   4096u
 #define PROGRESS_EVERY_LINES 4096u
-
-/* 1..max_digits hex digits at *s up to the terminator stop; advances *s
- * past them. */
-static bool hex_run(const char **s, unsigned int max_digits, char stop,
-		    unsigned int *out)
-{
-	unsigned int v = 0, n = 0;
-	int d;
-
-	while ((d = topo_hex_digit(**s)) >= 0) {
-		if (++n > max_digits)
-			return false;
-		v = v << 4 | (unsigned int)d;
-		(*s)++;
-	}
-	if (n == 0 || **s != stop)
-		return false;
-	*out = v;
-	return true;
-}
-
-bool script_parse_sbdf(const char *s, vpci_sbdf_t *sbdf)
-{
-	unsigned int a, seg = 0, bus, dev, fn;
-	const char *p = s;
-
-	if (!s || !hex_run(&p, 4, ':', &a))
-		return false;
-	p++;
-	if (!hex_run(&p, 2, ':', &bus)) {
-		/* Only "BB:DD.F": a was the bus. */
-		p = s;
-		if (!hex_run(&p, 2, ':', &bus))
-			return false;
-	} else {
-		seg = a;
-	}
-	p++;
-	if (!hex_run(&p, 2, '.', &dev) || dev > 0x1f)
-		return false;
-	p++;
-	if (p[0] < '0' || p[0] > '7' || p[1] != '\0')
-		return false;
-	fn = (unsigned int)(p[0] - '0');
-	*sbdf = VPCI_SBDF(seg, bus, dev, fn);
-	return true;
-}
-
-bool script_parse_number(const char *s, uint64_t max, uint64_t *val)
-{
-	uint64_t v = 0;
-	int d;
-
-	if (!s)
-		return false;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		d = topo_hex_digit(*s);
-		if (d < 0 || v > (UINT64_MAX >> 4))
-			return false;
-		v = v << 4 | (uint64_t)d;
-		if (v > max)
-			return false;
-	}
-	*val = v;
-	return true;
-}
 
 /* ------------------------------------------------------ addressing */
 
@@ -132,16 +63,16 @@ static int run_rw(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 			       : "r SBDF OFFSET SIZE");
 		return -1;
 	}
-	if (!script_parse_sbdf(tok[1], &sbdf))
+	if (!text_parse_sbdf(tok[1], &sbdf))
 		return bad_sbdf(tok[1], why, why_len);
-	if (!script_parse_number(tok[3], 4, &v) ||
+	if (!text_parse_number(tok[3], 4, &v) ||
 	    (v != 1 && v != 2 && v != 4)) {
 		snprintf(why, why_len, "bad size '%s' (expected 1, 2 or 4)",
 			 tok[3]);
 		return -1;
 	}
 	size = (unsigned int)v;
-	if (!script_parse_number(tok[2], CONFIG_SPACE_BYTES - size, &v)) {
+	if (!text_parse_number(tok[2], CONFIG_SPACE_BYTES - size, &v)) {
 		snprintf(why, why_len,
 			 "bad offset '%s' (expected hex 0..%x for a %u-byte "
 			 "access; 0x is optional)",
@@ -151,7 +82,7 @@ static int run_rw(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 	reg = (unsigned int)v;
 	v = 0;
 	if (write &&
-	    !script_parse_number(tok[4], (1ull << (8 * size)) - 1, &v)) {
+	    !text_parse_number(tok[4], (1ull << (8 * size)) - 1, &v)) {
 		snprintf(why, why_len,
 			 "bad value '%s' (expected hex that fits in %u "
 			 "byte%s; 0x is optional)",
@@ -189,7 +120,7 @@ static int run_port_io(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 			 write ? " VALUE" : "");
 		return -1;
 	}
-	if (!script_parse_number(tok[1], 0xffff, &v) || v < VPCI_CF8_PORT ||
+	if (!text_parse_number(tok[1], 0xffff, &v) || v < VPCI_CF8_PORT ||
 	    v > VPCI_CFC_PORT + 3) {
 		snprintf(why, why_len,
 			 "bad port '%s' (expected cf8..cff, the PCI "
@@ -203,7 +134,7 @@ static int run_port_io(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 			session_port_in(ctx->s, port, size));
 		return 0;
 	}
-	if (!script_parse_number(tok[2], (1ull << (8 * size)) - 1, &v)) {
+	if (!text_parse_number(tok[2], (1ull << (8 * size)) - 1, &v)) {
 		snprintf(why, why_len,
 			 "bad value '%s' (expected hex that fits in %u "
 			 "byte%s; 0x is optional)",
@@ -228,20 +159,20 @@ static int run_mmio(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 			 write ? "mw ADDRESS SIZE VALUE" : "mr ADDRESS SIZE");
 		return -1;
 	}
-	if (!script_parse_number(tok[1], UINT64_MAX, &gpa)) {
+	if (!text_parse_number(tok[1], UINT64_MAX, &gpa)) {
 		snprintf(why, why_len,
 			 "bad address '%s' (expected hex; 0x is optional)",
 			 tok[1]);
 		return -1;
 	}
-	if (!script_parse_number(tok[2], 8, &size) ||
+	if (!text_parse_number(tok[2], 8, &size) ||
 	    (size != 1 && size != 2 && size != 4 && size != 8)) {
 		snprintf(why, why_len, "bad size '%s' (expected 1, 2, 4 or 8)",
 			 tok[2]);
 		return -1;
 	}
 	if (write &&
-	    !script_parse_number(tok[3],
+	    !text_parse_number(tok[3],
 				 size == 8 ? UINT64_MAX
 					   : (1ull << (8 * size)) - 1,
 				 &v)) {
@@ -298,7 +229,7 @@ static const struct script_command *find_line_kind(const char *word)
 		const struct script_command *c = &script_commands[i];
 
 		if (c->keyword ? !strcmp(c->keyword, word)
-			       : script_parse_sbdf(word, &sbdf))
+			       : text_parse_sbdf(word, &sbdf))
 			return c;
 	}
 	return NULL;

@@ -24,13 +24,6 @@
 
 struct session;
 
-/* "SSSS:BB:DD.F" or "BB:DD.F" (hex fields); true on success. */
-bool script_parse_sbdf(const char *s, vpci_sbdf_t *sbdf);
-
-/* Hexadecimal with an optional 0x, no sign, at most max; true on
- * success. ("10" is 0x10: decimal is never assumed.) */
-bool script_parse_number(const char *s, uint64_t max, uint64_t *val);
-
 /* What a line handler gets: the session and where reads print. */
 struct script_ctx {
 	struct session *s;

@@ -18,6 +18,7 @@
 
 #include "reg_names.h"
 #include "script.h"
+#include "text.h"
 
 #define SETPCI_MAX_VALUES 64
 #define SETPCI_OP_MAX	  256 /* characters in one operation */
@@ -47,7 +48,7 @@ static bool parse_hex32(const char *s, uint32_t max, uint32_t *out)
 {
 	uint64_t v;
 
-	if (!script_parse_number(s, max, &v))
+	if (!text_parse_number(s, max, &v))
 		return false;
 	*out = (uint32_t)v;
 	return true;
@@ -337,7 +338,7 @@ int script_setpci_line(struct script_ctx *ctx, char **tok, unsigned int nr_tok,
 	vpci_sbdf_t sbdf;
 	unsigned int i, done, n;
 
-	if (!script_parse_sbdf(tok[0], &sbdf)) {
+	if (!text_parse_sbdf(tok[0], &sbdf)) {
 		snprintf(why, why_len, "bad SBDF '%s'", tok[0]);
 		return -1;
 	}

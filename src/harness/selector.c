@@ -9,6 +9,7 @@
 
 #include "selector.h"
 #include "topology.h"
+#include "text.h"
 
 #define FIELD_MAX 64
 
@@ -47,7 +48,7 @@ static bool hex_field(const char *f, unsigned int max, int *out,
 			m <<= 4;
 			continue;
 		}
-		d = topo_hex_digit(*f);
+		d = text_hex_digit(*f);
 		if (d < 0)
 			return false;
 		v = v << 4 | (unsigned int)d;

@@ -18,6 +18,7 @@
 #include "guest_list.h"
 #include "script.h"
 #include "session.h"
+#include "text.h"
 
 /*
  * --hide/--ro call vpci_device_hide() and vpci_device_set_readonly(). A
@@ -67,7 +68,7 @@ static void print_warnings(const struct topology *topo)
  * model makes them unimplemented, which a reader must know. */
 static void note_unknown_sizes(const struct topology *topo)
 {
-	char list[UNKNOWN_SIZE_LIST * 32] = "", name[TOPO_SBDF_STRLEN];
+	char list[UNKNOWN_SIZE_LIST * 32] = "", name[TEXT_SBDF_STRLEN];
 	size_t i, nr = 0, used = 0;
 	unsigned int b;
 
@@ -82,7 +83,7 @@ static void note_unknown_sizes(const struct topology *topo)
 				continue;
 			if (nr++ >= UNKNOWN_SIZE_LIST)
 				continue;
-			topo_sbdf_str(fn->sbdf, name);
+			text_sbdf_str(fn->sbdf, name);
 			if (b == TOPO_ROM_INDEX)
 				used += (size_t)snprintf(
 					list + used, sizeof(list) - used,
@@ -110,13 +111,13 @@ static int check_in_topology(const struct session *s,
 			     const struct sbdf_list *list, const char *option,
 			     char *msg, size_t msg_len)
 {
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	size_t i;
 
 	for (i = 0; i < list->nr; i++)
 		if (!topology_find(&s->topo, list->sbdfs[i])) {
 			snprintf(msg, msg_len, "%s %s: no such function in %s",
-				 option, topo_sbdf_str(list->sbdfs[i], name),
+				 option, text_sbdf_str(list->sbdfs[i], name),
 				 s->topo.source);
 			return -1;
 		}
@@ -126,7 +127,7 @@ static int check_in_topology(const struct session *s,
 static int mark_devices(struct session *s, const struct session_options *opt,
 			char *msg, size_t msg_len)
 {
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	size_t i;
 	int rc;
 
@@ -136,12 +137,12 @@ static int mark_devices(struct session *s, const struct session_options *opt,
 			snprintf(msg, msg_len,
 				 "--hide %s: not supported yet (the core has "
 				 "no hidden devices)",
-				 topo_sbdf_str(opt->hide.sbdfs[i], name));
+				 text_sbdf_str(opt->hide.sbdfs[i], name));
 			return -1;
 		}
 		if (rc) {
 			snprintf(msg, msg_len, "--hide %s: %s",
-				 topo_sbdf_str(opt->hide.sbdfs[i], name),
+				 text_sbdf_str(opt->hide.sbdfs[i], name),
 				 vpci_strerror(rc));
 			return -1;
 		}
@@ -152,12 +153,12 @@ static int mark_devices(struct session *s, const struct session_options *opt,
 			snprintf(msg, msg_len,
 				 "--ro %s: not supported yet (the core has no "
 				 "read-only devices)",
-				 topo_sbdf_str(opt->ro.sbdfs[i], name));
+				 text_sbdf_str(opt->ro.sbdfs[i], name));
 			return -1;
 		}
 		if (rc) {
 			snprintf(msg, msg_len, "--ro %s: %s",
-				 topo_sbdf_str(opt->ro.sbdfs[i], name),
+				 text_sbdf_str(opt->ro.sbdfs[i], name),
 				 vpci_strerror(rc));
 			return -1;
 		}
@@ -207,7 +208,7 @@ static int assign_guest_devices(struct session *s,
 				size_t *nr_out, char *msg, size_t msg_len)
 {
 	const char *reason = NULL;
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	struct guest_fn *fns;
 	vpci_sbdf_t *host, *virt;
 	size_t i, n;
@@ -218,7 +219,7 @@ static int assign_guest_devices(struct session *s,
 	for (i = 1; i < n; i++)
 		if (fns[i].host == fns[i - 1].host) {
 			snprintf(msg, msg_len, "--guest %s: given twice",
-				 topo_sbdf_str(fns[i].host, name));
+				 text_sbdf_str(fns[i].host, name));
 			free(fns);
 			return -1;
 		}
@@ -231,7 +232,7 @@ static int assign_guest_devices(struct session *s,
 	for (i = 0; i < n && host && virt && !rc; i++) {
 		const struct topo_fn *fn = topology_find(&s->topo, fns[i].host);
 
-		topo_sbdf_str(fns[i].host, name);
+		text_sbdf_str(fns[i].host, name);
 		host[i] = fns[i].host;
 		virt[i] = fns[i].guest_slot | VPCI_SBDF_FN(fns[i].host);
 		rc = -1;
@@ -352,7 +353,7 @@ static void add_emulated(struct session *s)
 /* Register the --emulate functions with the guest. */
 static int register_emulators(struct session *s, char *msg, size_t msg_len)
 {
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	const char *reason = NULL;
 	size_t i;
 	int rc;
@@ -365,7 +366,7 @@ static int register_emulators(struct session *s, char *msg, size_t msg_len)
 		if (rc) {
 			snprintf(msg, msg_len,
 				 "--emulate %s: cannot register: %s",
-				 topo_sbdf_str(fn->sbdf, name),
+				 text_sbdf_str(fn->sbdf, name),
 				 reason ? reason : vpci_strerror(rc));
 			return -1;
 		}
@@ -475,7 +476,7 @@ static int open_steps(struct session *s, const char *path,
 		      size_t msg_len)
 {
 	struct topo_error err = {{0}};
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	vpci_sbdf_t *host = NULL, *virt = NULL;
 	size_t i, nr_guest = 0;
 	int rc;
@@ -508,7 +509,7 @@ static int open_steps(struct session *s, const char *path,
 		rc = vpci_device_add(s->host, s->topo.fns[i].sbdf);
 		if (rc) {
 			snprintf(msg, msg_len, "%s: %s: cannot add: %s", path,
-				 topo_sbdf_str(s->topo.fns[i].sbdf, name),
+				 text_sbdf_str(s->topo.fns[i].sbdf, name),
 				 vpci_strerror(rc));
 			return -1;
 		}

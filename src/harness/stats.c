@@ -12,6 +12,7 @@
 
 #include "output.h"
 #include "topology_internal.h" /* IORESOURCE_* */
+#include "text.h"
 
 enum stat_kind { K_MEM32, K_MEM64, K_IO, K_ROM, NR_KINDS };
 
@@ -139,13 +140,13 @@ static int range_cmp(const void *a, const void *b)
 static void print_overlap(FILE *out, const struct mem_range *x,
 			  const struct mem_range *y)
 {
-	char a[TOPO_SBDF_STRLEN], b[TOPO_SBDF_STRLEN];
+	char a[TEXT_SBDF_STRLEN], b[TEXT_SBDF_STRLEN];
 
 	fprintf(out,
 		"overlap: %s BAR%u [0x%" PRIx64 "-0x%" PRIx64 "] and %s BAR%u "
 		"[0x%" PRIx64 "-0x%" PRIx64 "]\n",
-		topo_sbdf_str(x->sbdf, a), x->bar, x->start, x->end,
-		topo_sbdf_str(y->sbdf, b), y->bar, y->start, y->end);
+		text_sbdf_str(x->sbdf, a), x->bar, x->start, x->end,
+		text_sbdf_str(y->sbdf, b), y->bar, y->start, y->end);
 }
 
 /*
@@ -345,7 +346,7 @@ static void print_summary(const struct session *s, const struct topology *topo,
 	struct bar_totals t = {{0}, {0}, {0}, 0};
 	size_t i, nr_type[3] = {0}, nr_other = 0, nr_pcie = 0, nr_assign = 0;
 	size_t nr_hidden = 0, nr_ro = 0;
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	unsigned int k;
 
 	for (i = 0; i < topo->nr_fns; i++) {
@@ -392,7 +393,7 @@ static void print_summary(const struct session *s, const struct topology *topo,
 		if (!assignable(s, fn))
 			continue;
 		fprintf(out, "  %s %02x%02x: %02x%02x:%02x%02x\n",
-			topo_sbdf_str(fn->sbdf, name), c[0x0b], c[0x0a], c[1],
+			text_sbdf_str(fn->sbdf, name), c[0x0b], c[0x0a], c[1],
 			c[0], c[3], c[2]);
 	}
 }

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "topology_internal.h"
+#include "text.h"
 
 #define PCI_STATUS 0x06
 #define PCI_STATUS_CAP_LIST 0x10
@@ -109,7 +110,7 @@ static int fn_cmp(const void *a, const void *b)
 
 int topo_finish(struct topology *topo, struct topo_error *err)
 {
-	char name[TOPO_SBDF_STRLEN];
+	char name[TEXT_SBDF_STRLEN];
 	size_t i;
 
 	if (!topo->nr_fns) {
@@ -120,7 +121,7 @@ int topo_finish(struct topology *topo, struct topo_error *err)
 	for (i = 1; i < topo->nr_fns; i++) {
 		if (topo->fns[i].sbdf != topo->fns[i - 1].sbdf)
 			continue;
-		topo_sbdf_str(topo->fns[i].sbdf, name);
+		text_sbdf_str(topo->fns[i].sbdf, name);
 		if (topo->fns[i].source_line) {
 			unsigned int a = topo->fns[i - 1].source_line;
 			unsigned int b = topo->fns[i].source_line;
@@ -253,55 +254,6 @@ struct topo_fn *topology_find(const struct topology *topo, vpci_sbdf_t sbdf)
 			hi = mid;
 	}
 	return NULL;
-}
-
-char *topo_sbdf_str(vpci_sbdf_t sbdf, char *buf)
-{
-	snprintf(buf, TOPO_SBDF_STRLEN, "%04x:%02x:%02x.%u",
-		 VPCI_SBDF_SEG(sbdf), VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf),
-		 VPCI_SBDF_FN(sbdf));
-	return buf;
-}
-
-int topo_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Exactly n hex digits at s into *out. */
-static bool hex_field(const char *s, unsigned int n, unsigned int *out)
-{
-	unsigned int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		int d = topo_hex_digit(s[i]);
-
-		if (d < 0)
-			return false;
-		v = v << 4 | (unsigned int)d;
-	}
-	*out = v;
-	return true;
-}
-
-bool topo_parse_sbdf(const char *s, vpci_sbdf_t *sbdf)
-{
-	unsigned int seg, bus, dev, fn;
-
-	if (!s || strlen(s) != 12 || s[4] != ':' || s[7] != ':' ||
-	    s[10] != '.' || !hex_field(s, 4, &seg) ||
-	    !hex_field(s + 5, 2, &bus) || !hex_field(s + 8, 2, &dev) ||
-	    s[11] < '0' || s[11] > '7' || dev > 0x1f)
-		return false;
-	fn = (unsigned int)(s[11] - '0');
-	*sbdf = VPCI_SBDF(seg, bus, dev, fn);
-	return true;
 }
 
 const char *topo_bar_kind_name(enum topo_bar_kind kind)

@@ -91,14 +91,6 @@ int topology_load(const char *path, struct topology *topo,
 void topology_free(struct topology *topo);
 struct topo_fn *topology_find(const struct topology *topo, vpci_sbdf_t sbdf);
 
-/* "SSSS:BB:DD.F" into buf (at least TOPO_SBDF_STRLEN bytes); returns buf. */
-#define TOPO_SBDF_STRLEN 13
-char *topo_sbdf_str(vpci_sbdf_t sbdf, char *buf);
-
-/* Parse exactly "SSSS:BB:DD.F" (hex, function 0-7); true on success. */
-bool topo_parse_sbdf(const char *s, vpci_sbdf_t *sbdf);
-/* The value of one hex digit, or -1. */
-int topo_hex_digit(char c);
 
 /* "none", "mem32", "mem64", "mem64-hi", "io", "rom" (sizes.tsv words). */
 const char *topo_bar_kind_name(enum topo_bar_kind kind);
