@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loader.h"
 #include "capture_live.h"
 #include "hwmodel.h"
 #include "topology.h"

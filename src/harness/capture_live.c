@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "loader.h"
 #include "capture_live.h"
 #include "topology_internal.h"
 #include "text.h"

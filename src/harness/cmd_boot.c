@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h"
 #include "cmd_fdt.h"
 #include "hwmodel.h"
 #include "replay_platform.h"

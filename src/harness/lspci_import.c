@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h"
 #include "topology_internal.h"
 #include "text.h"
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader.h"
 #include "guest_list.h"
 #include "script.h"
 #include "session.h"

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The topology object itself: loading (by sniffing whether the path is a
- * capture directory or an lspci dump file), lookup, release, and the
- * helpers both loaders share — above all topo_derive_bars(), the single
+ * The topology object itself: lookup, release, and the helpers both
+ * loaders share — above all topo_derive_bars(), the single
  * place that decides what kind of BAR sits in each slot and how big it is.
- * Parsing of the two formats lives in capture_read.c and lspci_import.c;
- * making a topology behave like hardware lives in hwmodel.c.
+ * Parsing of the two formats lives in capture_read.c and lspci_import.c,
+ * choosing between them in loader.c; making a topology behave like hardware lives in hwmodel.c.
  */
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "topology_internal.h"
 #include "text.h"
@@ -196,36 +193,6 @@ unsigned int topo_config_len_round(size_t len_bytes)
 }
 
 /* ------------------------------------------------------------ public API */
-
-int topology_load(const char *path, struct topology *topo,
-		  struct topo_error *err)
-{
-	struct stat st;
-	int rc;
-
-	memset(topo, 0, sizeof(*topo));
-	if (!path) {
-		topo_set_error(err, "no topology path given");
-		return -1;
-	}
-	snprintf(topo->source, sizeof(topo->source), "%s", path);
-	if (stat(path, &st) != 0) {
-		topo_set_error(err, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = capture_read(path, topo, err);
-	} else if (S_ISREG(st.st_mode)) {
-		rc = lspci_import(path, topo, err);
-	} else {
-		topo_set_error(err, "%s: neither a capture directory nor a "
-				    "dump file", path);
-		rc = -1;
-	}
-	if (rc != 0)
-		topology_free(topo);
-	return rc;
-}
 
 void topology_free(struct topology *topo)
 {

@@ -84,10 +84,6 @@ struct topology {
 	size_t nr_warnings;
 };
 
-/* Load a capture directory or an lspci dump file (format detected).
- * Returns 0, or -1 with err filled. */
-int topology_load(const char *path, struct topology *topo,
-		  struct topo_error *err);
 void topology_free(struct topology *topo);
 struct topo_fn *topology_find(const struct topology *topo, vpci_sbdf_t sbdf);
 

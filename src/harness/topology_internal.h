@@ -82,11 +82,6 @@ bool topo_parse_resource_line(const char *line, uint64_t v[3]);
 #define IORESOURCE_MEM_64 0x00100000ull
 #define IORESOURCE_ROM_SHADOW 0x00000002ull /* a RAM copy, not the BAR */
 
-int capture_read(const char *dir, struct topology *topo,
-		 struct topo_error *err);
-int lspci_import(const char *file, struct topology *topo,
-		 struct topo_error *err);
-
 /* The sysfs attributes of the function directory fndir beside config and
  * resource (driver, iommu_group, numa_node, SR-IOV) into fn->attrs
  * (capture_attrs.c). Missing ones are not recorded; malformed ones are
