@@ -22,10 +22,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "export_lspci.h"
+#include "export_sysfs.h"
+#include "stats.h"
 #include "script.h"
 #include "session.h"
 #include "text.h"
+#include "guest_list.h"
 
 #ifndef TEST_DATA_DIR
 #error "TEST_DATA_DIR must name tests/data"

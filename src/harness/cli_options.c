@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "guest_list.h"
 
 struct option_spec {
 	const char *name; /* long name, without "--" */

@@ -14,7 +14,7 @@
 #include <libfdt.h>
 
 #include "cmd_fdt.h"
-#include "output.h"
+#include "export_sysfs.h"
 #include "vpci/fdt.h"
 
 #define EXIT_ERROR 2

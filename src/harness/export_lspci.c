@@ -5,7 +5,8 @@
  * identity (as `lspci -n` would); lspci ignores everything after the
  * address, so it is for human readers only.
  */
-#include "output.h"
+#include "export_lspci.h"
+#include "progress.h"
 
 #define ROW_BYTES 16u
 

@@ -14,7 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "output.h"
+#include "export_sysfs.h"
+#include "progress.h"
 #include "text.h"
 
 #define CMD_REG		0x04

@@ -1,12 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * From a --guest list to the guest's functions and their slots (see
- * guest_list.c); the list parsers themselves are declared in session.h.
+ * The SBDF lists of the command line (--hide, --ro, --guest) and, for
+ * --guest, from the list to the guest's functions and their slots.
  */
 #ifndef HARNESS_GUEST_LIST_H
 #define HARNESS_GUEST_LIST_H
 
 #include "session.h"
+
+/* Append the SBDFs of a comma-separated list to list. Returns 0, or -1
+ * with msg filled (naming the bad element). */
+int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
+		    size_t msg_len);
+void sbdf_list_free(struct sbdf_list *list);
+
+/*
+ * The same for --guest, whose elements may also be whole slots
+ * ("[SSSS:]BB:DD") and carry an explicit guest placement
+ * ("HOST@GUEST", GUEST a slot "[[SSSS:]BB:]DD" as xl's vslot).
+ */
+int guest_list_parse(struct sbdf_list *list, const char *arg, char *msg,
+		     size_t msg_len);
 
 /* One function for the guest, after expanding whole slots. */
 struct guest_fn {

@@ -22,7 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "mount_fuse.h"
+#include "export_sysfs.h"
 #include "text.h"
 
 #define DEVICES	    "devices"

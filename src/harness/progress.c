@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Progress lines for long operations (see output.h). Shown only on a
+ * Progress lines for long operations (see progress.h). Shown only on a
  * terminal, so pipes and test logs stay exactly as specified.
  */
+#include <stdio.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "progress.h"
 
 void progress_start(struct progress *p, const char *what, size_t total)
 {

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "progress.h"
 #include "script.h"
 #include "session.h"
 #include "text.h"

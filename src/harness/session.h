@@ -167,18 +167,4 @@ void session_step(struct session *s, bool all, FILE *out);
 void session_dom_config(struct session *s, vpci_sbdf_t dom_sbdf,
 			uint8_t buf[SESSION_CONFIG_BYTES]);
 
-/* Append the SBDFs of a comma-separated list to list. Returns 0, or -1
- * with msg filled (naming the bad element). */
-int sbdf_list_parse(struct sbdf_list *list, const char *arg, char *msg,
-		    size_t msg_len);
-void sbdf_list_free(struct sbdf_list *list);
-
-/*
- * The same for --guest, whose elements may also be whole slots
- * ("[SSSS:]BB:DD") and carry an explicit guest placement
- * ("HOST@GUEST", GUEST a slot "[[SSSS:]BB:]DD" as xl's vslot).
- */
-int guest_list_parse(struct sbdf_list *list, const char *arg, char *msg,
-		     size_t msg_len);
-
 #endif /* HARNESS_SESSION_H */

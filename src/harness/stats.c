@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "output.h"
+#include "stats.h"
 #include "topology_internal.h" /* IORESOURCE_* */
 #include "text.h"
 
