@@ -40,6 +40,9 @@ VPCI_BEGIN_DECLS
 #define VPCI_REG_ROM_ADDRESS1 0x38
 #define VPCI_TYPE1_NR_BARS 2
 
+/* Type 2 (CardBus bridge): only where its capability list starts */
+#define VPCI_REG_CB_CAP_PTR 0x14
+
 #define VPCI_HEADER_TYPE_MASK 0x7f
 #define VPCI_HEADER_TYPE_NORMAL 0
 #define VPCI_HEADER_TYPE_BRIDGE 1
@@ -89,8 +92,10 @@ VPCI_BEGIN_DECLS
 #define VPCI_CAP_ID_PM 0x01
 #define VPCI_CAP_ID_MSI 0x05
 #define VPCI_CAP_ID_VENDOR 0x09
+#define VPCI_CAP_ID_SSVID 0x0d /* bridge subsystem vendor/device ID */
 #define VPCI_CAP_ID_EXP 0x10
 #define VPCI_CAP_ID_MSIX 0x11
+#define VPCI_CAP_ID_EA 0x14 /* enhanced allocation */
 #define VPCI_CAP_LIST_NEXT 1
 #define VPCI_EXT_CAP_START 0x100
 

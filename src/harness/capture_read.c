@@ -18,6 +18,7 @@
 #include "loader.h"
 #include "topology_internal.h"
 #include "text.h"
+#include "vpci/pci_regs.h"
 
 #define RESOURCE_MIN_LINES 7 /* BARs 0-5 and the ROM */
 
@@ -223,7 +224,7 @@ static int check_id_file(struct capture_ctx *ctx, const char *fndir,
 	unsigned int i;
 	FILE *f;
 
-	if (id->type0_only && (fn->config[0x0e] & 0x7f) != 0)
+	if (id->type0_only && (fn->config[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK) != 0)
 		return 0;
 	if (join(path, sizeof(path), ctx->err, fndir, id->name, NULL))
 		return -1;

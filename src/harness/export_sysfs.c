@@ -17,22 +17,11 @@
 #include "export_sysfs.h"
 #include "progress.h"
 #include "text.h"
+#include "ioresource.h"
+#include "vpci/pci_regs.h"
 
-#define CMD_REG		0x04
-#define CMD_DECODE	0x0003u /* I/O and memory space enable */
-#define HDR_TYPE_REG	0x0e
-#define STATUS_REG	0x06
-#define STATUS_CAP_LIST 0x0010u
-#define CAP_PTR_REG	0x34
-#define CAP_ID_SSVID	0x0d
-
-/* Linux's IORESOURCE_* bits, as sysfs `resource` shows them. */
-#define IORESOURCE_IO	     0x00000100ull
-#define IORESOURCE_MEM	     0x00000200ull
-#define IORESOURCE_PREFETCH  0x00002000ull
-#define IORESOURCE_READONLY  0x00004000ull
-#define IORESOURCE_SIZEALIGN 0x00040000ull
-#define IORESOURCE_MEM_64    0x00100000ull
+/* Memory and I/O decoding: what a BAR probe turns off meanwhile. */
+#define CMD_DECODE (VPCI_CMD_IO | VPCI_CMD_MEMORY)
 
 const char *const sysfs_attr_names[] = {
 	"vendor",	    "device",		"class", "revision", "irq",
@@ -109,7 +98,7 @@ void sysfs_probe_resources(struct session *s, vpci_sbdf_t sbdf,
 			   struct sysfs_resource res[SYSFS_NR_RESOURCES])
 {
 	unsigned int header_type =
-		session_dom_read(s, sbdf, HDR_TYPE_REG, 1) & 0x7fu;
+		session_dom_read(s, sbdf, VPCI_REG_HEADER_TYPE, 1) & VPCI_HEADER_TYPE_MASK;
 	unsigned int nr_bars = header_type == 0 ? 6 : header_type == 1 ? 2 : 0;
 	unsigned int rom_reg = SYSFS_ROM_REG(header_type);
 	uint32_t cmd;
@@ -118,17 +107,17 @@ void sysfs_probe_resources(struct session *s, vpci_sbdf_t sbdf,
 	memset(res, 0, SYSFS_NR_RESOURCES * sizeof(*res));
 	if (!nr_bars)
 		return;
-	cmd = session_dom_read(s, sbdf, CMD_REG, 2);
+	cmd = session_dom_read(s, sbdf, VPCI_REG_COMMAND, 2);
 	/* Decode off while the BARs hold all-ones, as Linux does, so nothing
 	 * gets mapped at a bogus address. */
 	if (cmd & CMD_DECODE)
-		session_dom_write(s, sbdf, CMD_REG, 2, cmd & ~CMD_DECODE);
+		session_dom_write(s, sbdf, VPCI_REG_COMMAND, 2, cmd & ~CMD_DECODE);
 	while (i < nr_bars)
 		i += probe_bar(s, sbdf, 0x10 + 4 * i, false, i + 1 == nr_bars,
 			       &res[i]);
 	probe_bar(s, sbdf, rom_reg, true, false, &res[6]);
 	if (cmd & CMD_DECODE)
-		session_dom_write(s, sbdf, CMD_REG, 2, cmd);
+		session_dom_write(s, sbdf, VPCI_REG_COMMAND, 2, cmd);
 }
 
 /* ------------------------------------------------------------- files */
@@ -195,7 +184,7 @@ static unsigned int cfg16(const uint8_t *cfg, unsigned int off)
 static void subsystem_ids(const uint8_t *cfg, unsigned int *vendor,
 			  unsigned int *device)
 {
-	unsigned int type = cfg[HDR_TYPE_REG] & 0x7fu, ptr, guard = 0;
+	unsigned int type = cfg[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK, ptr, guard = 0;
 
 	*vendor = *device = 0;
 	if (type == 0 || type == 2) {
@@ -203,11 +192,11 @@ static void subsystem_ids(const uint8_t *cfg, unsigned int *vendor,
 		*device = cfg16(cfg, type == 0 ? 0x2e : 0x42);
 		return;
 	}
-	if (!(cfg16(cfg, STATUS_REG) & STATUS_CAP_LIST))
+	if (!(cfg16(cfg, VPCI_REG_STATUS) & VPCI_STATUS_CAP_LIST))
 		return;
-	for (ptr = cfg[CAP_PTR_REG] & 0xfcu; ptr >= 0x40 && guard < 48;
+	for (ptr = cfg[VPCI_REG_CAP_PTR] & 0xfcu; ptr >= 0x40 && guard < 48;
 	     ptr = cfg[ptr + 1] & 0xfcu, guard++)
-		if (cfg[ptr] == CAP_ID_SSVID) {
+		if (cfg[ptr] == VPCI_CAP_ID_SSVID) {
 			*vendor = cfg16(cfg, ptr + 4);
 			*device = cfg16(cfg, ptr + 6);
 			return;

@@ -25,13 +25,13 @@
 #include "mount_fuse.h"
 #include "export_sysfs.h"
 #include "text.h"
+#include "vpci/pci_regs.h"
+#include "ioresource.h"
 
 #define DEVICES	    "devices"
 #define CONFIG	    "config"
 #define RESOURCE    "resource"
 #define ATTR_MAX    32
-#define MEM_64_FLAG 0x00100000ull /* IORESOURCE_MEM_64 */
-#define IO_FLAG	    0x00000100ull /* IORESOURCE_IO */
 
 struct mount_fn {
 	vpci_sbdf_t sbdf; /* the domain's */
@@ -172,15 +172,15 @@ static void live_resources(struct session *s, const struct mount_fn *fn,
 		size = res[i].end - res[i].start + 1;
 		if (i == SYSFS_NR_RESOURCES - 1) {
 			reg = SYSFS_ROM_REG(fn->header_type);
-			mask = 0xfffff800u;
+			mask = VPCI_ROM_ADDR_MASK;
 		} else {
-			reg = 0x10 + 4 * i;
-			mask = res[i].flags & IO_FLAG ? 0xfffffffcu
-						      : 0xfffffff0u;
+			reg = VPCI_REG_BAR0 + 4 * i;
+			mask = res[i].flags & IORESOURCE_IO ? VPCI_BAR_IO_ADDR_MASK
+						      : VPCI_BAR_MEM_ADDR_MASK;
 		}
 		lo = session_dom_read(s, fn->sbdf, reg, 4);
 		addr = lo & mask;
-		if (res[i].flags & MEM_64_FLAG)
+		if (res[i].flags & IORESOURCE_MEM_64)
 			addr |= (uint64_t)session_dom_read(s, fn->sbdf, reg + 4,
 							   4)
 				<< 32;
@@ -471,7 +471,8 @@ static int build_state(struct mount_state *ms, struct session *s)
 		fn->sbdf = s->view_by_dom[i].dom_sbdf;
 		text_sbdf_str(fn->sbdf, fn->name);
 		fn->header_type =
-			session_dom_read(s, fn->sbdf, 0x0e, 1) & 0x7fu;
+			session_dom_read(s, fn->sbdf, VPCI_REG_HEADER_TYPE, 1) &
+			VPCI_HEADER_TYPE_MASK;
 		sysfs_probe_resources(s, fn->sbdf, fn->res);
 	}
 	s->plat.trace_out = trace;

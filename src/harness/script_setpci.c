@@ -19,6 +19,7 @@
 #include "reg_names.h"
 #include "script.h"
 #include "text.h"
+#include "vpci/pci_regs.h"
 
 #define SETPCI_MAX_VALUES 64
 #define SETPCI_OP_MAX	  256 /* characters in one operation */
@@ -253,9 +254,12 @@ static unsigned int find_cap(struct script_ctx *ctx, vpci_sbdf_t sbdf,
 		}
 		return 0;
 	}
-	if (!(script_read(ctx, sbdf, 0x06, 2) & 0x10u))
+	if (!(script_read(ctx, sbdf, VPCI_REG_STATUS, 2) & VPCI_STATUS_CAP_LIST))
 		return 0; /* no capability list */
-	pos = (script_read(ctx, sbdf, 0x0e, 1) & 0x7fu) == 2 ? 0x14u : 0x34u;
+	pos = (script_read(ctx, sbdf, VPCI_REG_HEADER_TYPE, 1) &
+	       VPCI_HEADER_TYPE_MASK) == VPCI_HEADER_TYPE_CARDBUS
+		      ? VPCI_REG_CB_CAP_PTR
+		      : VPCI_REG_CAP_PTR;
 	pos = script_read(ctx, sbdf, pos, 1) & 0xfcu;
 	for (i = 0; i < MAX_STD_CAPS && pos >= 0x40; i++) {
 		id = script_read(ctx, sbdf, pos, 1);
@@ -276,7 +280,8 @@ static int resolve_addr(struct script_ctx *ctx, vpci_sbdf_t sbdf,
 
 	*addr = op->addr;
 	if (op->space == REG_HEADER) {
-		hdr_type = script_read(ctx, sbdf, 0x0e, 1) & 0x7fu;
+		hdr_type = script_read(ctx, sbdf, VPCI_REG_HEADER_TYPE, 1) &
+			   VPCI_HEADER_TYPE_MASK;
 		/* An absent function reads all-ones; let it, as r does. */
 		if (op->hdr_types && script_read(ctx, sbdf, 0, 2) != 0xffff &&
 		    (hdr_type > 2 || !(op->hdr_types & (1u << hdr_type)))) {

@@ -20,6 +20,7 @@
 #include "script.h"
 #include "session.h"
 #include "text.h"
+#include "vpci/pci_regs.h"
 
 /*
  * --hide/--ro call vpci_device_hide() and vpci_device_set_readonly(). A
@@ -195,7 +196,7 @@ static int create_domain(struct session *s, uint32_t domid,
  * CardBus bridges stay with the hardware domain). */
 static bool assignable(const struct topo_fn *fn)
 {
-	return (fn->config[0x0e] & 0x7f) == 0;
+	return (fn->config[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK) == 0;
 }
 
 /*
@@ -242,7 +243,7 @@ static int assign_guest_devices(struct session *s,
 				 "--guest %s: header type %u is not an "
 				 "endpoint; only type-0 functions can be "
 				 "assigned",
-				 name, fn->config[0x0e] & 0x7fu);
+				 name, fn->config[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK);
 			break;
 		}
 		rc = vpci_assign_device(s->guest, host[i], virt[i], &reason);

@@ -13,6 +13,7 @@
 #include "stats.h"
 #include "topology_internal.h" /* IORESOURCE_* */
 #include "text.h"
+#include "vpci/pci_regs.h"
 
 enum stat_kind { K_MEM32, K_MEM64, K_IO, K_ROM, NR_KINDS };
 
@@ -89,7 +90,7 @@ static void print_size(FILE *out, uint64_t bytes)
 
 static unsigned int header_type(const struct topo_fn *fn)
 {
-	return fn->config[0x0e] & 0x7fu;
+	return fn->config[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK;
 }
 
 /* Type 0 and not hidden: what vpci_assign_device() could take. */

@@ -13,15 +13,8 @@
 
 #include "topology_internal.h"
 #include "text.h"
+#include "vpci/pci_regs.h"
 
-#define PCI_STATUS 0x06
-#define PCI_STATUS_CAP_LIST 0x10
-#define PCI_HEADER_TYPE 0x0e
-#define PCI_CAP_PTR 0x34
-#define PCI_CB_CAP_PTR 0x14
-#define PCI_CAP_ID_EXP 0x10
-#define PCI_CAP_ID_EA 0x14
-#define PCI_EXT_CAP_START 0x100
 
 static uint32_t le32_at(const uint8_t *p)
 {
@@ -243,7 +236,7 @@ const char *topo_bar_kind_name(enum topo_bar_kind kind)
 
 static unsigned int header_type(const struct topo_fn *fn)
 {
-	return fn->config[PCI_HEADER_TYPE] & 0x7fu;
+	return fn->config[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK;
 }
 
 /* Number of BAR slots (not counting the ROM) per header type. */
@@ -264,8 +257,10 @@ unsigned int topo_bar_offset(const struct topo_fn *fn, unsigned int i)
 	unsigned int nr = nr_bar_slots(fn);
 
 	if (i == TOPO_ROM_INDEX && nr)
-		return header_type(fn) == 0 ? 0x30 : 0x38;
-	return i < nr ? 0x10 + 4 * i : 0;
+		return header_type(fn) == VPCI_HEADER_TYPE_NORMAL
+			       ? VPCI_REG_ROM_ADDRESS
+			       : VPCI_REG_ROM_ADDRESS1;
+	return i < nr ? VPCI_REG_BAR0 + 4 * i : 0;
 }
 
 size_t topo_caps(const struct topo_fn *fn, struct topo_cap *caps,
@@ -276,9 +271,11 @@ size_t topo_caps(const struct topo_fn *fn, struct topo_cap *caps,
 	unsigned int ptr;
 	size_t n = 0;
 
-	if (!(fn->config[PCI_STATUS] & PCI_STATUS_CAP_LIST))
+	if (!(fn->config[VPCI_REG_STATUS] & VPCI_STATUS_CAP_LIST))
 		return 0;
-	ptr = fn->config[header_type(fn) == 2 ? PCI_CB_CAP_PTR : PCI_CAP_PTR];
+	ptr = fn->config[header_type(fn) == VPCI_HEADER_TYPE_CARDBUS
+				 ? VPCI_REG_CB_CAP_PTR
+				 : VPCI_REG_CAP_PTR];
 	/* PCI 3.0 6.7: the bottom two bits of a pointer are reserved. */
 	ptr &= 0xfcu;
 	while (ptr >= 0x40 && ptr + 2 <= limit && n < max_caps) {
@@ -300,12 +297,12 @@ size_t topo_ext_caps(const struct topo_fn *fn, struct topo_cap *caps,
 		     size_t max_caps)
 {
 	uint64_t visited[TOPO_CONFIG_MAX / 4 / 64] = { 0 };
-	unsigned int off = PCI_EXT_CAP_START;
+	unsigned int off = VPCI_EXT_CAP_START;
 	size_t n = 0;
 
 	if (fn->config_len < TOPO_CONFIG_MAX)
 		return 0;
-	while (off >= PCI_EXT_CAP_START && off + 4 <= TOPO_CONFIG_MAX &&
+	while (off >= VPCI_EXT_CAP_START && off + 4 <= TOPO_CONFIG_MAX &&
 	       n < max_caps) {
 		uint32_t hdr = le32_at(&fn->config[off]);
 		unsigned int slot = off >> 2;
@@ -337,7 +334,7 @@ static bool fn_has_cap(const struct topo_fn *fn, uint16_t id)
 
 bool topo_fn_is_pcie(const struct topo_fn *fn)
 {
-	return fn_has_cap(fn, PCI_CAP_ID_EXP);
+	return fn_has_cap(fn, VPCI_CAP_ID_EXP);
 }
 
 /* ------------------------------------------------------------------ BARs */
@@ -501,7 +498,7 @@ int topo_derive_bars(struct topology *topo, struct topo_fn *fn,
 		     const char *where, struct topo_error *err)
 {
 	static const struct topo_bar_hint no_hint;
-	bool ea = fn_has_cap(fn, PCI_CAP_ID_EA);
+	bool ea = fn_has_cap(fn, VPCI_CAP_ID_EA);
 	unsigned int i;
 
 	memset(fn->bars, 0, sizeof(fn->bars));

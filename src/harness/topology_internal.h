@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "ioresource.h"
 #include "topology.h"
 
 #define TOPO_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -75,12 +76,6 @@ unsigned int topo_config_len_round(size_t len_bytes);
  * trailing blanks allowed) into v[0..2]. */
 bool topo_parse_resource_line(const char *line, uint64_t v[3]);
 
-/* Linux include/linux/ioport.h flag bits, as printed in `resource`. */
-#define IORESOURCE_IO 0x00000100ull
-#define IORESOURCE_MEM 0x00000200ull
-#define IORESOURCE_PREFETCH 0x00002000ull
-#define IORESOURCE_MEM_64 0x00100000ull
-#define IORESOURCE_ROM_SHADOW 0x00000002ull /* a RAM copy, not the BAR */
 
 /* The sysfs attributes of the function directory fndir beside config and
  * resource (driver, iommu_group, numa_node, SR-IOV) into fn->attrs
