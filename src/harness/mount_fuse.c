@@ -453,7 +453,7 @@ static const struct fuse_operations mount_ops = {
 /* One entry per function the domain sees, its BARs sized now. */
 static int build_state(struct mount_state *ms, struct session *s)
 {
-	FILE *trace = s->plat.trace_out;
+	FILE *trace;
 	size_t i;
 
 	memset(ms, 0, sizeof(*ms));
@@ -464,7 +464,7 @@ static int build_state(struct mount_state *ms, struct session *s)
 	if (!ms->fns)
 		return -1;
 	/* The probe is the harness enumerating, not the domain acting. */
-	s->plat.trace_out = NULL;
+	trace = session_set_trace(s, NULL);
 	for (i = 0; i < s->nr_view_by_dom; i++) {
 		struct mount_fn *fn = &ms->fns[i];
 
@@ -475,7 +475,7 @@ static int build_state(struct mount_state *ms, struct session *s)
 			VPCI_HEADER_TYPE_MASK;
 		sysfs_probe_resources(s, fn->sbdf, fn->res);
 	}
-	s->plat.trace_out = trace;
+	session_set_trace(s, trace);
 	ms->nr_fns = s->nr_view_by_dom;
 	return 0;
 }
@@ -561,6 +561,7 @@ int mount_fuse(struct session *s, const char *mountpoint, char *msg,
 	       size_t msg_len)
 {
 	struct mount_state ms;
+	FILE *trace;
 	int rc;
 
 	if (check_access(mountpoint, msg, msg_len))
@@ -570,9 +571,8 @@ int mount_fuse(struct session *s, const char *mountpoint, char *msg,
 		return -1;
 	}
 	ms.mountpoint = mountpoint;
-	ms.progress =
-		isatty(STDERR_FILENO) &&
-		(!s->plat.trace_out || !isatty(fileno(s->plat.trace_out)));
+	trace = session_trace_out(s);
+	ms.progress = isatty(STDERR_FILENO) && (!trace || !isatty(fileno(trace)));
 	fuse_last_msg[0] = '\0';
 	fuse_set_log_func(fuse_log_to_us);
 	rc = serve(&ms, mountpoint, msg, msg_len);

@@ -22,34 +22,6 @@
 #include "text.h"
 #include "vpci/pci_regs.h"
 
-/*
- * --hide/--ro call vpci_device_hide() and vpci_device_set_readonly(). A
- * core without them: set this to 0 and the options say "not supported".
- */
-#define SESSION_CORE_HAS_HIDE 1
-
-static int core_hide(struct vpci_host *host, vpci_sbdf_t sbdf)
-{
-#if SESSION_CORE_HAS_HIDE
-	return vpci_device_hide(host, sbdf, NULL);
-#else
-	(void)host;
-	(void)sbdf;
-	return VPCI_ENOTSUP;
-#endif
-}
-
-static int core_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
-{
-#if SESSION_CORE_HAS_HIDE
-	return vpci_device_set_readonly(host, sbdf, NULL);
-#else
-	(void)host;
-	(void)sbdf;
-	return VPCI_ENOTSUP;
-#endif
-}
-
 #define MAX_PENDING_ROUNDS 1000000u
 #define UNKNOWN_SIZE_LIST  4
 
@@ -134,14 +106,7 @@ static int mark_devices(struct session *s, const struct session_options *opt,
 	int rc;
 
 	for (i = 0; i < opt->hide.nr; i++) {
-		rc = core_hide(s->host, opt->hide.sbdfs[i]);
-		if (rc == VPCI_ENOTSUP) {
-			snprintf(msg, msg_len,
-				 "--hide %s: not supported yet (the core has "
-				 "no hidden devices)",
-				 text_sbdf_str(opt->hide.sbdfs[i], name));
-			return -1;
-		}
+		rc = vpci_device_hide(s->host, opt->hide.sbdfs[i], NULL);
 		if (rc) {
 			snprintf(msg, msg_len, "--hide %s: %s",
 				 text_sbdf_str(opt->hide.sbdfs[i], name),
@@ -150,14 +115,7 @@ static int mark_devices(struct session *s, const struct session_options *opt,
 		}
 	}
 	for (i = 0; i < opt->ro.nr; i++) {
-		rc = core_set_readonly(s->host, opt->ro.sbdfs[i]);
-		if (rc == VPCI_ENOTSUP) {
-			snprintf(msg, msg_len,
-				 "--ro %s: not supported yet (the core has no "
-				 "read-only devices)",
-				 text_sbdf_str(opt->ro.sbdfs[i], name));
-			return -1;
-		}
+		rc = vpci_device_set_readonly(s->host, opt->ro.sbdfs[i], NULL);
 		if (rc) {
 			snprintf(msg, msg_len, "--ro %s: %s",
 				 text_sbdf_str(opt->ro.sbdfs[i], name),
@@ -496,7 +454,7 @@ static int open_steps(struct session *s, const char *path,
 	}
 	replay_platform_init(&s->plat, &s->hw);
 	if (opt->trace) {
-		s->plat.trace_out = opt->trace_out ? opt->trace_out : stdout;
+		session_set_trace(s, opt->trace_out ? opt->trace_out : stdout);
 		s->plat.trace_domid =
 			wants_guest(opt) ? SESSION_GUEST_ID : SESSION_HWDOM_ID;
 	}
@@ -566,13 +524,26 @@ int session_open(struct session *s, const char *path,
 	return 0;
 }
 
+FILE *session_set_trace(struct session *s, FILE *out)
+{
+	FILE *was = s->plat.trace_out;
+
+	s->plat.trace_out = out;
+	return was;
+}
+
+FILE *session_trace_out(const struct session *s)
+{
+	return s->plat.trace_out;
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
 		return;
 	/* Tearing the host down unmaps what is mapped; that is the harness
 	 * exiting, not something the replayed domain did. */
-	s->plat.trace_out = NULL;
+	session_set_trace(s, NULL);
 	vpci_host_destroy(s->host);
 	hwmodel_free(&s->hw);
 	topology_free(&s->topo);

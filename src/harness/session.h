@@ -101,6 +101,12 @@ int session_open(struct session *s, const char *path,
 		 const struct session_options *opt, char *msg, size_t msg_len);
 void session_close(struct session *s);
 
+/* Where the replayed domain's map/unmap and interrupt lines go (NULL:
+ * nowhere). Returns the stream before, so the harness can pause tracing
+ * around its own enumeration and resume it. */
+FILE *session_set_trace(struct session *s, FILE *out);
+FILE *session_trace_out(const struct session *s);
+
 /* The visible function at host_sbdf, or NULL when the domain cannot see
  * it. */
 const struct session_fn *session_lookup(const struct session *s,

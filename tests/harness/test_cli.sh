@@ -151,25 +151,19 @@ T2=$DATA/sysfs/3mdeb__openpower-talos2
 expect_error "--guest of a bridge" "header type 1" \
 	H replay --guest 0000:00:00.0 "$T2" /dev/null
 
-if H replay --hide 00:01.0 "$FC" /dev/null 2>"$WORK/err" ||
-	! grep -q "not supported yet" "$WORK/err"; then
-	# A hidden function: the hardware domain still reads it.
-	expect_out "hidden function reads" "0x$id" \
-		H replay --hide 00:01.0 "$FC" - <<<"r 00:01.0 0 4"
-	# Read-only: hardware-domain writes are dropped.
-	line=$(od -An -tx1 -j60 -N1 "$FC/devices/0000:00:02.0/config" | tr -d ' ')
-	expect_out "read-only function drops writes" "0x$line" \
-		H replay --ro 00:02.0 "$FC" - <<<"$(printf 'w 00:02.0 0x3c 1 0x%02x\nr 00:02.0 0x3c 1' $((0x$line ^ 0xff)))"
-	H stats --hide 00:01.0 --ro 00:02.0 "$FC" >"$WORK/out" 2>/dev/null
-	if grep -qx "hidden: 2 (read-only 1)" "$WORK/out" &&
-		! grep -q "^  0000:00:0[12].0" "$WORK/out"; then
-		pass
-	else
-		fail "stats with --hide/--ro: $(grep hidden "$WORK/out")"
-	fi
-else
-	echo "note: --hide/--ro are not supported by this core yet"
+# A hidden function: the hardware domain still reads it.
+expect_out "hidden function reads" "0x$id" \
+	H replay --hide 00:01.0 "$FC" - <<<"r 00:01.0 0 4"
+# Read-only: hardware-domain writes are dropped.
+line=$(od -An -tx1 -j60 -N1 "$FC/devices/0000:00:02.0/config" | tr -d ' ')
+expect_out "read-only function drops writes" "0x$line" \
+	H replay --ro 00:02.0 "$FC" - <<<"$(printf 'w 00:02.0 0x3c 1 0x%02x\nr 00:02.0 0x3c 1' $((0x$line ^ 0xff)))"
+H stats --hide 00:01.0 --ro 00:02.0 "$FC" >"$WORK/out" 2>/dev/null
+if grep -qx "hidden: 2 (read-only 1)" "$WORK/out" &&
+	! grep -q "^  0000:00:0[12].0" "$WORK/out"; then
 	pass
+else
+	fail "stats with --hide/--ro: $(grep hidden "$WORK/out")"
 fi
 
 # ------------------------------------------------------------ --trace
