@@ -34,12 +34,13 @@ enum opt_bits {
 	OPT_POLICY = 1u << 13,
 	OPT_BRIDGE_ONLY = 1u << 14,
 	OPT_EMULATE = 1u << 15,
+	OPT_VFS = 1u << 16,
 };
 
 /* The options that shape the host and the guest (the toolstack's). */
 #define OPT_TOOLSTACK                                                          \
 	(OPT_NO_GUEST_VPCI | OPT_NO_HWDOM_VPCI | OPT_POLICY |                  \
-	 OPT_BRIDGE_ONLY | OPT_EMULATE)
+	 OPT_BRIDGE_ONLY | OPT_EMULATE | OPT_VFS)
 
 /* What the options set; commands read it. */
 struct cli {

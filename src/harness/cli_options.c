@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "guest_list.h"
+#include "session_sriov.h"
 
 struct option_spec {
 	const char *name; /* long name, without "--" */
@@ -194,6 +195,17 @@ static int apply_emulate(struct cli *cli, const struct option_spec *spec,
 	return 0;
 }
 
+static int apply_vfs(struct cli *cli, const struct option_spec *spec,
+		     const char *arg)
+{
+	char msg[512];
+
+	if (session_vfs_parse(&cli->sopt.vfs, &cli->sopt.nr_vfs, arg, msg,
+			      sizeof(msg)))
+		return cli_fail("--%s %s", spec->name, msg);
+	return 0;
+}
+
 /* ------------------------------------------------------------- table */
 
 static const struct option_spec options[] = {
@@ -250,6 +262,11 @@ static const struct option_spec options[] = {
 	 "from FILE (lspci -x lines), served by a scripted emulator: at\n"
 	 "once, or with delay=N asynchronously N script steps later\n"
 	 "('pending ID', then 'complete ID [VALUE]'); repeatable"},
+	{"vfs", 0, "PF=N", OPT_VFS, apply_vfs,
+	 "the hardware domain enables N virtual functions of SR-IOV\n"
+	 "physical function PF (SSSS:BB:DD.F) at set-up, as Linux's\n"
+	 "sriov_numvfs does; they are then functions like any other\n"
+	 "(--guest may name one); repeatable"},
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))
@@ -483,6 +500,7 @@ void cli_free(struct cli *cli)
 {
 	sbdf_list_free(&cli->sopt.guest);
 	sbdf_list_free(&cli->sopt.hide);
+	free(cli->sopt.vfs);
 	sbdf_list_free(&cli->sopt.ro);
 	emulators_free(&cli->sopt.emulate);
 }

@@ -191,6 +191,7 @@ int guest_expand(const struct topology *topo, const struct sbdf_list *in,
 			fns[n].host = sbdf;
 			fns[n].placed = e && e->placed;
 			fns[n].guest_slot = e ? e->guest_slot : 0;
+			fns[n].vf = topo->fns[j].attrs.is_vf;
 			n++;
 		}
 		if (n == before) {
@@ -217,6 +218,13 @@ int guest_expand(const struct topology *topo, const struct sbdf_list *in,
  * guest's emulated host bridge; 32 slots a bus, then the next bus).
  * Fills fns[].guest_slot for every function.
  */
+/* Functions of one host slot share a guest slot; a VF has its own. */
+static bool same_slot(const struct guest_fn *a, const struct guest_fn *b)
+{
+	return a == b ||
+	       (!a->vf && !b->vf && (a->host & ~7u) == (b->host & ~7u));
+}
+
 int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 {
 	char a[32], b[32];
@@ -228,9 +236,7 @@ int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 		bool placed = false;
 		vpci_sbdf_t slot = 0;
 
-		for (i = group;
-		     i < n && (fns[i].host & ~7u) == (fns[group].host & ~7u);
-		     i++) {
+		for (i = group; i < n && same_slot(&fns[i], &fns[group]); i++) {
 			if (!fns[i].placed)
 				continue;
 			if (placed && fns[i].guest_slot != slot) {
@@ -253,7 +259,7 @@ int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 		for (j = 0; j < i && fns[i].placed; j++)
 			if (fns[j].placed &&
 			    fns[j].guest_slot == fns[i].guest_slot &&
-			    (fns[j].host & ~7u) != (fns[i].host & ~7u)) {
+			    !same_slot(&fns[j], &fns[i])) {
 				char c[32];
 
 				slot_name(a, sizeof(a), fns[i].host);
@@ -268,8 +274,7 @@ int guest_place_slots(struct guest_fn *fns, size_t n, char *msg, size_t msg_len)
 	for (group = 0; group < n; group = i) {
 		vpci_sbdf_t slot;
 
-		for (i = group + 1;
-		     i < n && (fns[i].host & ~7u) == (fns[group].host & ~7u);
+		for (i = group + 1; i < n && same_slot(&fns[i], &fns[group]);
 		     i++)
 			;
 		if (fns[group].placed)

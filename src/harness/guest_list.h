@@ -27,6 +27,8 @@ struct guest_fn {
 	vpci_sbdf_t host;
 	bool placed; /* guest_slot was given (or is, after placing) */
 	vpci_sbdf_t guest_slot; /* function 0 of the guest's slot */
+	/* An SR-IOV virtual function: a slot of its own, at function 0. */
+	bool vf;
 };
 
 /* The list as functions of topo, sorted by host SBDF (malloc'd into

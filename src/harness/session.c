@@ -19,6 +19,7 @@
 #include "guest_list.h"
 #include "script.h"
 #include "session.h"
+#include "session_sriov.h"
 #include "text.h"
 #include "vpci/pci_regs.h"
 
@@ -194,7 +195,8 @@ static int assign_guest_devices(struct session *s,
 
 		text_sbdf_str(fns[i].host, name);
 		host[i] = fns[i].host;
-		virt[i] = fns[i].guest_slot | VPCI_SBDF_FN(fns[i].host);
+		virt[i] = fns[i].guest_slot |
+			  (fns[i].vf ? 0u : VPCI_SBDF_FN(fns[i].host));
 		rc = -1;
 		if (!assignable(fn)) {
 			snprintf(msg, msg_len,
@@ -480,6 +482,10 @@ static int open_steps(struct session *s, const char *path,
 			  VPCI_TRI_DEFAULT, &s->hwdom, msg, msg_len))
 		return -1;
 	s->target = s->hwdom;
+	/* VFs (--vfs, or enabled in the capture) join the topology before
+	 * --guest may name them. */
+	if (session_sriov_setup(s, opt, msg, msg_len))
+		return -1;
 	if (wants_guest(opt)) {
 		if (create_domain(s, SESSION_GUEST_ID, VPCI_DOMAIN_GUEST,
 				  VPCI_DOMAIN_F_HOST_BRIDGE, guest_vpci(opt),

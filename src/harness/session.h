@@ -40,6 +40,12 @@ struct sbdf_list {
 	struct guest_entry *entries;
 };
 
+/* --vfs PF=N: the hardware domain enables N VFs of PF at set-up. */
+struct session_vfs {
+	vpci_sbdf_t pf;
+	unsigned int nr;
+};
+
 struct session_options {
 	struct sbdf_list guest; /* non-empty: create a guest with these */
 	struct sbdf_list hide;
@@ -59,6 +65,8 @@ struct session_options {
 	 * them even without --guest). The session queues their requests
 	 * here. */
 	struct emulators emulate;
+	struct session_vfs *vfs; /* --vfs, in the order given */
+	size_t nr_vfs;
 };
 
 /* One function the replayed domain sees. */
