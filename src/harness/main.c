@@ -212,7 +212,8 @@ static const struct command commands[] = {
 	 "Write the domain's view as a sysfs-shaped tree under OUTDIR, for\n"
 	 "`lspci -A linux-sysfs -O sysfs.path=OUTDIR`. BAR sizes in each\n"
 	 "resource file come from sizing the BARs through vPCI.\n"},
-	{"stats", run_stats, OPT_HIDE | OPT_RO | OPT_SLOT | OPT_ID, 1, 1,
+	{"stats", run_stats, OPT_HIDE | OPT_RO | OPT_SLOT | OPT_ID | OPT_VFS, 1,
+	 1,
 	 "TOPOLOGY",
 	 "Summarise TOPOLOGY: functions, BARs by kind and total size,\n"
 	 "hidden and read-only counts, overlapping memory BARs, what the\n"

@@ -255,25 +255,81 @@ static void print_groups_and_nodes(const struct topology *topo, FILE *out)
 	free(v);
 }
 
-static void print_sriov(const struct topology *topo, FILE *out)
+/* The hardware model's SR-IOV PF at sbdf, if any. */
+static const struct hwmodel_pf *model_pf(const struct session *s,
+					 vpci_sbdf_t sbdf)
 {
-	size_t i, nr_pf = 0, nr_vf = 0;
+	size_t i;
+
+	for (i = 0; i < s->hw.nr_pfs; i++)
+		if (s->hw.pfs[i].sbdf == sbdf)
+			return &s->hw.pfs[i];
+	return NULL;
+}
+
+static unsigned int cfg16(const uint8_t *c, unsigned int off)
+{
+	return c[off] | (unsigned int)c[off + 1] << 8;
+}
+
+/*
+ * SR-IOV physical functions: from the capture's sriov_* files, or from
+ * the SR-IOV capability in config space (an lspci dump has no files).
+ * VF BAR space is what every VF BAR needs for TotalVFs VFs, each VF's
+ * BAR at least the System Page Size, as the hardware model sizes them.
+ */
+static void print_sriov(const struct session *s, const struct topology *topo,
+			FILE *out)
+{
+	size_t i, nr_pf = 0, nr_vf = 0, nr_bars = 0;
 	unsigned long total = 0, enabled = 0;
+	uint64_t space = 0;
+	unsigned int b;
 
 	for (i = 0; i < topo->nr_fns; i++) {
-		const struct topo_attrs *a = &topo->fns[i].attrs;
+		const struct topo_fn *fn = &topo->fns[i];
+		const struct topo_attrs *a = &fn->attrs;
+		const struct hwmodel_pf *pf = model_pf(s, fn->sbdf);
+		unsigned int vfs;
 
-		nr_pf += a->is_pf;
 		nr_vf += a->is_vf;
+		if (!a->is_pf && !pf)
+			continue;
+		nr_pf++;
+		vfs = a->is_pf ? a->sriov_totalvfs
+			       : cfg16(fn->config, pf->pos + 0x0e);
+		total += vfs;
 		if (a->is_pf) {
-			total += a->sriov_totalvfs;
 			enabled += a->sriov_numvfs;
+		} else {
+			/* As the hardware holds it now (--vfs). */
+			const uint8_t *c = hwmodel_find(&s->hw, fn->sbdf)->cfg;
+
+			if (cfg16(c, pf->pos + 0x08) & 1u)
+				enabled += cfg16(c, pf->pos + 0x10);
+		}
+		for (b = 0; pf && b < 6; b++) {
+			uint64_t sps = cfg16(fn->config, pf->pos + 0x20);
+			uint64_t page = sps && !(sps & (sps - 1u)) ? 4096u * sps
+								  : 4096u;
+
+			if (!pf->bar_bytes[b])
+				continue;
+			nr_bars++;
+			space += (pf->bar_bytes[b] > page ? pf->bar_bytes[b]
+							  : page) *
+				 vfs;
 		}
 	}
 	fprintf(out,
 		"sr-iov: %zu physical functions (VFs enabled %lu of %lu), "
 		"%zu virtual functions\n",
 		nr_pf, enabled, total, nr_vf);
+	if (!nr_bars)
+		return;
+	fprintf(out, "sr-iov vf bars: %zu, total ", nr_bars);
+	print_size(out, space);
+	fprintf(out, " for TotalVFs VFs\n");
 }
 
 /* Bridge windows from the resource files' lines 13-16. */
@@ -382,7 +438,7 @@ static void print_summary(const struct session *s, const struct topology *topo,
 	print_windows(topo, out);
 	print_drivers(topo, out);
 	print_groups_and_nodes(topo, out);
-	print_sriov(topo, out);
+	print_sriov(s, topo, out);
 	print_overlaps(topo, out);
 	for (i = 0; i < topo->nr_fns; i++)
 		nr_assign += assignable(s, &topo->fns[i]);

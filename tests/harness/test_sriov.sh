@@ -10,6 +10,7 @@
 #    of each VF BAR, the first one at the VF BAR's address (--trace);
 #  - a guest given one VF: lspci reads its view cleanly, the VF at 00:01.0
 #    with the VF's IDs and its BARs of the VF BARs' kinds, unassigned;
+#  - stats counts the PF, its TotalVFs and VF BARs, and the --vfs VFs;
 #  - NumVFs above TotalVFs, written by a script, never reaches the model.
 #
 # Usage: test_sriov.sh VPCI_HARNESS DATA_DIR
@@ -114,6 +115,19 @@ for name in cap-ide cap-phy32 cap-dvsec-cxl; do
 			fail "$label: VF BAR at 0x$addr not mapped at gfn $gfn"
 		fi
 	done <"$WORK/regions"
+
+	# stats: the PF, its TotalVFs and VF BARs, then the enabled VFs.
+	want="sr-iov: 1 physical functions (VFs enabled 0 of $total), 0 virtual functions"
+	got=$(H stats "$t" 2>/dev/null | grep '^sr-iov: ')
+	[ "$got" = "$want" ] && pass || fail "$label: stats '$got', want '$want'"
+	want="sr-iov: 1 physical functions (VFs enabled $total of $total), $total virtual functions"
+	got=$(H stats --vfs "0000:$pf=$total" "$t" 2>/dev/null |
+		grep '^sr-iov: ')
+	[ "$got" = "$want" ] && pass || fail "$label: stats '$got', want '$want'"
+	if H stats "$t" 2>/dev/null |
+		grep -q "^sr-iov vf bars: $nr_regions, total "; then pass; else
+		fail "$label: stats does not count $nr_regions VF BARs"
+	fi
 
 	# A guest given VF 1: lspci reads it cleanly.
 	vf1=0000:$(rid_name "$pfrid" "$offset" 1 "$stride")
