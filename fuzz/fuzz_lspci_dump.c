@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hwmodel.h"
+#include "loader.h"
 #include "topology.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
