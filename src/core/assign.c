@@ -1,36 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device assignment: moving a physical function from the hardware domain
- * to a guest (emulated by vPCI or forwarded to an external emulator) and
- * back, and the rules of a guest's virtual topology.
+ * Device assignment: whether a physical function may move from the
+ * hardware domain to a guest (emulated by vPCI or forwarded to an external
+ * emulator) and back, and the rules of a guest's virtual topology. The
+ * move itself, state and all, is device.c's.
  */
 #include "internal.h"
 #include "sriov.h"
-
-bool vpci_dev_wants_state(const struct vpci_dev *dev)
-{
-	const struct vpci_domain *owner =
-		dev->owner ? dev->owner : dev->host->hwdom;
-
-	/* Read-only devices and externally emulated ones get none. */
-	return owner && (owner->cfg.flags & VPCI_DOMAIN_F_VPCI) &&
-	       !dev->emulator && !vpci_dev_is_readonly(dev);
-}
-
-int vpci_dev_release(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	vpci_dev_state_teardown(dev);
-	dev->owner = NULL;
-	dev->emulator = NULL;
-	dev->emulator_arg = NULL;
-	vpci_guard_sync_claim(dev); /* unclaims (unless read-only) */
-	if (vpci_dev_build_or_readonly(dev))
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: cannot rebuild state for the hardware domain",
-			 dev->sbdf);
-	return 0;
-}
 
 static vpci_sbdf_t slot_fn(vpci_sbdf_t sbdf, unsigned int fn)
 {
@@ -203,6 +179,7 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 {
 	struct vpci_host *host = dom->host;
 	struct vpci_dev *dev;
+	bool unmap_failed;
 	int rc;
 
 	vpci_lock(host);
@@ -216,45 +193,22 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 	}
 	if (rc)
 		goto out;
-	/* The hardware domain's state does not describe a guest's view;
-	 * and while it keeps any frame of the device, no guest gets it. */
-	vpci_dev_state_teardown(dev);
-	rc = vpci_group_sweep(host, &host->hw_group);
+	rc = vpci_dev_to_guest(dev, dom, guest_sbdf, ops, arg, &unmap_failed);
 	if (rc) {
-		vpci_log(host, VPCI_LOG_ERROR,
-			 "%pS: the hardware domain still has its frames "
-			 "mapped (%s): not assigned",
-			 dev->sbdf, vpci_strerror(rc));
-		refuse(reason,
-		       "the platform failed to unmap the function's frames "
-		       "from the hardware domain (logged)",
-		       rc);
+		if (unmap_failed)
+			refuse(reason,
+			       "the platform failed to unmap the function's "
+			       "frames from the hardware domain (logged)",
+			       rc);
+		else
+			refuse(reason,
+			       rc == VPCI_ENOMEM
+				       ? "out of memory"
+				       : "the function's vPCI state could not "
+					 "be built (its header is not one vPCI "
+					 "emulates, or it did not answer)",
+			       rc);
 		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
-		vpci_dev_release(NULL, dev);
-		goto out;
-	}
-	dev->owner = dom;
-	dev->guest_sbdf = guest_sbdf;
-	dev->emulator = ops;
-	dev->emulator_arg = arg;
-	rc = vpci_dev_wants_state(dev) ? vpci_dev_state_build(dev) : 0;
-	/* From now on the hardware domain never gets its frames. */
-	if (!rc)
-		rc = vpci_guard_sync_claim(dev);
-	if (rc) {
-		vpci_log(host, VPCI_LOG_ERROR,
-			 "%pS: cannot build state for "
-			 "domain %u (%s); assignment undone",
-			 dev->sbdf, dom->cfg.domid, vpci_strerror(rc));
-		refuse(reason,
-		       rc == VPCI_ENOMEM
-			       ? "out of memory"
-			       : "the function's vPCI state could not "
-				 "be built (its header is not one vPCI "
-				 "emulates, or it did not answer)",
-		       rc);
-		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
-		vpci_dev_release(NULL, dev);
 	}
 out:
 	vpci_unlock(host);
@@ -310,7 +264,7 @@ int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 	} else {
 		vpci_emu_cancel_fn(dom, dev);
 		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
-		vpci_dev_release(NULL, dev);
+		vpci_dev_release(dev);
 		/* What an unmap failed to remove stays recorded: say so, and
 		 * retry (here, and on every later call that sweeps). */
 		rc = vpci_group_sweep(host, &dom->group);

@@ -1,13 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A device's vPCI state: built when a function gets an owner that vPCI
- * emulates, torn down when it loses it. The library's parts come first
- * (the header, then capabilities), the platform's device_init hook last,
- * so the platform sees every register the library owns and cannot be
- * overtaken by one. Each part undoes itself on teardown, which is safe
- * on a partly built state.
+ * A function's life: when it gets vPCI state and when it loses it. A
+ * physical function is added and removed here; it has state while its
+ * owner (the hardware domain, or the guest it is assigned to) has vPCI on
+ * for it, and loses it when it changes hands (assignment, deassignment,
+ * a guest's or the hardware domain's destruction) or is made read-only.
+ * host.c, domain.c and assign.c decide *whether* a transition is allowed;
+ * this file carries it out.
+ *
+ * Building the state: the library's parts come first (the header, then
+ * capabilities), the platform's device_init hook last, so the platform
+ * sees every register the library owns and cannot be overtaken by one.
+ * Each part undoes itself on teardown, which is safe on a partly built
+ * state.
  */
 #include "internal.h"
+#include "sriov.h"
 
 /*
  * Registers added while the function had no vPCI state (before the
@@ -78,4 +86,289 @@ void vpci_dev_state_teardown(struct vpci_dev *dev)
 	vpci_caps_teardown(dev);
 	vpci_header_teardown(dev);
 	vpci_regtable_destroy(dev->host, &dev->regs);
+}
+
+/* ------------------------------------------------- who wants state when */
+
+bool vpci_dev_wants_state(const struct vpci_dev *dev)
+{
+	const struct vpci_domain *owner =
+		dev->owner ? dev->owner : dev->host->hwdom;
+
+	/* Read-only devices and externally emulated ones get none. */
+	return owner && (owner->cfg.flags & VPCI_DOMAIN_F_VPCI) &&
+	       !dev->emulator && !vpci_dev_is_readonly(dev);
+}
+
+int vpci_dev_reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	uint16_t seg = VPCI_SBDF_SEG(sbdf);
+	int rc = vpci_devset_reserve(&host->hidden, seg);
+
+	if (!rc)
+		rc = vpci_devset_reserve(&host->readonly, seg);
+	if (!rc)
+		rc = vpci_devset_reserve(&host->ro_warned, seg);
+	/* And its frames' claim, which a read-only function makes. */
+	if (!rc)
+		rc = vpci_guard_reserve_claim(host);
+	return rc;
+}
+
+void vpci_dev_make_readonly(struct vpci_dev *dev)
+{
+	/* Both segments were reserved: these adds cannot fail. */
+	vpci_devset_add(&dev->host->hidden, dev->sbdf);
+	vpci_devset_add(&dev->host->readonly, dev->sbdf);
+	vpci_dev_state_teardown(dev);
+	/* Its frames leave the hardware domain for good. */
+	if (vpci_guard_sync_claim(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: no memory to keep its BAR frames from the "
+			 "hardware domain",
+			 dev->sbdf);
+}
+
+int vpci_dev_build_or_readonly(struct vpci_dev *dev)
+{
+	int rc;
+
+	if (!vpci_dev_wants_state(dev))
+		return 0;
+	if (dev->owner)
+		return vpci_dev_state_build(dev);
+	/*
+	 * A hardware-domain device whose emulation cannot be built must not
+	 * be left raw: the hardware domain could program native MSI/MSI-X
+	 * behind the emulator's back (DESIGN.md section 7, rule 4).
+	 */
+	rc = vpci_dev_reserve_readonly(dev->host, dev->sbdf);
+	if (rc)
+		return rc;
+	rc = vpci_dev_state_build(dev);
+	if (rc) {
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot build vPCI state (%s): device made "
+			 "read-only for the hardware domain",
+			 dev->sbdf, vpci_strerror(rc));
+		vpci_dev_make_readonly(dev);
+	}
+	return 0;
+}
+
+/* ------------------------------------------ physical functions come, go */
+
+static void dev_destroy(struct vpci_dev *dev)
+{
+	vpci_dev_state_teardown(dev);
+	vpci_sriov_destroy(dev);
+	vpci_guard_unclaim(dev);
+	vpci_free(dev->host, dev);
+}
+
+/* A local visitor: taking a global function's address would need the GOT
+ * in position-independent builds, which a freestanding link may lack. */
+static int destroy_visit(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	dev_destroy(dev);
+	return 0;
+}
+
+void vpci_devices_destroy(struct vpci_host *host)
+{
+	vpci_devmap_for_each(&host->devices, destroy_visit, NULL);
+}
+
+int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev *dev;
+	int rc;
+
+	vpci_lock(host);
+	rc = VPCI_EEXIST;
+	if (vpci_devmap_lookup(&host->devices, sbdf))
+		goto out;
+	rc = VPCI_ENOMEM;
+	dev = vpci_zalloc(host, sizeof(*dev));
+	if (!dev)
+		goto out;
+	dev->host = host;
+	dev->sbdf = sbdf;
+	rc = vpci_devmap_insert(&host->devices, sbdf, dev);
+	if (rc) {
+		vpci_free(host, dev);
+		goto out;
+	}
+	rc = vpci_sriov_probe(dev);
+	if (!rc)
+		rc = vpci_dev_build_or_readonly(dev);
+	/* A read-only function's frames are the hypervisor's. */
+	if (!rc)
+		rc = vpci_guard_sync_claim(dev);
+	if (!rc)
+		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
+	if (rc) {
+		vpci_devmap_remove(&host->devices, sbdf);
+		dev_destroy(dev);
+	}
+out:
+	vpci_unlock(host);
+	return rc;
+}
+
+int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev *dev;
+	int rc = 0;
+
+	vpci_lock(host);
+	dev = vpci_devmap_lookup(&host->devices, sbdf);
+	if (!dev)
+		rc = VPCI_ENOENT;
+	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)
+		rc = VPCI_EBUSY;
+	else if (dev->vf_of)
+		rc = VPCI_EPERM; /* VFs go when their PF's VF Enable clears */
+	else
+		rc = vpci_sriov_remove_vfs(dev); /* EBUSY: one is assigned */
+	if (!rc) {
+		vpci_devmap_remove(&host->devices, sbdf);
+		dev_destroy(dev);
+		rc = vpci_group_sweep(host, &host->hw_group);
+	}
+	vpci_unlock(host);
+	return rc;
+}
+
+/* ------------------------------------------ the hardware domain's state */
+
+/* State for the hardware domain's devices once it exists (or goes). */
+static int hwdom_build_visit(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	if (!dev->owner && vpci_dev_build_or_readonly(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot build state for the hardware domain",
+			 dev->sbdf);
+	return 0;
+}
+
+static int hwdom_teardown_visit(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	if (!dev->owner)
+		vpci_dev_state_teardown(dev);
+	return 0;
+}
+
+void vpci_hwdom_devices_build(struct vpci_host *host)
+{
+	vpci_devmap_for_each(&host->devices, hwdom_build_visit, NULL);
+}
+
+void vpci_hwdom_devices_teardown(struct vpci_host *host)
+{
+	vpci_devmap_for_each(&host->devices, hwdom_teardown_visit, NULL);
+}
+
+/* ---------------------------------------------- to a guest and back */
+
+int vpci_dev_to_guest(struct vpci_dev *dev, struct vpci_domain *dom,
+		      vpci_sbdf_t guest_sbdf,
+		      const struct vpci_emulator_ops *ops, void *arg,
+		      bool *unmap_failed)
+{
+	struct vpci_host *host = dev->host;
+	int rc;
+
+	*unmap_failed = false;
+	/* The hardware domain's state does not describe a guest's view;
+	 * and while it keeps any frame of the device, no guest gets it. */
+	vpci_dev_state_teardown(dev);
+	rc = vpci_group_sweep(host, &host->hw_group);
+	if (rc) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: the hardware domain still has its frames "
+			 "mapped (%s): not assigned",
+			 dev->sbdf, vpci_strerror(rc));
+		*unmap_failed = true;
+		vpci_dev_release(dev);
+		return rc;
+	}
+	dev->owner = dom;
+	dev->guest_sbdf = guest_sbdf;
+	dev->emulator = ops;
+	dev->emulator_arg = arg;
+	rc = vpci_dev_wants_state(dev) ? vpci_dev_state_build(dev) : 0;
+	/* From now on the hardware domain never gets its frames. */
+	if (!rc)
+		rc = vpci_guard_sync_claim(dev);
+	if (rc) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: cannot build state for "
+			 "domain %u (%s); assignment undone",
+			 dev->sbdf, dom->cfg.domid, vpci_strerror(rc));
+		vpci_dev_release(dev);
+	}
+	return rc;
+}
+
+void vpci_dev_release(struct vpci_dev *dev)
+{
+	vpci_dev_state_teardown(dev);
+	dev->owner = NULL;
+	dev->emulator = NULL;
+	dev->emulator_arg = NULL;
+	vpci_guard_sync_claim(dev); /* unclaims (unless read-only) */
+	if (vpci_dev_build_or_readonly(dev))
+		vpci_log(dev->host, VPCI_LOG_ERROR,
+			 "%pS: cannot rebuild state for the hardware domain",
+			 dev->sbdf);
+}
+
+static int release_visit(void *arg, struct vpci_dev *dev)
+{
+	struct vpci_domain *dom = arg;
+
+	/* Virtual functions have no hardware to return: they just go. */
+	if (dev->virtual_fn) {
+		vpci_free(dom->host, dev);
+		return 0;
+	}
+	vpci_dev_release(dev);
+	return 0;
+}
+
+void vpci_domain_release_devices(struct vpci_domain *dom)
+{
+	vpci_devmap_for_each(&dom->vdevs, release_visit, dom);
+}
+
+/* ------------------------------------------------------------ accessors */
+
+struct vpci_dev *vpci_device_find(const struct vpci_host *host,
+				  vpci_sbdf_t sbdf)
+{
+	return vpci_devmap_lookup(&host->devices, sbdf);
+}
+
+vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev)
+{
+	return dev->sbdf;
+}
+
+struct vpci_host *vpci_dev_host(const struct vpci_dev *dev)
+{
+	return dev->host;
+}
+
+struct vpci_domain *vpci_dev_owner(const struct vpci_dev *dev)
+{
+	return dev->owner ? dev->owner : dev->host->hwdom;
+}
+
+vpci_sbdf_t vpci_dev_owner_sbdf(const struct vpci_dev *dev)
+{
+	return vpci_dev_is_guest(dev) ? dev->guest_sbdf : dev->sbdf;
 }

@@ -3,7 +3,8 @@
  * Domains: creation with flags and tri-state options negotiated against
  * what the host can do (with a sentence a toolstack can print when it
  * cannot, and a record of who chose each option), and destruction. Assignment
- * is assign.c's, what a domain sees view.c's.
+ * is assign.c's, what a domain sees view.c's, its functions' state
+ * device.c's.
  */
 #include "internal.h"
 
@@ -186,39 +187,6 @@ static enum vpci_tristate yes_no(bool on)
 	return on ? VPCI_TRI_YES : VPCI_TRI_NO;
 }
 
-/* A local visitor: taking a global function's address would need the GOT
- * in position-independent builds, which a freestanding link may lack. */
-static int release_to_hwdom(void *arg, struct vpci_dev *dev)
-{
-	struct vpci_domain *dom = arg;
-
-	/* Virtual functions have no hardware to return: they just go. */
-	if (dev->virtual_fn) {
-		vpci_free(dom->host, dev);
-		return 0;
-	}
-	return vpci_dev_release(NULL, dev);
-}
-
-/* State for the hardware domain's devices once it exists (or goes). */
-static int hwdom_build_device(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	if (!dev->owner && vpci_dev_build_or_readonly(dev))
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: cannot build state for the hardware domain",
-			 dev->sbdf);
-	return 0;
-}
-
-static int hwdom_teardown_device(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	if (!dev->owner)
-		vpci_dev_state_teardown(dev);
-	return 0;
-}
-
 int vpci_domain_create(struct vpci_host *host,
 		       const struct vpci_domain_config *cfg,
 		       struct vpci_domain **out, const char **reason)
@@ -259,8 +227,7 @@ int vpci_domain_create(struct vpci_host *host,
 		host->domains = dom;
 		if (cfg->kind == VPCI_DOMAIN_HARDWARE) {
 			host->hwdom = dom;
-			vpci_devmap_for_each(&host->devices, hwdom_build_device,
-					     NULL);
+			vpci_hwdom_devices_build(host);
 		}
 		*out = dom;
 	}
@@ -286,11 +253,10 @@ static int domain_teardown(struct vpci_domain *dom, bool force, bool *gone)
 
 	/* Requests first: they point at the functions about to go. */
 	vpci_emu_cancel_fn(dom, NULL);
-	vpci_devmap_for_each(&dom->vdevs, release_to_hwdom, dom);
+	vpci_domain_release_devices(dom);
 	vpci_devmap_destroy(&dom->vdevs);
 	if (host->hwdom == dom)
-		vpci_devmap_for_each(&host->devices, hwdom_teardown_device,
-				     NULL);
+		vpci_hwdom_devices_teardown(host);
 	rc = vpci_group_sweep(host, vpci_domain_group(dom));
 	*gone = !rc || force;
 	if (!*gone)

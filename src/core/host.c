@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The host: the platform behind the core, the physical functions it knows
- * and the domains it serves. What a domain may see of a function is
- * domain.c's business.
+ * The host: the platform behind the core, its hidden and read-only
+ * functions and the multi-function policy. Functions come and go in
+ * device.c; what a domain may see of a function is view.c's business.
  */
 #include "internal.h"
-#include "sriov.h"
 
 #define VPCI_HOST_KNOWN_LIMITS (VPCI_HOST_NO_GUEST_VPCI | VPCI_HOST_NO_HWDOM_VPCI)
 
@@ -38,18 +37,6 @@ int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 	return 0;
 }
 
-static int destroy_device(void *arg, struct vpci_dev *dev)
-{
-	struct vpci_host *host = arg;
-
-	(void)host;
-	vpci_dev_state_teardown(dev);
-	vpci_sriov_destroy(dev);
-	vpci_guard_unclaim(dev);
-	vpci_free(dev->host, dev);
-	return 0;
-}
-
 int vpci_host_destroy(struct vpci_host *host)
 {
 	int rc = 0;
@@ -63,7 +50,7 @@ int vpci_host_destroy(struct vpci_host *host)
 		if (r && !rc)
 			rc = r;
 	}
-	vpci_devmap_for_each(&host->devices, destroy_device, host);
+	vpci_devices_destroy(host);
 	vpci_devmap_destroy(&host->devices);
 	vpci_devset_destroy(&host->hidden);
 	vpci_devset_destroy(&host->readonly);
@@ -95,150 +82,6 @@ uint32_t vpci_host_caps(const struct vpci_host *host)
 	return caps;
 }
 
-int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
-{
-	struct vpci_dev *dev;
-	int rc;
-
-	vpci_lock(host);
-	rc = VPCI_EEXIST;
-	if (vpci_devmap_lookup(&host->devices, sbdf))
-		goto out;
-	rc = VPCI_ENOMEM;
-	dev = vpci_zalloc(host, sizeof(*dev));
-	if (!dev)
-		goto out;
-	dev->host = host;
-	dev->sbdf = sbdf;
-	rc = vpci_devmap_insert(&host->devices, sbdf, dev);
-	if (rc) {
-		vpci_free(host, dev);
-		goto out;
-	}
-	rc = vpci_sriov_probe(dev);
-	if (!rc)
-		rc = vpci_dev_build_or_readonly(dev);
-	/* A read-only function's frames are the hypervisor's. */
-	if (!rc)
-		rc = vpci_guard_sync_claim(dev);
-	if (!rc)
-		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
-	if (rc) {
-		vpci_devmap_remove(&host->devices, sbdf);
-		destroy_device(host, dev);
-	}
-out:
-	vpci_unlock(host);
-	return rc;
-}
-
-int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
-{
-	struct vpci_dev *dev;
-	int rc = 0;
-
-	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, sbdf);
-	if (!dev)
-		rc = VPCI_ENOENT;
-	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)
-		rc = VPCI_EBUSY;
-	else if (dev->vf_of)
-		rc = VPCI_EPERM; /* VFs go when their PF's VF Enable clears */
-	else
-		rc = vpci_sriov_remove_vfs(dev); /* EBUSY: one is assigned */
-	if (!rc) {
-		vpci_devmap_remove(&host->devices, sbdf);
-		destroy_device(host, dev);
-		rc = vpci_group_sweep(host, &host->hw_group);
-	}
-	vpci_unlock(host);
-	return rc;
-}
-
-struct vpci_dev *vpci_device_find(const struct vpci_host *host,
-				  vpci_sbdf_t sbdf)
-{
-	return vpci_devmap_lookup(&host->devices, sbdf);
-}
-
-vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev)
-{
-	return dev->sbdf;
-}
-
-struct vpci_host *vpci_dev_host(const struct vpci_dev *dev)
-{
-	return dev->host;
-}
-
-struct vpci_domain *vpci_dev_owner(const struct vpci_dev *dev)
-{
-	return dev->owner ? dev->owner : dev->host->hwdom;
-}
-
-vpci_sbdf_t vpci_dev_owner_sbdf(const struct vpci_dev *dev)
-{
-	return vpci_dev_is_guest(dev) ? dev->guest_sbdf : dev->sbdf;
-}
-
-/* Reserve what marking sbdf read-only needs, so that cannot fail later. */
-static int reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
-{
-	uint16_t seg = VPCI_SBDF_SEG(sbdf);
-	int rc = vpci_devset_reserve(&host->hidden, seg);
-
-	if (!rc)
-		rc = vpci_devset_reserve(&host->readonly, seg);
-	if (!rc)
-		rc = vpci_devset_reserve(&host->ro_warned, seg);
-	/* And its frames' claim, which a read-only function makes. */
-	if (!rc)
-		rc = vpci_guard_reserve_claim(host);
-	return rc;
-}
-
-static void mark_readonly(struct vpci_dev *dev)
-{
-	/* Both segments were reserved: these adds cannot fail. */
-	vpci_devset_add(&dev->host->hidden, dev->sbdf);
-	vpci_devset_add(&dev->host->readonly, dev->sbdf);
-	vpci_dev_state_teardown(dev);
-	/* Its frames leave the hardware domain for good. */
-	if (vpci_guard_sync_claim(dev))
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: no memory to keep its BAR frames from the "
-			 "hardware domain",
-			 dev->sbdf);
-}
-
-int vpci_dev_build_or_readonly(struct vpci_dev *dev)
-{
-	int rc;
-
-	if (!vpci_dev_wants_state(dev))
-		return 0;
-	if (dev->owner)
-		return vpci_dev_state_build(dev);
-	/*
-	 * A hardware-domain device whose emulation cannot be built must not
-	 * be left raw: the hardware domain could program native MSI/MSI-X
-	 * behind the emulator's back (DESIGN.md section 7, rule 4).
-	 */
-	rc = reserve_readonly(dev->host, dev->sbdf);
-	if (rc)
-		return rc;
-	rc = vpci_dev_state_build(dev);
-	if (rc) {
-		vpci_log(dev->host, VPCI_LOG_ERROR,
-			 "%pS: cannot build vPCI state (%s): device made "
-			 "read-only for the hardware domain",
-			 dev->sbdf, vpci_strerror(rc));
-		mark_readonly(dev);
-	}
-	return 0;
-}
-
 static int reapply_visit(void *arg, struct vpci_dev *dev)
 {
 	(void)arg;
@@ -268,9 +111,9 @@ static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly,
 	}
 	vpci_lock(host);
 	dev = vpci_devmap_lookup(&host->devices, sbdf);
-	rc = dev && dev->owner ? VPCI_EBUSY : reserve_readonly(host, sbdf);
+	rc = dev && dev->owner ? VPCI_EBUSY : vpci_dev_reserve_readonly(host, sbdf);
 	if (!rc && readonly && dev) {
-		mark_readonly(dev);
+		vpci_dev_make_readonly(dev);
 	} else if (!rc) {
 		vpci_devset_add(&host->hidden, sbdf);
 		if (readonly)

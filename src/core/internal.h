@@ -672,23 +672,47 @@ void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
 		     unsigned int reg, unsigned int size, uint32_t val);
 
 /*
- * Build (tear down) dev's vPCI state for its current owner: the library's
- * registers (header, then capabilities), BAR tracking, mappings, then the
- * platform's device_init. Teardown unmaps what the device had mapped.
- * Called with the host lock held.
+ * device.c: a function's life. Build (tear down) dev's vPCI state for its
+ * current owner: the library's registers (header, then capabilities), BAR
+ * tracking, mappings, then the platform's device_init. Teardown unmaps
+ * what the device had mapped. Called with the host lock held (as is
+ * everything below).
  */
 int vpci_dev_state_build(struct vpci_dev *dev);
 void vpci_dev_state_teardown(struct vpci_dev *dev);
+/* True if dev's owner wants vPCI state (emulation on for it). */
+bool vpci_dev_wants_state(const struct vpci_dev *dev);
 /*
  * Build dev's state if its owner wants it; a hardware-domain device whose
  * state cannot be built becomes read-only instead (logged). Returns an
  * error only when not even that was possible.
  */
 int vpci_dev_build_or_readonly(struct vpci_dev *dev);
-/* Give dev back to the hardware domain (a devmap visitor; arg unused). */
-int vpci_dev_release(void *arg, struct vpci_dev *dev);
-/* True if dev's owner wants vPCI state (emulation on for it). */
-bool vpci_dev_wants_state(const struct vpci_dev *dev);
+/* Reserve what marking sbdf read-only needs, so that it cannot fail
+ * later. Errors: VPCI_ENOMEM. */
+int vpci_dev_reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf);
+/* Mark dev hidden and read-only (reserved beforehand): its state goes and
+ * its frames leave the hardware domain for good. */
+void vpci_dev_make_readonly(struct vpci_dev *dev);
+/* Free every physical function (host teardown). */
+void vpci_devices_destroy(struct vpci_host *host);
+/* The hardware domain came (went): its functions get (lose) state. */
+void vpci_hwdom_devices_build(struct vpci_host *host);
+void vpci_hwdom_devices_teardown(struct vpci_host *host);
+/*
+ * Move dev from the hardware domain to dom at guest_sbdf (ops: an
+ * external emulator serves it instead of vPCI). On error dev is back with
+ * the hardware domain; *unmap_failed says the hardware domain's mappings
+ * of it could not be removed (else the guest's state could not be built).
+ */
+int vpci_dev_to_guest(struct vpci_dev *dev, struct vpci_domain *dom,
+		      vpci_sbdf_t guest_sbdf,
+		      const struct vpci_emulator_ops *ops, void *arg,
+		      bool *unmap_failed);
+/* Give dev back to the hardware domain. */
+void vpci_dev_release(struct vpci_dev *dev);
+/* Give every function of dom back (virtual ones are freed). */
+void vpci_domain_release_devices(struct vpci_domain *dom);
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
 bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);
