@@ -17,8 +17,12 @@
 #ifndef TESTS_HEADER_ENV_H
 #define TESTS_HEADER_ENV_H
 
+#include "caps.h"
 #include "fixture.h"
+#include "header.h"
 #include "internal.h"
+#include "map.h"
+#include "msix.h"
 
 #define HW    FIXTURE_HW_ID
 #define GUEST FIXTURE_GUEST_ID

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "caps.h"
 #include "session.h"
 
 #ifndef TEST_DATA_DIR

@@ -7,6 +7,8 @@
  */
 #include "internal.h"
 #include "sriov.h"
+#include "map.h"
+#include "frame_guard.h"
 
 static vpci_sbdf_t slot_fn(vpci_sbdf_t sbdf, unsigned int fn)
 {
@@ -37,9 +39,9 @@ static int check_topology(const struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			      "function number",
 			      VPCI_ETOPOLOGY);
 	for (fn = 0; fn < 8; fn++) {
-		const struct vpci_dev *v = vpci_devmap_lookup(
+		const struct vpci_dev *v = vpci_sbdf_map_lookup(
 			&dom->vdevs, slot_fn(guest_sbdf, fn));
-		const struct vpci_dev *p = vpci_devmap_lookup(
+		const struct vpci_dev *p = vpci_sbdf_map_lookup(
 			&host->devices, slot_fn(host_sbdf, fn));
 
 		if (v && v->virtual_fn)
@@ -75,7 +77,7 @@ static int check_vf_slot(const struct vpci_domain *dom,
 	unsigned int fn;
 
 	for (fn = 0; fn < 8; fn++)
-		if (vpci_devmap_lookup(&dom->vdevs, slot_fn(guest_sbdf, fn)))
+		if (vpci_sbdf_map_lookup(&dom->vdevs, slot_fn(guest_sbdf, fn)))
 			return refuse(reason,
 				      "a virtual function takes a guest "
 				      "slot of its own, and this one holds "
@@ -139,7 +141,7 @@ static int check_assignable(const struct vpci_domain *dom,
 			      "the hypervisor",
 			      VPCI_EPERM);
 	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
-	    vpci_devset_slot_any(&host->hidden, dev->sbdf))
+	    vpci_sbdf_set_slot_any(&host->hidden, dev->sbdf))
 		return refuse(reason,
 			      "another function of its slot is hidden "
 			      "and the policy VPCI_POLICY_HIDE_SLOT "
@@ -157,7 +159,7 @@ static int check_assignable(const struct vpci_domain *dom,
 			      "the guest SBDF is in slot 0000:00:00, "
 			      "the emulated host bridge's",
 			      VPCI_EEXIST);
-	if (vpci_devmap_lookup(&dom->vdevs, guest_sbdf))
+	if (vpci_sbdf_map_lookup(&dom->vdevs, guest_sbdf))
 		return refuse(reason,
 			      "the guest SBDF already has a function "
 			      "(assigned or virtual)",
@@ -183,11 +185,11 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 	int rc;
 
 	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
+	dev = vpci_sbdf_map_lookup(&host->devices, host_sbdf);
 	rc = check_assignable(dom, dev, host_sbdf, guest_sbdf, ops != NULL,
 			      reason);
 	if (!rc) {
-		rc = vpci_devmap_insert(&dom->vdevs, guest_sbdf, dev);
+		rc = vpci_sbdf_map_insert(&dom->vdevs, guest_sbdf, dev);
 		if (rc)
 			refuse(reason, "out of memory", rc);
 	}
@@ -208,7 +210,7 @@ static int assign(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 					 "be built (its header is not one vPCI "
 					 "emulates, or it did not answer)",
 			       rc);
-		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
+		vpci_sbdf_map_remove(&dom->vdevs, guest_sbdf);
 	}
 out:
 	vpci_unlock(host);
@@ -253,7 +255,7 @@ int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 		return refuse(reason, "no domain given", VPCI_EINVAL);
 	host = dom->host;
 	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, host_sbdf);
+	dev = vpci_sbdf_map_lookup(&host->devices, host_sbdf);
 	if (!dev || dev->owner != dom) {
 		rc = refuse(reason,
 			    dev ? "the function is not assigned to "
@@ -263,7 +265,7 @@ int vpci_deassign_device(struct vpci_domain *dom, vpci_sbdf_t host_sbdf,
 			    VPCI_ENOENT);
 	} else {
 		vpci_emu_cancel_fn(dom, dev);
-		vpci_devmap_remove(&dom->vdevs, dev->guest_sbdf);
+		vpci_sbdf_map_remove(&dom->vdevs, dev->guest_sbdf);
 		vpci_dev_release(dev);
 		/* What an unmap failed to remove stays recorded: say so, and
 		 * retry (here, and on every later call that sweeps). */

@@ -6,6 +6,8 @@
  * the command register. What a BAR then does is header.c's and map.c's.
  */
 #include "internal.h"
+#include "header.h"
+#include "frame_guard.h"
 
 /* The lowest set bit: a BAR's size from the address bits it implements. */
 static uint64_t lowest_bit(uint64_t mask)

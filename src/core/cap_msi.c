@@ -18,6 +18,8 @@
  * domain reaches the real registers.
  */
 #include "internal.h"
+#include "caps.h"
+#include "irq.h"
 
 #define MSI_CTRL 2u
 #define MSI_ADDR_LO 4u

@@ -23,6 +23,10 @@
  * reaches the real registers.
  */
 #include "internal.h"
+#include "header.h"
+#include "caps.h"
+#include "irq.h"
+#include "msix.h"
 
 #define MSIX_CTRL 2u
 #define MSIX_TABLE 4u

@@ -25,6 +25,7 @@
  *                   and the Slot 2 registers read 0.
  */
 #include "internal.h"
+#include "caps.h"
 
 #define EXP_FLAGS 0x02u
 #define EXP_DEVCAP 0x04u

@@ -15,6 +15,7 @@
  *  PMCSR_BSE and Data read 0.
  */
 #include "internal.h"
+#include "caps.h"
 
 #define PM_PMC 2u
 #define PM_PMCSR 4u

@@ -12,6 +12,9 @@
  * is re-read. The capability registers pass through.
  */
 #include "internal.h"
+#include "header.h"
+#include "caps.h"
+#include "map.h"
 
 #define REBAR_CAP(i) (4u + 8u * (i))
 #define REBAR_CTRL(i) (8u + 8u * (i))

@@ -24,6 +24,8 @@
  *    is answered by vPCI; while a VF is a guest's, none moves (the guest's
  *    frames were fixed at assignment).
  */
+#include "caps.h"
+#include "header.h"
 #include "sriov.h"
 
 static struct vpci_sriov *pf_state(void *data)

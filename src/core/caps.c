@@ -19,6 +19,7 @@
  * one line in the registry below.
  */
 #include "internal.h"
+#include "caps.h"
 
 #define STD_FIRST 0x40u
 #define EXT_FIRST 0x100u

@@ -3,7 +3,7 @@
  * x86 configuration mechanism #1 (PCI 3.0 section 3.2.2.3.2): the 0xCF8
  * address latch of a domain and the decode of a 0xCFC-0xCFF data access
  * into (sbdf, reg), handed to the same view ECAM uses (vpci_read/write).
- * What is behind an SBDF is view.c's business, not this file's.
+ * What is behind an SBDF is config_access.c's business, not this file's.
  *
  * The latch is one 32-bit word per domain, stored and loaded whole
  * (atomically), so vCPUs racing on 0xCF8 each see some complete value,

@@ -16,6 +16,10 @@
  */
 #include "internal.h"
 #include "sriov.h"
+#include "header.h"
+#include "caps.h"
+#include "map.h"
+#include "frame_guard.h"
 
 /*
  * Registers added while the function had no vPCI state (before the
@@ -103,12 +107,12 @@ bool vpci_dev_wants_state(const struct vpci_dev *dev)
 int vpci_dev_reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
 	uint16_t seg = VPCI_SBDF_SEG(sbdf);
-	int rc = vpci_devset_reserve(&host->hidden, seg);
+	int rc = vpci_sbdf_set_reserve(&host->hidden, seg);
 
 	if (!rc)
-		rc = vpci_devset_reserve(&host->readonly, seg);
+		rc = vpci_sbdf_set_reserve(&host->readonly, seg);
 	if (!rc)
-		rc = vpci_devset_reserve(&host->ro_warned, seg);
+		rc = vpci_sbdf_set_reserve(&host->ro_warned, seg);
 	/* And its frames' claim, which a read-only function makes. */
 	if (!rc)
 		rc = vpci_guard_reserve_claim(host);
@@ -118,8 +122,8 @@ int vpci_dev_reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf)
 void vpci_dev_make_readonly(struct vpci_dev *dev)
 {
 	/* Both segments were reserved: these adds cannot fail. */
-	vpci_devset_add(&dev->host->hidden, dev->sbdf);
-	vpci_devset_add(&dev->host->readonly, dev->sbdf);
+	vpci_sbdf_set_add(&dev->host->hidden, dev->sbdf);
+	vpci_sbdf_set_add(&dev->host->readonly, dev->sbdf);
 	vpci_dev_state_teardown(dev);
 	/* Its frames leave the hardware domain for good. */
 	if (vpci_guard_sync_claim(dev))
@@ -177,7 +181,7 @@ static int destroy_visit(void *arg, struct vpci_dev *dev)
 
 void vpci_devices_destroy(struct vpci_host *host)
 {
-	vpci_devmap_for_each(&host->devices, destroy_visit, NULL);
+	vpci_sbdf_map_for_each(&host->devices, destroy_visit, NULL);
 }
 
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
@@ -187,7 +191,7 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 
 	vpci_lock(host);
 	rc = VPCI_EEXIST;
-	if (vpci_devmap_lookup(&host->devices, sbdf))
+	if (vpci_sbdf_map_lookup(&host->devices, sbdf))
 		goto out;
 	rc = VPCI_ENOMEM;
 	dev = vpci_zalloc(host, sizeof(*dev));
@@ -195,7 +199,7 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 		goto out;
 	dev->host = host;
 	dev->sbdf = sbdf;
-	rc = vpci_devmap_insert(&host->devices, sbdf, dev);
+	rc = vpci_sbdf_map_insert(&host->devices, sbdf, dev);
 	if (rc) {
 		vpci_free(host, dev);
 		goto out;
@@ -209,7 +213,7 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	if (!rc)
 		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
 	if (rc) {
-		vpci_devmap_remove(&host->devices, sbdf);
+		vpci_sbdf_map_remove(&host->devices, sbdf);
 		dev_destroy(dev);
 	}
 out:
@@ -223,7 +227,7 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 	int rc = 0;
 
 	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, sbdf);
+	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
 	if (!dev)
 		rc = VPCI_ENOENT;
 	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)
@@ -233,7 +237,7 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 	else
 		rc = vpci_sriov_remove_vfs(dev); /* EBUSY: one is assigned */
 	if (!rc) {
-		vpci_devmap_remove(&host->devices, sbdf);
+		vpci_sbdf_map_remove(&host->devices, sbdf);
 		dev_destroy(dev);
 		rc = vpci_group_sweep(host, &host->hw_group);
 	}
@@ -264,12 +268,12 @@ static int hwdom_teardown_visit(void *arg, struct vpci_dev *dev)
 
 void vpci_hwdom_devices_build(struct vpci_host *host)
 {
-	vpci_devmap_for_each(&host->devices, hwdom_build_visit, NULL);
+	vpci_sbdf_map_for_each(&host->devices, hwdom_build_visit, NULL);
 }
 
 void vpci_hwdom_devices_teardown(struct vpci_host *host)
 {
-	vpci_devmap_for_each(&host->devices, hwdom_teardown_visit, NULL);
+	vpci_sbdf_map_for_each(&host->devices, hwdom_teardown_visit, NULL);
 }
 
 /* ---------------------------------------------- to a guest and back */
@@ -342,7 +346,7 @@ static int release_visit(void *arg, struct vpci_dev *dev)
 
 void vpci_domain_release_devices(struct vpci_domain *dom)
 {
-	vpci_devmap_for_each(&dom->vdevs, release_visit, dom);
+	vpci_sbdf_map_for_each(&dom->vdevs, release_visit, dom);
 }
 
 /* ------------------------------------------------------------ accessors */
@@ -350,7 +354,7 @@ void vpci_domain_release_devices(struct vpci_domain *dom)
 struct vpci_dev *vpci_device_find(const struct vpci_host *host,
 				  vpci_sbdf_t sbdf)
 {
-	return vpci_devmap_lookup(&host->devices, sbdf);
+	return vpci_sbdf_map_lookup(&host->devices, sbdf);
 }
 
 vpci_sbdf_t vpci_dev_sbdf(const struct vpci_dev *dev)

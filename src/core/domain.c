@@ -3,10 +3,11 @@
  * Domains: creation with flags and tri-state options negotiated against
  * what the host can do (with a sentence a toolstack can print when it
  * cannot, and a record of who chose each option), and destruction. Assignment
- * is assign.c's, what a domain sees view.c's, its functions' state
+ * is assign.c's, what a domain sees config_access.c's, its functions' state
  * device.c's.
  */
 #include "internal.h"
+#include "map.h"
 
 #define VPCI_DOMAIN_KNOWN_FLAGS (VPCI_DOMAIN_F_VPCI | VPCI_DOMAIN_F_HOST_BRIDGE)
 
@@ -221,7 +222,7 @@ int vpci_domain_create(struct vpci_host *host,
 		dom->info = info;
 		if (cfg->kind == VPCI_DOMAIN_GUEST && info.host_bridge.on)
 			vpci_host_bridge_init(dom);
-		vpci_devmap_init(&dom->vdevs, host);
+		vpci_sbdf_map_init(&dom->vdevs, host);
 		vpci_group_init(&dom->group, host, dom);
 		dom->next = host->domains;
 		host->domains = dom;
@@ -254,7 +255,7 @@ static int domain_teardown(struct vpci_domain *dom, bool force, bool *gone)
 	/* Requests first: they point at the functions about to go. */
 	vpci_emu_cancel_fn(dom, NULL);
 	vpci_domain_release_devices(dom);
-	vpci_devmap_destroy(&dom->vdevs);
+	vpci_sbdf_map_destroy(&dom->vdevs);
 	if (host->hwdom == dom)
 		vpci_hwdom_devices_teardown(host);
 	rc = vpci_group_sweep(host, vpci_domain_group(dom));

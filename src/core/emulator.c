@@ -185,13 +185,13 @@ static const char *slot_refusal(const struct vpci_domain *dom, vpci_sbdf_t sbdf,
 	if (vpci_is_bridge_slot(dom, sbdf))
 		return "the guest SBDF is in slot 0000:00:00, the emulated "
 		       "host bridge's";
-	if (vpci_devmap_lookup(&dom->vdevs, sbdf))
+	if (vpci_sbdf_map_lookup(&dom->vdevs, sbdf))
 		return "the guest SBDF already has a function (assigned or "
 		       "virtual)";
 	*rc = VPCI_ETOPOLOGY;
 	for (fn = 0; fn < 8; fn++) {
 		const struct vpci_dev *v =
-			vpci_devmap_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
+			vpci_sbdf_map_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
 
 		if (v && !v->virtual_fn)
 			return "the guest slot holds assigned physical "
@@ -232,7 +232,7 @@ int vpci_register_emulator(struct vpci_domain *dom, vpci_sbdf_t guest_sbdf,
 	}
 	if (!rc) {
 		fn = vpci_zalloc(dom->host, sizeof(*fn));
-		rc = fn ? vpci_devmap_insert(&dom->vdevs, guest_sbdf, fn)
+		rc = fn ? vpci_sbdf_map_insert(&dom->vdevs, guest_sbdf, fn)
 			: VPCI_ENOMEM;
 		if (rc) {
 			vpci_free(dom->host, fn);
@@ -265,7 +265,7 @@ int vpci_unregister_emulator(struct vpci_domain *dom, vpci_sbdf_t guest_sbdf,
 		return VPCI_EINVAL;
 	}
 	vpci_lock(dom->host);
-	fn = vpci_devmap_lookup(&dom->vdevs, guest_sbdf);
+	fn = vpci_sbdf_map_lookup(&dom->vdevs, guest_sbdf);
 	if (!fn || !fn->virtual_fn) {
 		rc = VPCI_ENOENT;
 		set_reason(reason,
@@ -274,7 +274,7 @@ int vpci_unregister_emulator(struct vpci_domain *dom, vpci_sbdf_t guest_sbdf,
 			      : "no virtual function at the guest SBDF");
 	} else {
 		vpci_emu_cancel_fn(dom, fn);
-		vpci_devmap_remove(&dom->vdevs, guest_sbdf);
+		vpci_sbdf_map_remove(&dom->vdevs, guest_sbdf);
 		vpci_free(dom->host, fn);
 	}
 	vpci_unlock(dom->host);

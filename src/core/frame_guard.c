@@ -13,10 +13,13 @@
  *  - a function sharing a host frame with another function's BAR or ROM
  *    (of its segment) is not assignable, and a guest's ROM whose host
  *    frames hold another function's registers is absent for the guest.
- * Where BARs map is bars.c's; this file only says what they must skip.
+ * Where BARs map is bar_index.c's; this file only says what they must skip.
  */
 #include "internal.h"
 #include "sriov.h"
+#include "header.h"
+#include "map.h"
+#include "frame_guard.h"
 
 static const char *const slot_names[VPCI_NR_SLOTS] = {
 	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM",
@@ -189,7 +192,7 @@ static bool shares_frames(const struct vpci_dev *dev, struct share_check *c)
 {
 	c->dev = dev;
 	c->found_slot = -1;
-	vpci_devmap_for_each(&dev->host->devices, share_visit, c);
+	vpci_sbdf_map_for_each(&dev->host->devices, share_visit, c);
 	return c->found_slot >= 0;
 }
 
@@ -458,7 +461,7 @@ void vpci_guard_refresh(struct vpci_host *host, uint64_t first, uint64_t last,
 {
 	struct refresh rf = {first, last, all_groups};
 
-	vpci_devmap_for_each(&host->devices, refresh_visit, &rf);
+	vpci_sbdf_map_for_each(&host->devices, refresh_visit, &rf);
 }
 
 int vpci_host_reserve_frames(struct vpci_host *host, uint64_t first_mfn,

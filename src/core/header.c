@@ -19,6 +19,11 @@
  */
 #include "internal.h"
 #include "sriov.h"
+#include "header.h"
+#include "caps.h"
+#include "irq.h"
+#include "map.h"
+#include "frame_guard.h"
 
 /* Command bits a guest owns; they reach the hardware (PCI 3.0 6.2.2). */
 #define GUEST_CMD_BITS                                                         \

@@ -2,9 +2,10 @@
 /*
  * The host: the platform behind the core, its hidden and read-only
  * functions and the multi-function policy. Functions come and go in
- * device.c; what a domain may see of a function is view.c's business.
+ * device.c; what a domain may see of a function is config_access.c's business.
  */
 #include "internal.h"
+#include "map.h"
 
 #define VPCI_HOST_KNOWN_LIMITS (VPCI_HOST_NO_GUEST_VPCI | VPCI_HOST_NO_HWDOM_VPCI)
 
@@ -26,10 +27,10 @@ int vpci_host_create(const struct vpci_platform_ops *ops, void *ctx,
 	host->ops = ops;
 	host->ctx = ctx;
 	host->limits = limits;
-	vpci_devmap_init(&host->devices, host);
-	vpci_devset_init(&host->hidden, host);
-	vpci_devset_init(&host->readonly, host);
-	vpci_devset_init(&host->ro_warned, host);
+	vpci_sbdf_map_init(&host->devices, host);
+	vpci_sbdf_set_init(&host->hidden, host);
+	vpci_sbdf_set_init(&host->readonly, host);
+	vpci_sbdf_set_init(&host->ro_warned, host);
 	vpci_group_init(&host->hw_group, host, NULL);
 	vpci_rangeset_init(&host->reserved, ops, ctx);
 	vpci_fidx_init(&host->claimed, host);
@@ -51,10 +52,10 @@ int vpci_host_destroy(struct vpci_host *host)
 			rc = r;
 	}
 	vpci_devices_destroy(host);
-	vpci_devmap_destroy(&host->devices);
-	vpci_devset_destroy(&host->hidden);
-	vpci_devset_destroy(&host->readonly);
-	vpci_devset_destroy(&host->ro_warned);
+	vpci_sbdf_map_destroy(&host->devices);
+	vpci_sbdf_set_destroy(&host->hidden);
+	vpci_sbdf_set_destroy(&host->readonly);
+	vpci_sbdf_set_destroy(&host->ro_warned);
 	vpci_group_destroy(host, &host->hw_group);
 	vpci_rangeset_destroy(&host->reserved);
 	vpci_fidx_destroy(&host->claimed);
@@ -93,7 +94,7 @@ static int reapply_visit(void *arg, struct vpci_dev *dev)
 /* Bring every hardware-domain mapping in line with the view policy. */
 static void refresh_all(struct vpci_host *host)
 {
-	vpci_devmap_for_each(&host->devices, reapply_visit, NULL);
+	vpci_sbdf_map_for_each(&host->devices, reapply_visit, NULL);
 }
 
 static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly,
@@ -110,14 +111,14 @@ static int hide(struct vpci_host *host, vpci_sbdf_t sbdf, bool readonly,
 		return VPCI_EINVAL;
 	}
 	vpci_lock(host);
-	dev = vpci_devmap_lookup(&host->devices, sbdf);
+	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
 	rc = dev && dev->owner ? VPCI_EBUSY : vpci_dev_reserve_readonly(host, sbdf);
 	if (!rc && readonly && dev) {
 		vpci_dev_make_readonly(dev);
 	} else if (!rc) {
-		vpci_devset_add(&host->hidden, sbdf);
+		vpci_sbdf_set_add(&host->hidden, sbdf);
 		if (readonly)
-			vpci_devset_add(&host->readonly, sbdf);
+			vpci_sbdf_set_add(&host->readonly, sbdf);
 	}
 	/* A hide policy may have taken functions from the hardware
 	 * domain's view: their BARs leave its physmap. */
@@ -145,12 +146,12 @@ int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf,
 
 bool vpci_device_is_hidden(const struct vpci_host *host, vpci_sbdf_t sbdf)
 {
-	return vpci_devset_contains(&host->hidden, sbdf);
+	return vpci_sbdf_set_contains(&host->hidden, sbdf);
 }
 
 bool vpci_device_is_readonly(const struct vpci_host *host, vpci_sbdf_t sbdf)
 {
-	return vpci_devset_contains(&host->readonly, sbdf);
+	return vpci_sbdf_set_contains(&host->readonly, sbdf);
 }
 
 int vpci_host_set_policy(struct vpci_host *host, uint32_t policy)

@@ -6,6 +6,7 @@
  * bound is the capability emulators' business (cap_msi.c, cap_msix.c).
  */
 #include "internal.h"
+#include "irq.h"
 
 uint32_t vpci_irq_domid(const struct vpci_dev *dev)
 {

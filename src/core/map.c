@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Getting BARs mapped: the map work, and the pending-work queue behind
- * vpci_process_pending(). Where BARs should map is bars.c's.
+ * vpci_process_pending(). Where BARs should map is bar_index.c's.
  *
  * Each owner group keeps, beside the wanted index, a mapped index: what
  * the platform has actually mapped, updated frame-exactly from every
@@ -17,6 +17,8 @@
  * Frame numbers are below 2^52, so last + 1 never wraps here.
  */
 #include "internal.h"
+#include "header.h"
+#include "map.h"
 
 /* Give up a synchronous drain after this many preemptions in a row
  * without a single frame of progress. */

@@ -18,6 +18,8 @@
  * to the device at the same offset of its host address.
  */
 #include "internal.h"
+#include "header.h"
+#include "msix.h"
 
 #define FRAME_MASK (VPCI_FRAME_SIZE - 1u)
 

@@ -11,6 +11,8 @@
  * bounded and checks every pointer.
  */
 #include "internal.h"
+#include "header.h"
+#include "frame_guard.h"
 
 #define CAP_WALK_MAX 48u /* (256 - 64) / 4: more means a loop */
 #define MSIX_CTRL 2u

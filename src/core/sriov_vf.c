@@ -13,6 +13,10 @@
  * PF RID + First VF Offset + n * VF Stride, which may be on a later bus.
  * VF n's BAR i (9.3.3.14) is at VF BAR i + n * (VF BAR i size).
  */
+#include "caps.h"
+#include "frame_guard.h"
+#include "header.h"
+#include "map.h"
 #include "sriov.h"
 
 /* ------------------------------------------------------- capability walk */
@@ -219,7 +223,7 @@ static void unwind(struct vpci_sriov *s, unsigned int nr)
 	unsigned int n;
 
 	for (n = 0; n < nr; n++) {
-		vpci_devmap_remove(&s->pf->host->devices, s->vfs[n]->sbdf);
+		vpci_sbdf_map_remove(&s->pf->host->devices, s->vfs[n]->sbdf);
 		vpci_free(s->pf->host, s->vfs[n]);
 	}
 	vpci_free(s->pf->host, s->vfs);
@@ -249,7 +253,7 @@ static int insert_all(struct vpci_sriov *s, unsigned int nr)
 			rc = VPCI_ERANGE;
 			break;
 		}
-		if (vpci_devmap_lookup(&host->devices, sbdf)) {
+		if (vpci_sbdf_map_lookup(&host->devices, sbdf)) {
 			vpci_log(host, VPCI_LOG_ERROR,
 				 "%pS: VF %u's routing ID %pS is already a "
 				 "function's (offset %u, stride %u): VF "
@@ -267,7 +271,7 @@ static int insert_all(struct vpci_sriov *s, unsigned int nr)
 		vf->sbdf = sbdf;
 		vf->vf_of = s;
 		vf->vf_index = (uint16_t)n;
-		rc = vpci_devmap_insert(&host->devices, sbdf, vf);
+		rc = vpci_sbdf_map_insert(&host->devices, sbdf, vf);
 		if (rc) {
 			vpci_free(host, vf);
 			break;
@@ -333,7 +337,7 @@ int vpci_sriov_remove_vfs(struct vpci_dev *pf)
 
 		if (!vf)
 			continue;
-		vpci_devmap_remove(&host->devices, vf->sbdf);
+		vpci_sbdf_map_remove(&host->devices, vf->sbdf);
 		free_vf(vf);
 	}
 	vpci_free(host, s->vfs);
@@ -525,7 +529,7 @@ int vpci_sriov_check_assign(const struct vpci_host *host,
 	if (dev)
 		return 0;
 	/* Management path: a walk of the host's functions is fine here. */
-	vpci_devmap_for_each(&host->devices, vf_slot_visit, &f);
+	vpci_sbdf_map_for_each(&host->devices, vf_slot_visit, &f);
 	if (!f.pf)
 		return 0;
 	*why = !(f.pf->ctrl & VPCI_SRIOV_CTRL_VFE)

@@ -13,6 +13,9 @@
  */
 #include "internal.h"
 #include "sriov.h"
+#include "header.h"
+#include "msix.h"
+#include "frame_guard.h"
 
 static const char *const slot_names[VPCI_NR_SLOTS] = {
 	"BAR0", "BAR1", "BAR2", "BAR3", "BAR4", "BAR5", "ROM",
@@ -98,7 +101,7 @@ bool vpci_dev_hidden_from_hwdom(const struct vpci_dev *dev)
 	if (dev->owner)
 		return false;
 	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
-	    vpci_devset_slot_any(&host->hidden, dev->sbdf))
+	    vpci_sbdf_set_slot_any(&host->hidden, dev->sbdf))
 		return true;
 	return (host->policy & VPCI_POLICY_STUB_FN0) && vpci_dev_is_hidden(dev);
 }

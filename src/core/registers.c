@@ -2,7 +2,7 @@
 /*
  * Per-device register dispatch: the table of emulated registers and the
  * split/merge of one config access over registers and gaps. Which device
- * an access reaches, and whether it may, is decided before this (domain.c);
+ * an access reaches, and whether it may, is decided before this (config_access.c);
  * what a register does is its handler's business (header.c, caps).
  */
 #include "internal.h"

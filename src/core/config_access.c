@@ -39,7 +39,7 @@ static struct vpci_dev *guest_slot_member(const struct vpci_domain *dom,
 
 	for (fn = 1; fn < 8; fn++) {
 		struct vpci_dev *dev =
-			vpci_devmap_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
+			vpci_sbdf_map_lookup(&dom->vdevs, (sbdf & ~7u) | fn);
 
 		if (dev && !dev->virtual_fn)
 			return dev;
@@ -64,7 +64,7 @@ static struct view guest_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 		v.kind = VIEW_BRIDGE;
 		return v;
 	}
-	dev = vpci_devmap_lookup(&dom->vdevs, sbdf);
+	dev = vpci_sbdf_map_lookup(&dom->vdevs, sbdf);
 	if (dev) {
 		v.kind = dev->emulator ? VIEW_EMULATOR : VIEW_VPCI;
 		v.dev = dev;
@@ -79,21 +79,21 @@ static struct view guest_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 static struct view hwdom_view(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 {
 	const struct vpci_host *host = dom->host;
-	struct vpci_dev *dev = vpci_devmap_lookup(&host->devices, sbdf);
+	struct vpci_dev *dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
 	struct view v = {.kind = VIEW_NONE, .phys = sbdf};
 
 	if (dev && dev->owner)
 		return v; /* assigned to a guest */
 	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
-	    vpci_devset_slot_any(&host->hidden, sbdf))
+	    vpci_sbdf_set_slot_any(&host->hidden, sbdf))
 		return v;
 	if ((host->policy & VPCI_POLICY_STUB_FN0) &&
-	    vpci_devset_contains(&host->hidden, sbdf)) {
+	    vpci_sbdf_set_contains(&host->hidden, sbdf)) {
 		if (VPCI_SBDF_FN(sbdf) == 0)
 			v.kind = VIEW_STUB;
 		return v;
 	}
-	v.readonly = vpci_devset_contains(&host->readonly, sbdf);
+	v.readonly = vpci_sbdf_set_contains(&host->readonly, sbdf);
 	/* Functions vPCI does not track are the hardware's to answer. */
 	if (!dev || v.readonly || !(dom->cfg.flags & VPCI_DOMAIN_F_VPCI)) {
 		v.kind = VIEW_RAW;
@@ -181,10 +181,10 @@ static int view_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 static void readonly_write_dropped(struct vpci_host *host, vpci_sbdf_t sbdf,
 				   unsigned int reg)
 {
-	if (vpci_devset_contains(&host->ro_warned, sbdf))
+	if (vpci_sbdf_set_contains(&host->ro_warned, sbdf))
 		return;
 	/* The segment was reserved when sbdf was made read-only. */
-	vpci_devset_add(&host->ro_warned, sbdf);
+	vpci_sbdf_set_add(&host->ro_warned, sbdf);
 	vpci_log(host, VPCI_LOG_WARN,
 		 "%pS: read-only device: hardware domain write at 0x%x dropped "
 		 "(further drops not logged)",

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Forbidden host frames (frame_guard.c). Private to the core.
+ */
+#ifndef VPCI_FRAME_GUARD_H
+#define VPCI_FRAME_GUARD_H
+
+#include "header.h"
+
+/*
+ * frame_guard.c: forbidden host frames, the one place deciding which host
+ * frames a BAR or ROM mapping must leave out, whoever the owner:
+ *  - frames the hypervisor reserved (host->reserved): every domain;
+ *  - frames holding the device's MSI-X table or PBA, when hdr->msix_guard;
+ *  - frames claimed by guest-assigned and read-only functions
+ *    (host->claimed): the hardware domain's group.
+ * Sharing a frame with another function is refused at assignment
+ * (vpci_guard_assignable), so a guest's own BAR frames never hold another
+ * owner's registers.
+ */
+/* Fill bar->excluded (it is out of the index) for a mapping of host frames
+ * [host_first, host_last]. Errors: VPCI_ENOMEM (fail closed: the caller
+ * must not map the BAR). */
+int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
+			  uint64_t host_first, uint64_t host_last);
+/* Whether dev may go to a guest: VPCI_EPERM (logged, naming both
+ * functions) when a BAR of dev shares a host frame with a BAR or ROM of
+ * another function. */
+int vpci_guard_assignable(const struct vpci_dev *dev);
+/* A guest's ROM whose host frames hold another function's BAR or ROM is
+ * absent for the guest (logged). Call after probing. */
+void vpci_guard_guest_rom(struct vpci_dev *dev);
+/* Make dev's claim match its owner: claimed while a guest's or read-only,
+ * else not; hardware-domain mappings of newly claimed frames go. Errors:
+ * VPCI_ENOMEM (nothing claimed). Unclaiming never fails. */
+int vpci_guard_sync_claim(struct vpci_dev *dev);
+/* Drop dev's claim without looking at other devices (host teardown). */
+void vpci_guard_unclaim(struct vpci_dev *dev);
+/* Reserve what claiming one more function needs, so that a later
+ * vpci_guard_sync_claim() cannot fail. Errors: VPCI_ENOMEM. */
+int vpci_guard_reserve_claim(struct vpci_host *host);
+/* Re-enter every placed BAR (of any owner when all_groups, else of the
+ * hardware domain's group) mapping a host frame of [first, last], so its
+ * exclusions are recomputed. Management calls only: O(devices). */
+void vpci_guard_refresh(struct vpci_host *host, uint64_t first, uint64_t last,
+			bool all_groups);
+/* True if addr is bar's sizing pattern (every address bit set in a
+ * half): a probe, never a place to map. */
+bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr);
+
+#endif /* VPCI_FRAME_GUARD_H */

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reference-counted coverage of frame ranges (frame_index.c), a treap
+ * that never allocates while changing. Private to the core.
+ */
+#ifndef VPCI_FRAME_INDEX_H
+#define VPCI_FRAME_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct vpci_host;
+
+/*
+ * A maximal run of frames [start, last] that `count` added ranges cover,
+ * all translating gfn -> mfn as mfn = gfn + delta (mod 2^64). Segments
+ * are nodes of a treap: ordered by start, heap-ordered by prio.
+ */
+struct vpci_fseg {
+	uint64_t start;
+	uint64_t last;
+	uint64_t delta;
+	uint32_t count;
+	uint32_t prio;
+	struct vpci_fseg *left;
+	struct vpci_fseg *right;
+};
+
+/*
+ * Reference-counted coverage of frame ranges (frame_index.c). Changing it
+ * never allocates: nodes come from a spare list the caller fills with
+ * vpci_fidx_reserve() beforehand.
+ */
+struct vpci_fidx {
+	struct vpci_fseg *root;
+	struct vpci_fseg *spare; /* linked through ->right */
+	size_t nr_segs;
+	size_t nr_spare;
+	uint32_t seed;
+	struct vpci_host *host;
+};
+
+/* Told about each run whose count went 0 -> 1 (add) or 1 -> 0 (remove). */
+typedef void vpci_fidx_edge_fn(void *arg, uint64_t start, uint64_t last,
+			       uint64_t delta);
+/* Visit segments in ascending order; a non-zero return stops the walk. */
+typedef int vpci_fidx_visit_fn(void *arg, const struct vpci_fseg *seg);
+
+void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
+void vpci_fidx_destroy(struct vpci_fidx *idx);
+/* Make sure at least nr_spare nodes are spare. Errors: VPCI_ENOMEM (the
+ * coverage is unchanged; some nodes may have joined the spare list). */
+int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare);
+/*
+ * Count [start, last] once more, translated by delta; rose (may be NULL)
+ * hears of each run that was not covered before. Errors: VPCI_EINVAL
+ * (start > last), VPCI_EEXIST (a covered frame of the range has another
+ * delta; *conflict, if not NULL, is that segment), VPCI_ENOSPC (not
+ * enough spare nodes). Nothing changes on error.
+ */
+int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+		  uint64_t delta, vpci_fidx_edge_fn *rose, void *arg,
+		  const struct vpci_fseg **conflict);
+/*
+ * Count [start, last] once less; fell (may be NULL) hears of each run no
+ * longer covered. Errors: VPCI_EINVAL (start > last, or a frame of it is
+ * not covered), VPCI_ENOSPC (needs at most two spare nodes). Nothing
+ * changes on error.
+ */
+int vpci_fidx_remove(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+		     vpci_fidx_edge_fn *fell, void *arg);
+/* The segment holding frame, else the first one after it, else NULL. */
+const struct vpci_fseg *vpci_fidx_find(const struct vpci_fidx *idx,
+				       uint64_t frame);
+int vpci_fidx_for_each(const struct vpci_fidx *idx, vpci_fidx_visit_fn *fn,
+		       void *arg);
+
+#endif /* VPCI_FRAME_INDEX_H */

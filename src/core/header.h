@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The type 0/1 configuration header's state: BARs and the ROM as vPCI
+ * tracks them (header.c handles the registers, bar_probe.c sizes them,
+ * msix_pages.c finds the MSI-X table and PBA in them). Private to the core.
+ */
+#ifndef VPCI_HEADER_H
+#define VPCI_HEADER_H
+
+#include "internal.h"
+
+enum vpci_bar_kind {
+	VPCI_BAR_NONE = 0, /* not implemented, or unusable: no register */
+	VPCI_BAR_IO,
+	VPCI_BAR_MEM32,
+	VPCI_BAR_MEM64,    /* low half; the next slot is VPCI_BAR_MEM64_HI */
+	VPCI_BAR_MEM64_HI,
+	VPCI_BAR_ROM,
+};
+
+#define VPCI_BAR_NR_PEND 2u
+
+struct vpci_bar {
+	uint64_t addr;       /* host address the hardware decodes */
+	uint64_t guest_addr; /* guests: the address the guest programmed */
+	uint64_t size_bytes; /* 0: not implemented */
+	uint64_t addr_mask;  /* address bits the register implements */
+	/* Frame offsets (from the BAR's first frame) never mapped: its
+	 * forbidden host frames (frame_guard.c), computed each time the BAR
+	 * enters the wanted index and fixed while it is in it. */
+	struct vpci_rangeset excluded;
+	/* While in_index: the gfn range this BAR adds to its owner group's
+	 * wanted index, and mfn - gfn for it. */
+	uint64_t first_gfn;
+	uint64_t last_gfn;
+	uint64_t delta;
+	/* gfn ranges whose mappings still have to be brought in line. */
+	struct vpci_range pend[VPCI_BAR_NR_PEND];
+	uint8_t nr_pend;
+	uint8_t kind;  /* enum vpci_bar_kind */
+	uint8_t flags; /* the read-only low bits: I/O, type, prefetchable */
+	uint16_t reg;  /* config offset (of the low half) */
+	uint8_t slot;  /* index in its header's bars[] */
+	bool in_index;
+	/* Placed, but overlapping a BAR of its group mapped to other host
+	 * frames: waits in the group's blocked list for that one to go. */
+	bool blocked;
+	struct vpci_bar *blocked_next;
+	/* Hardware domain: a sizing probe of a mapped BAR is answered by
+	 * vPCI until the next write to that half. */
+	bool probe_lo;
+	bool probe_hi;
+};
+
+/* Where an MSI-X table or PBA lives: bytes [offset, offset + bytes) of
+ * BAR bir (PCI 3.0 section 6.8.2). */
+struct vpci_msix_region {
+	uint64_t offset;
+	uint64_t bytes;
+	uint8_t bir;
+	bool valid; /* inside an implemented memory BAR */
+};
+
+struct vpci_header {
+	struct vpci_bar bars[VPCI_NR_SLOTS];
+	/* The hardware's MSI-X table [0] and PBA [1], read at set-up. */
+	struct vpci_msix_region msix[2];
+	/* Keep the host frames holding them out of every BAR and ROM
+	 * mapping of this device. Guests: always. The hardware domain: for
+	 * whoever emulates MSI-X for it to set before mapping. Exclusions
+	 * are computed as each BAR enters the index: a hardware domain that
+	 * moves the table's BAR must make the device's other mapped BARs
+	 * re-enter (vpci_guard_refresh) -- guests' host addresses never
+	 * move, so they need not. */
+	bool msix_guard;
+	struct vpci_dev *dev;
+	unsigned int nr_bars; /* 6 (type 0) or 2 (type 1) */
+	uint16_t cmd;         /* the command register as vPCI applies it */
+	bool rom_enabled;     /* the ROM enable bit as vPCI applies it */
+	uint32_t rom_hw;      /* hardware domain: ROM value for the hardware */
+	bool cmd_dirty;       /* a hardware command write waits for map work */
+	bool rom_dirty;       /* a hardware ROM write waits for map work */
+	bool pending;         /* queued in its owner group's pending list */
+	struct vpci_dev *pending_next;
+	int error;            /* first map failure not yet reported */
+	/* Guest latches. */
+	uint32_t cache_line;
+	uint32_t latency;
+	uint32_t intx_line;
+};
+
+/* header.c: the type 0/1 header. Init errors: VPCI_ENOTSUP (header
+ * type), VPCI_EIO (no function answers), VPCI_ENOMEM. */
+int vpci_header_init(struct vpci_dev *dev);
+void vpci_header_teardown(struct vpci_dev *dev);
+/* Give the hardware the command/ROM writes that waited for map work. */
+void vpci_header_complete(struct vpci_dev *dev);
+/* MSI or MSI-X is on, so INTx stays disabled in the hardware (PCI 3.0
+ * 6.8.1.3, 6.8.2.3). */
+bool vpci_header_intx_forced(const struct vpci_dev *dev);
+
+/* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
+void vpci_bars_probe(struct vpci_dev *dev);
+
+/* msix_pages.c: read where the hardware's MSI-X table and PBA live into
+ * hdr->msix (after the BARs are probed; never allocates). */
+void vpci_msix_locate(struct vpci_dev *dev);
+/* The host frames holding any byte of hdr->msix[i] at the BAR's current
+ * host address. False: none (invalid, or the BAR is unplaced). */
+bool vpci_msix_host_frames(const struct vpci_dev *dev, unsigned int i,
+			   struct vpci_range *frames);
+
+#endif /* VPCI_HEADER_H */
