@@ -412,7 +412,20 @@ void vpci_bars_fail(struct vpci_dev *dev, int rc)
 	if (!hdr->error)
 		hdr->error = rc;
 	hdr->cmd &= (uint16_t)~VPCI_CMD_MEMORY;
-	hdr->cmd_dirty = true;
+	/* The hardware stops decoding memory once the unmaps are done,
+	 * whatever command write was waiting. */
+	if (vpci_held(hdr, VPCI_HELD_CMD)) {
+		hdr->held[VPCI_HELD_CMD].val &= ~(uint32_t)VPCI_CMD_MEMORY;
+		hdr->held[VPCI_HELD_CMD].keep &= ~(uint32_t)VPCI_CMD_MEMORY;
+	} else {
+		hdr->held[VPCI_HELD_CMD] = (struct vpci_held_write){
+			.reg = VPCI_REG_COMMAND,
+			.size = 2,
+			.val = 0,
+			.keep = 0xffffu & ~(uint32_t)VPCI_CMD_MEMORY,
+			.only_if_changed = true,
+		};
+	}
 	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
 		vpci_bar_leave(dev, &hdr->bars[slot]);
 }

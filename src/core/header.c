@@ -34,7 +34,7 @@
 
 /* PCI 3.0 6.8.1.3 / 6.8.2.3: with MSI or MSI-X enabled the function
  * must not use INTx; keep it disabled in the hardware. */
-bool vpci_header_intx_forced(const struct vpci_dev *dev)
+static bool intx_forced(const struct vpci_dev *dev)
 {
 	return dev->irq_on != 0;
 }
@@ -57,6 +57,20 @@ static uint32_t guest_cap_ptr_read(const struct vpci_dev *dev,
 	(void)size;
 	(void)data;
 	return vpci_caps_first(dev);
+}
+
+/* Queue a write for the hardware once the map work it causes is done. */
+static void hold(struct vpci_header *hdr, enum vpci_held_slot slot,
+		 unsigned int reg, unsigned int size, uint32_t val,
+		 uint32_t keep, bool only_if_changed)
+{
+	struct vpci_held_write *w = &hdr->held[slot];
+
+	w->reg = (uint16_t)reg;
+	w->size = (uint8_t)size;
+	w->val = val;
+	w->keep = keep;
+	w->only_if_changed = only_if_changed;
 }
 
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
@@ -102,7 +116,7 @@ static uint32_t hw_cmd_read(const struct vpci_dev *dev, unsigned int reg,
 	(void)size;
 	(void)data;
 	/* A write waiting for map work reads back as written. */
-	if (dev->hdr->cmd_dirty)
+	if (vpci_held(dev->hdr, VPCI_HELD_CMD))
 		return dev->hdr->cmd;
 	return vpci_phys_read(dev->host, dev->sbdf, reg, 2);
 }
@@ -115,7 +129,8 @@ static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	if (dropped_while_pending(dev, reg))
 		return;
 	dev->hdr->cmd = (uint16_t)val;
-	dev->hdr->cmd_dirty = true;
+	/* The hardware domain's writes all reach the hardware. */
+	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val, 0, false);
 	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
 }
 
@@ -137,7 +152,13 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	if (dropped_while_pending(dev, reg))
 		return;
 	dev->hdr->cmd = (uint16_t)(val & GUEST_CMD_BITS);
-	dev->hdr->cmd_dirty = true;
+	/* The guest's bits over the hardware's others; written only when
+	 * that changes something there. */
+	val = dev->hdr->cmd;
+	if (intx_forced(dev))
+		val |= VPCI_CMD_INTX_DISABLE;
+	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,
+	     0xffffu & ~(uint32_t)GUEST_CMD_BITS, true);
 	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
 }
 
@@ -161,41 +182,6 @@ static void guest_status_write(struct vpci_dev *dev, unsigned int reg,
 	val &= VPCI_STATUS_RW1C_MASK;
 	if (val)
 		vpci_phys_write(dev->host, dev->sbdf, reg, 2, val);
-}
-
-void vpci_header_complete(struct vpci_dev *dev)
-{
-	struct vpci_header *hdr = dev->hdr;
-	const struct vpci_bar *rom = &hdr->bars[VPCI_ROM_SLOT];
-	bool guest = vpci_dev_is_guest(dev);
-
-	if (hdr->rom_dirty) {
-		/* A guest's ROM stays at its host address; only its enable
-		 * bit follows the guest's. */
-		uint32_t enable = hdr->rom_enabled ? VPCI_ROM_ENABLE : 0u;
-		uint32_t val =
-			guest ? (uint32_t)rom->addr | enable : hdr->rom_hw;
-
-		vpci_phys_write(dev->host, dev->sbdf, rom->reg, 4, val);
-		hdr->rom_dirty = false;
-	}
-	if (hdr->cmd_dirty) {
-		uint32_t val = hdr->cmd, hw = ~0u;
-
-		if (guest) {
-			hw = vpci_phys_read(dev->host, dev->sbdf,
-					    VPCI_REG_COMMAND, 2);
-			val = (hw & ~GUEST_CMD_BITS) | (val & GUEST_CMD_BITS);
-			if (vpci_header_intx_forced(dev))
-				val |= VPCI_CMD_INTX_DISABLE;
-		}
-		/* The hardware domain's writes all reach the hardware; a
-		 * guest's only when they change something there. */
-		if (val != hw)
-			vpci_phys_write(dev->host, dev->sbdf, VPCI_REG_COMMAND,
-					2, val);
-		hdr->cmd_dirty = false;
-	}
 }
 
 /* ---------------------------------------------------------------- BARs */
@@ -279,8 +265,8 @@ static uint32_t hw_rom_read(const struct vpci_dev *dev, unsigned int reg,
 	(void)size;
 	if (rom->probe_lo)
 		return (uint32_t)rom->addr_mask | VPCI_ROM_ENABLE;
-	if (dev->hdr->rom_dirty)
-		return dev->hdr->rom_hw;
+	if (vpci_held(dev->hdr, VPCI_HELD_ROM))
+		return dev->hdr->held[VPCI_HELD_ROM].val;
 	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
 }
 
@@ -309,8 +295,7 @@ static void hw_rom_write(struct vpci_dev *dev, unsigned int reg,
 	rom->probe_lo = false;
 	rom->addr = val & mask;
 	dev->hdr->rom_enabled = val & VPCI_ROM_ENABLE;
-	dev->hdr->rom_hw = val;
-	dev->hdr->rom_dirty = true;
+	hold(dev->hdr, VPCI_HELD_ROM, rom->reg, 4, val, 0, false);
 	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
 }
 
@@ -335,8 +320,14 @@ static void guest_rom_write(struct vpci_dev *dev, unsigned int reg,
 	if (dropped_while_pending(dev, reg))
 		return;
 	rom->guest_addr = val & rom->addr_mask;
-	/* The hardware's enable bit follows the guest's. */
-	dev->hdr->rom_dirty = enable != dev->hdr->rom_enabled;
+	/* The hardware's enable bit follows the guest's; its address stays
+	 * the host's. */
+	if (enable != dev->hdr->rom_enabled)
+		hold(dev->hdr, VPCI_HELD_ROM, rom->reg, 4,
+		     (uint32_t)rom->addr | (enable ? VPCI_ROM_ENABLE : 0u), 0,
+		     false);
+	else
+		dev->hdr->held[VPCI_HELD_ROM].size = 0;
 	dev->hdr->rom_enabled = enable;
 	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
 }

@@ -61,6 +61,27 @@ struct vpci_msix_region {
 	bool valid; /* inside an implemented memory BAR */
 };
 
+/*
+ * A config write held back until the map work queued with it is done, so
+ * that the hardware never decodes a range before it is mapped or after it
+ * is unmapped. The register becomes (what the hardware holds & keep) |
+ * val; with only_if_changed, nothing is written when that is what it
+ * holds already.
+ */
+struct vpci_held_write {
+	uint32_t val;
+	uint32_t keep;
+	uint16_t reg;
+	uint8_t size; /* 0: nothing held */
+	bool only_if_changed;
+};
+
+enum vpci_held_slot {
+	VPCI_HELD_ROM, /* written first: decoding turns on last */
+	VPCI_HELD_CMD,
+	VPCI_NR_HELD,
+};
+
 struct vpci_header {
 	struct vpci_bar bars[VPCI_NR_SLOTS];
 	/* The hardware's MSI-X table [0] and PBA [1], read at set-up. */
@@ -77,9 +98,9 @@ struct vpci_header {
 	unsigned int nr_bars; /* 6 (type 0) or 2 (type 1) */
 	uint16_t cmd;         /* the command register as vPCI applies it */
 	bool rom_enabled;     /* the ROM enable bit as vPCI applies it */
-	uint32_t rom_hw;      /* hardware domain: ROM value for the hardware */
-	bool cmd_dirty;       /* a hardware command write waits for map work */
-	bool rom_dirty;       /* a hardware ROM write waits for map work */
+	/* Command and ROM writes the hardware gets once the map work they
+	 * caused is done: header.c queues them, map.c performs them. */
+	struct vpci_held_write held[VPCI_NR_HELD];
 	bool pending;         /* queued in its owner group's pending list */
 	struct vpci_dev *pending_next;
 	int error;            /* first map failure not yet reported */
@@ -89,15 +110,16 @@ struct vpci_header {
 	uint32_t intx_line;
 };
 
+static inline bool vpci_held(const struct vpci_header *hdr,
+			     enum vpci_held_slot slot)
+{
+	return hdr->held[slot].size != 0;
+}
+
 /* header.c: the type 0/1 header. Init errors: VPCI_ENOTSUP (header
  * type), VPCI_EIO (no function answers), VPCI_ENOMEM. */
 int vpci_header_init(struct vpci_dev *dev);
 void vpci_header_teardown(struct vpci_dev *dev);
-/* Give the hardware the command/ROM writes that waited for map work. */
-void vpci_header_complete(struct vpci_dev *dev);
-/* MSI or MSI-X is on, so INTx stays disabled in the hardware (PCI 3.0
- * 6.8.1.3, 6.8.2.3). */
-bool vpci_header_intx_forced(const struct vpci_dev *dev);
 
 /* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
 void vpci_bars_probe(struct vpci_dev *dev);

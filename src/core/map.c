@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Getting BARs mapped: the map work, and the pending-work queue behind
- * vpci_process_pending(). Where BARs should map is bar_index.c's.
+ * vpci_process_pending(), and the config writes header.c held until that
+ * work is done. Where BARs should map is bar_index.c's; what registers
+ * mean is header.c's, which this file never calls.
  *
  * Each owner group keeps, beside the wanted index, a mapped index: what
  * the platform has actually mapped, updated frame-exactly from every
@@ -267,6 +269,28 @@ static void drop_pend(struct vpci_header *hdr)
 		hdr->bars[slot].nr_pend = 0;
 }
 
+/* The config writes that waited for dev's map work (header.h). */
+static void write_held(struct vpci_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < VPCI_NR_HELD; i++) {
+		struct vpci_held_write *w = &dev->hdr->held[i];
+		uint32_t hw = 0, val;
+
+		if (!w->size)
+			continue;
+		if (w->keep || w->only_if_changed)
+			hw = vpci_phys_read(dev->host, dev->sbdf, w->reg,
+					    w->size);
+		val = (hw & w->keep) | w->val;
+		if (!w->only_if_changed || val != hw)
+			vpci_phys_write(dev->host, dev->sbdf, w->reg, w->size,
+					val);
+		w->size = 0;
+	}
+}
+
 /*
  * Work dev's pending ranges. On completion the device leaves the queue and
  * its deferred hardware writes are made; returns the first failure since
@@ -305,7 +329,7 @@ static int dev_run(struct vpci_dev *dev)
 	dequeue(g, dev);
 	rc = hdr->error;
 	hdr->error = 0;
-	vpci_header_complete(dev);
+	write_held(dev);
 	return rc;
 }
 
@@ -376,7 +400,7 @@ void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync)
 	}
 	if (!dev_has_pend(hdr)) {
 		if (!hdr->pending)
-			vpci_header_complete(dev);
+			write_held(dev);
 	} else {
 		enqueue(vpci_owner_group(dev), dev);
 		if (dev_run(dev) == VPCI_ERESTART && sync)
@@ -395,8 +419,8 @@ void vpci_bars_release(struct vpci_dev *dev)
 		vpci_bar_leave(dev, &hdr->bars[slot]);
 	}
 	/* The new owner's setup reads the hardware as it is. */
-	hdr->cmd_dirty = false;
-	hdr->rom_dirty = false;
+	hdr->held[VPCI_HELD_ROM].size = 0;
+	hdr->held[VPCI_HELD_CMD].size = 0;
 	if (dev_has_pend(hdr)) {
 		enqueue(vpci_owner_group(dev), dev);
 		dev_drain(dev);

@@ -12,8 +12,9 @@
 /*
  * Bring the mappings of the slots in mask (bit i: bars[i]) in line with
  * the header state and run the device's map work; once none is left,
- * vpci_header_complete(). sync: keep going when the platform preempts
- * (setup); otherwise preempted work waits for vpci_process_pending().
+ * perform the config writes held for it (header.h). sync: keep going
+ * when the platform preempts (setup); otherwise preempted work waits for
+ * vpci_process_pending().
  */
 void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync);
 /* Unmap what dev's BARs contribute, synchronously (teardown); deferred
