@@ -104,6 +104,9 @@ static inline struct fake_fn *sriov_env_add(struct fake_platform *fp,
 static inline void sriov_env_place(struct fake_fn *pf, uint32_t bar0,
 				   uint64_t bar2)
 {
+	/* Only address bits the register implements (as hardware). */
+	bar0 &= ~(SRIOV_BAR0_BYTES - 1u);
+	bar2 &= ~(uint64_t)(SRIOV_BAR2_BYTES - 1u);
 	fake_fn_set(pf, SRIOV_VF_BAR(0), 4, bar0);
 	fake_fn_set(pf, SRIOV_VF_BAR(2), 4,
 		    (uint32_t)bar2 | VPCI_BAR_MEM_TYPE_64 |

@@ -131,6 +131,38 @@ static void a_pf_whose_total_vfs_lies_gets_no_more(void **state)
 	assert_null(vpci_device_find(f->host, vf(0)));
 }
 
+static void vf_enable_without_memory_creates_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_fn *pf = pf_added(f);
+	unsigned int n;
+	long budget;
+
+	/* Every allocation count up to the one that succeeds: each failure
+	 * refuses VF Enable whole, leaving no VF and VF Enable clear. */
+	for (budget = 0; budget < 64; budget++) {
+		f->fp.allocs_until_failure = budget;
+		enable(f, 4, SRIOV_VFE | SRIOV_MSE);
+		f->fp.allocs_until_failure = -1;
+		if (fake_fn_get(pf, SRIOV_CTRL, 2) & SRIOV_VFE)
+			break;
+		assert_null(vpci_device_find(f->host, vf(0)));
+		assert_null(vpci_device_find(f->host, vf(3)));
+		assert_int_equal(fake_mapped_frames(&f->fp, FIXTURE_HW_ID), 0);
+	}
+	assert_true(budget > 0 && budget < 64);
+	assert_non_null(vpci_device_find(f->host, vf(3)));
+	/* Mapping may have run out of memory after that; no failed attempt
+	 * left a mark: with memory, every VF is the hardware domain's. */
+	hw_write(f, SRIOV_PF, SRIOV_CTRL, 2, 0);
+	assert_null(vpci_device_find(f->host, vf(3)));
+	hw_write(f, SRIOV_PF, SRIOV_CTRL, 2, SRIOV_VFE | SRIOV_MSE);
+	for (n = 0; n < 4; n++) {
+		assert_false(vpci_device_is_readonly(f->host, vf(n)));
+		assert_true(hw_maps(f, BAR0_BASE + n * SRIOV_BAR0_BYTES));
+	}
+}
+
 static void routing_ids_may_cross_a_bus(void **state)
 {
 	struct fixture *f = *state;
@@ -415,6 +447,7 @@ int main(void)
 		T(num_vfs_above_total_vfs_is_refused),
 		T(num_vfs_cannot_change_while_vfs_are_enabled),
 		T(a_pf_whose_total_vfs_lies_gets_no_more),
+		T(vf_enable_without_memory_creates_nothing),
 		T(routing_ids_may_cross_a_bus),
 		T(offset_and_stride_are_read_again_after_num_vfs),
 		T(a_routing_id_taken_refuses_vf_enable),

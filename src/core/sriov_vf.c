@@ -307,18 +307,32 @@ int vpci_sriov_create_vfs(struct vpci_sriov *s)
 				 s->pf->sbdf, nr);
 		return rc;
 	}
-	s->nr_vfs = (uint16_t)nr;
 	/* Like vpci_device_add(): hardware domain's (or the hypervisor's,
-	 * when hidden), state built if it wants one. */
-	for (n = 0; n < nr; n++) {
+	 * when hidden), state built if it wants one. A VF whose state cannot
+	 * be built is not made read-only (that mark is the SBDF's and would
+	 * outlive this attempt): VF Enable is refused whole, and no VF is
+	 * left for the hardware domain to reach raw. */
+	for (n = 0; n < nr && !rc; n++) {
 		struct vpci_dev *vf = s->vfs[n];
 
-		if (vpci_dev_build_or_readonly(vf) || vpci_guard_sync_claim(vf))
-			vpci_log(host, VPCI_LOG_ERROR,
-				 "%pS: VF %u has no vPCI state (out of "
-				 "memory)",
-				 vf->sbdf, n);
+		rc = vpci_dev_wants_state(vf) ? vpci_dev_state_build(vf) : 0;
+		if (!rc)
+			rc = vpci_guard_sync_claim(vf);
 	}
+	if (rc) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: the state of its %u VFs cannot be built (%s): "
+			 "VF Enable refused",
+			 s->pf->sbdf, nr, vpci_strerror(rc));
+		while (nr--) {
+			vpci_sbdf_map_remove(&host->devices, s->vfs[nr]->sbdf);
+			free_vf(s->vfs[nr]);
+		}
+		vpci_free(host, s->vfs);
+		s->vfs = NULL;
+		return rc;
+	}
+	s->nr_vfs = (uint16_t)nr;
 	return 0;
 }
 
