@@ -37,6 +37,12 @@ awk -v p="$prefix" '$1 ~ /^[TtWi]$/ {
 awk '$1 !~ /^[TtWi]$/ { print }' "$tmp/dynsyms" >"$tmp/other"
 
 status=0
+# Every public header compiles on its own (includes what it uses).
+for h in "$@"; do
+	echo "#include \"$h\"" >"$tmp/alone.c"
+	"$cc" -std=gnu11 -fsyntax-only -Wall -Werror -I"$inc" "$tmp/alone.c" ||
+		{ echo "FAIL: $h does not compile on its own"; status=1; }
+done
 # Every public header gives C++ C linkage and the default visibility.
 for h in "$inc"/vpci/*.h; do
 	case $(basename "$h") in api.h | vpci_prefixed_names.h) continue ;; esac

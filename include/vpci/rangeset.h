@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "vpci/api.h"
+#include "vpci/errors.h"
 #include "vpci/platform.h"
 
 VPCI_BEGIN_DECLS

@@ -3,8 +3,8 @@
  * libvpci public API: hosts, domains, devices, emulated registers and the
  * config-space access entry points.
  *
- * Every function returns 0 or a negative VPCI_E* code unless documented
- * otherwise. Nothing here keeps global state: all state hangs off a
+ * Every function returns 0 or a negative VPCI_E* code (vpci/errors.h)
+ * unless documented otherwise. Nothing here keeps global state: all state hangs off a
  * struct vpci_host, so any number of hosts may coexist in one process.
  * Entry points take the host lock (platform ops lock/unlock) themselves;
  * register handlers run with it held and must not call back into entry
@@ -18,28 +18,12 @@
 #include <stdint.h>
 
 #include "vpci/api.h"
+#include "vpci/errors.h"
 #include "vpci/platform.h"
 #include "vpci/rangeset.h"
 
 VPCI_BEGIN_DECLS
 
-enum vpci_error {
-	VPCI_OK = 0,
-	VPCI_EINVAL = -1,   /* malformed argument */
-	VPCI_ENOMEM = -2,   /* platform zalloc failed */
-	VPCI_ENOENT = -3,   /* no such device, domain or window */
-	VPCI_EEXIST = -4,   /* already present / overlapping */
-	VPCI_EBUSY = -5,    /* in use, or map work pending */
-	VPCI_ENOTSUP = -6,  /* not supported by this platform */
-	VPCI_ERANGE = -7,   /* outside config space or a valid range */
-	VPCI_EPERM = -8,    /* hidden or read-only device, shared frames */
-	VPCI_ERESTART = -9, /* not finished: call again */
-	VPCI_ENOSPC = -10,  /* a fixed-size table is full */
-	VPCI_EIO = -11,     /* hardware did not answer as expected */
-	VPCI_EPENDING = -12, /* an external emulator answers later (token) */
-	VPCI_EMODE = -13,   /* the domain's kind or options do not allow it */
-	VPCI_ETOPOLOGY = -14, /* breaks a rule of the guest's virtual topology */
-};
 
 /*
  * Most refusals also give a reason: functions taking `const char **reason`
@@ -48,9 +32,6 @@ enum vpci_error {
  * on success. The error code says which kind of cause it was; the
  * sentence which one.
  */
-
-/* A short English description of a VPCI_E* code ("unknown error" else). */
-const char *vpci_strerror(int err);
 
 struct vpci_host;
 struct vpci_domain;

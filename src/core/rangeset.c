@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "vpci/rangeset.h"
-#include "vpci/vpci.h"
+#include "vpci/errors.h"
 
 /* First capacity handed out; doubles from there. */
 #define RANGESET_INITIAL_CAPACITY 8u
