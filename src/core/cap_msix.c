@@ -34,7 +34,6 @@
 #define CTRL_QSIZE 0x07ffu
 #define CTRL_FMASK 0x4000u
 #define CTRL_ENABLE 0x8000u
-#define BIR_MASK 7u
 #define ENTRY_ADDR_LO 0u
 #define ENTRY_ADDR_HI 4u
 #define ENTRY_DATA 8u
@@ -189,52 +188,6 @@ static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
 
 /* ------------------------------------------------------------- set-up */
 
-/* Whether [off, off + len) of the BAR named by bir is inside a memory
- * BAR; *why says what is wrong if not. */
-static bool location_ok(const struct vpci_dev *dev, unsigned int bir,
-			uint64_t off, uint64_t len, const char **why)
-{
-	const struct vpci_header *hdr = dev->hdr;
-	const struct vpci_bar *bar = &hdr->bars[bir < VPCI_NR_SLOTS ? bir : 0];
-
-	*why = "its BIR names no memory BAR";
-	if (bir >= hdr->nr_bars ||
-	    (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64))
-		return false;
-	*why = "it runs past the end of its BAR";
-	return off < bar->size_bytes && len <= bar->size_bytes - off;
-}
-
-static bool locations_valid(struct vpci_dev *dev, struct vpci_msix *msix)
-{
-	uint64_t tlen = (uint64_t)msix->nr_entries * VPCI_MSIX_ENTRY_BYTES;
-	uint64_t plen = ((msix->nr_entries + 63u) / 64u) * 8u;
-	const char *why = NULL, *what = "table";
-	bool ok = location_ok(dev, msix->table_bir, msix->table_off, tlen,
-			      &why);
-
-	if (ok) {
-		what = "PBA";
-		ok = location_ok(dev, msix->pba_bir, msix->pba_off, plen, &why);
-	}
-	if (ok && msix->table_bir == msix->pba_bir &&
-	    msix->table_off < msix->pba_off + plen &&
-	    msix->pba_off < msix->table_off + tlen) {
-		why = "the table and PBA overlap";
-		ok = false;
-	}
-	if (!ok)
-		vpci_log(dev->host, VPCI_LOG_WARN,
-			 "%pS: MSI-X %s at BIR %u offset 0x%llx: %s; the "
-			 "capability is hidden",
-			 dev->sbdf, what,
-			 what[0] == 't' ? msix->table_bir : msix->pba_bir,
-			 (unsigned long long)(what[0] == 't' ? msix->table_off
-							     : msix->pba_off),
-			 why);
-	return ok;
-}
-
 static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 {
 	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
@@ -312,15 +265,16 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	msix->nr_entries = (uint16_t)n;
 	msix->table_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_TABLE, 4);
 	msix->pba_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4);
-	msix->table_bir = (uint8_t)(msix->table_reg & BIR_MASK);
-	msix->pba_bir = (uint8_t)(msix->pba_reg & BIR_MASK);
-	msix->table_off = msix->table_reg & ~BIR_MASK;
-	msix->pba_off = msix->pba_reg & ~BIR_MASK;
+	/* Where the table and PBA are, as the header located them. */
+	msix->table_bir = dev->hdr->msix[0].bir;
+	msix->pba_bir = dev->hdr->msix[1].bir;
+	msix->table_off = dev->hdr->msix[0].offset;
+	msix->pba_off = dev->hdr->msix[1].offset;
 	/* Start from reset: disabled, every entry masked (6.8.2.9). */
 	if (ctrl & (CTRL_ENABLE | CTRL_FMASK))
 		vpci_phys_write(host, dev->sbdf, pos + MSIX_CTRL, 2,
 				ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_FMASK));
-	if (!locations_valid(dev, msix)) {
+	if (!vpci_msix_location_ok(dev, pos)) {
 		vpci_free(host, msix);
 		cap->visible = false;
 		return sink_regs(dev, pos);

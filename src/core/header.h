@@ -56,9 +56,11 @@ struct vpci_bar {
  * BAR bir (PCI 3.0 section 6.8.2). */
 struct vpci_msix_region {
 	uint64_t offset;
-	uint64_t bytes;
+	uint64_t bytes;    /* clipped to the BAR when it runs past its end */
 	uint8_t bir;
-	bool valid; /* inside an implemented memory BAR */
+	bool mem_bar;      /* bir names an implemented memory BAR */
+	bool valid;        /* ... and the region starts inside it */
+	bool fits;         /* ... and ends inside it too */
 };
 
 /*
@@ -86,6 +88,7 @@ struct vpci_header {
 	struct vpci_bar bars[VPCI_NR_SLOTS];
 	/* The hardware's MSI-X table [0] and PBA [1], read at set-up. */
 	struct vpci_msix_region msix[2];
+	uint16_t msix_pos; /* the MSI-X capability they come from (0: none) */
 	/* Keep the host frames holding them out of every BAR and ROM
 	 * mapping of this device. Guests: always. The hardware domain: for
 	 * whoever emulates MSI-X for it to set before mapping. Exclusions
@@ -127,6 +130,11 @@ void vpci_bars_probe(struct vpci_dev *dev);
 /* msix_pages.c: read where the hardware's MSI-X table and PBA live into
  * hdr->msix (after the BARs are probed; never allocates). */
 void vpci_msix_locate(struct vpci_dev *dev);
+/* The one check of an MSI-X capability's table and PBA location: true if
+ * the capability at pos is the one located and both lie wholly inside
+ * memory BARs without overlapping, so MSI-X can be emulated. False is
+ * logged, naming which of them is wrong and why. */
+bool vpci_msix_location_ok(const struct vpci_dev *dev, unsigned int pos);
 /* The host frames holding any byte of hdr->msix[i] at the BAR's current
  * host address. False: none (invalid, or the BAR is unplaced). */
 bool vpci_msix_host_frames(const struct vpci_dev *dev, unsigned int i,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where a device's MSI-X table and PBA live. Until MSI-X is emulated, a
+ * Where a device's MSI-X table and PBA live, and the one check of that
+ * location that both the frame guard and the MSI-X emulator (cap_msix.c)
+ * rely on. Until MSI-X is emulated, a
  * guest that could write the table directly would program real interrupt
  * messages behind the hypervisor's back, so the host frames that hold any
  * byte of them are kept out of every mapping (frame_guard.c), whichever
@@ -57,12 +59,13 @@ static void locate(struct vpci_dev *dev, struct vpci_msix_region *r,
 				       .bir = (uint8_t)bir};
 	if (bir < hdr->nr_bars) {
 		bar = &hdr->bars[bir];
-		r->valid = (bar->kind == VPCI_BAR_MEM32 ||
-			    bar->kind == VPCI_BAR_MEM64) &&
-			   off < bar->size_bytes;
+		r->mem_bar = bar->kind == VPCI_BAR_MEM32 ||
+			     bar->kind == VPCI_BAR_MEM64;
+		r->valid = r->mem_bar && off < bar->size_bytes;
+		r->fits = r->valid && len <= bar->size_bytes - off;
 		/* Running past its BAR: what the BAR decodes of it still
 		 * counts. */
-		if (r->valid && len > bar->size_bytes - off)
+		if (r->valid && !r->fits)
 			r->bytes = bar->size_bytes - off;
 	}
 	/* Outside every memory BAR the device cannot decode it: there is
@@ -82,6 +85,7 @@ void vpci_msix_locate(struct vpci_dev *dev)
 
 	if (!pos)
 		return;
+	dev->hdr->msix_pos = (uint16_t)pos;
 	entries = (vpci_phys_read(host, dev->sbdf, pos + MSIX_CTRL, 2) &
 		   MSIX_QSIZE_MASK) + 1u;
 	locate(dev, &dev->hdr->msix[0],
@@ -91,6 +95,46 @@ void vpci_msix_locate(struct vpci_dev *dev)
 	locate(dev, &dev->hdr->msix[1],
 	       vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4),
 	       ((entries + 63u) / 64u) * 8u, "PBA");
+}
+
+static const char *location_problem(const struct vpci_msix_region *r)
+{
+	if (!r->mem_bar)
+		return "its BIR names no memory BAR";
+	return r->fits ? NULL : "it runs past the end of its BAR";
+}
+
+bool vpci_msix_location_ok(const struct vpci_dev *dev, unsigned int pos)
+{
+	const struct vpci_header *hdr = dev->hdr;
+	const struct vpci_msix_region *t = &hdr->msix[0], *p = &hdr->msix[1];
+	const struct vpci_msix_region *bad = t;
+	const char *why;
+
+	if (pos != hdr->msix_pos) {
+		/* Only reachable with a list that changed under us. */
+		vpci_log(dev->host, VPCI_LOG_WARN,
+			 "%pS: MSI-X capability at 0x%x is not the one its "
+			 "table was located from; the capability is hidden",
+			 dev->sbdf, pos);
+		return false;
+	}
+	why = location_problem(t);
+	if (!why) {
+		bad = p;
+		why = location_problem(p);
+	}
+	/* Both fit, so bytes are their whole lengths. */
+	if (!why && t->bir == p->bir && t->offset < p->offset + p->bytes &&
+	    p->offset < t->offset + t->bytes)
+		why = "the table and PBA overlap";
+	if (why)
+		vpci_log(dev->host, VPCI_LOG_WARN,
+			 "%pS: MSI-X %s at BIR %u offset 0x%llx: %s; the "
+			 "capability is hidden",
+			 dev->sbdf, bad == t ? "table" : "PBA", bad->bir,
+			 (unsigned long long)bad->offset, why);
+	return !why;
 }
 
 bool vpci_msix_host_frames(const struct vpci_dev *dev, unsigned int i,
