@@ -11,6 +11,7 @@
  * a plain array load through the same loop, and the fake platform's own
  * config read (what a hardware-domain pass-through read must pay anyway).
  * Writes store what the register holds, so no row changes decoding.
+ * Sweep rows read every dword of a region in turn (their average).
  *
  * usage: bench_access [iterations]      (prints rows; not a test)
  */
@@ -63,6 +64,13 @@ static uint32_t read_op(const struct target *t, unsigned long i)
 {
 	(void)i;
 	return vpci_read(t->dom, t->sbdf, t->reg, 4);
+}
+
+/* Every dword of [reg, reg + val) in turn: a region's average. */
+static uint32_t sweep_read_op(const struct target *t, unsigned long i)
+{
+	return vpci_read(t->dom, t->sbdf,
+			 t->reg + (unsigned int)(i * 4 % t->val), 4);
 }
 
 static uint32_t write_op(const struct target *t, unsigned long i)
@@ -152,6 +160,23 @@ static struct fake_fn *add_function(struct fixture *fx, vpci_sbdf_t sbdf,
 	return fn;
 }
 
+/* Reads of every dword of [from, from + len), the region's average. */
+static void sweep(const char *who, const char *region, struct target *t,
+		  uint32_t from, uint32_t len, unsigned long iters)
+{
+	struct bench_span s;
+	char label[96];
+
+	snprintf(label, sizeof(label), "%s read  every dword, %s", who, region);
+	t->reg = from;
+	t->val = len;
+	iters -= iters % (len / 4); /* whole sweeps */
+	sink = run_loop(sweep_read_op, t, len / 4);
+	s = bench_begin(label);
+	sink = run_loop(sweep_read_op, t, iters);
+	bench_end(s, iters);
+}
+
 static void domain_rows(const char *who, struct target *t, unsigned long iters)
 {
 	static const struct {
@@ -177,6 +202,9 @@ static void domain_rows(const char *who, struct target *t, unsigned long iters)
 			 regs[r].what);
 		row(label, write_op, t, regs[r].reg, iters);
 	}
+	sweep(who, "header (0x00-0x3c)", t, 0x00, 0x40, iters);
+	sweep(who, "capability space (0x40-0xfc)", t, 0x40, 0xc0, iters);
+	sweep(who, "extended space (0x100-0xffc)", t, 0x100, 0xf00, iters);
 	snprintf(label, sizeof(label), "%s ECAM read  command (0x04)", who);
 	row(label, ecam_read_op, t, VPCI_REG_COMMAND, iters);
 	snprintf(label, sizeof(label), "%s ECAM write command (0x04)", who);
