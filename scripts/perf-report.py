@@ -9,11 +9,14 @@ import glob
 import os
 import re
 import statistics
+import subprocess
 import sys
 
 ROW = re.compile(r"^(?!#)(.+?)\s*\|\s*(\d+)\s*\|\s*([\d.]+)\s*\|\s*(\S+)\s*$")
 MEMORY = re.compile(r"^memory N=(\d+) (\w+): ([\d.]+) bytes per function "
                     r"in ([\d.]+) allocations")
+
+ANNOTATE = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(\S+?):(\S+)")
 
 TARGET_ACCESS = 150
 TARGET_COMMAND = 300
@@ -44,8 +47,28 @@ def memory_of(path):
     return mem
 
 
+def annotate(path):
+    """(file, function, own instructions) of one callgrind dump."""
+    out = subprocess.run(["callgrind_annotate", "--inclusive=no",
+                          "--threshold=100", "--auto=no", path],
+                         capture_output=True, text=True).stdout
+    rows = []
+    for line in out.splitlines():
+        m = ANNOTATE.match(line)
+        # The benchmark's own frames and the C start-up are callers
+        # that callgrind lists with the whole cost: not what is asked.
+        if not m or "tests/bench/" in m.group(2) or \
+                "below main" in m.group(3) or "libc_start" in m.group(3) \
+                or m.group(3).startswith("0x"):
+            continue
+        rows.append((m.group(2), m.group(3).split(".")[0],
+                     int(m.group(1).replace(",", ""))))
+    return rows
+
+
 def dumps_of(cg_dir):
-    """label -> instructions of the loop, from callgrind's dumps."""
+    """label -> (instructions of the loop, of them in the fake platform),
+    from callgrind's dumps."""
     instr = {}
     for path in glob.glob(os.path.join(cg_dir, "out.*")):
         label = total = None
@@ -56,22 +79,32 @@ def dumps_of(cg_dir):
                 elif line.startswith("totals:"):
                     total = int(line.split()[1])
         if label is not None and total is not None:
-            instr[label] = total
+            fake = sum(c for f, _, c in annotate(path)
+                       if "tests/fake_platform.c" in f)
+            instr[label] = (total, fake)
     return instr
 
 
 def collect(raw, name):
-    """label -> {ops, ns, instr} for one benchmark run set."""
+    """label -> {ns, instr} for one benchmark's runs (NaN where a run
+    did not have the row)."""
     natives = [rows_of(p)
                for p in sorted(glob.glob(f"{raw}/{name}.native.*.txt"))]
     cg_rows = rows_of(f"{raw}/{name}.cg.txt")
     instr = dumps_of(f"{raw}/{name}.cg")
+    labels = list(cg_rows)
+    for n in natives:
+        labels += [label for label in n if label not in labels]
     out = {}
-    for label, (ops, _) in cg_rows.items():
+    for label in labels:
         ns = [n[label][1] for n in natives if label in n]
+        ops = cg_rows[label][0] if label in cg_rows else 0
+        have = ops and label in instr
         out[label] = {
             "ns": statistics.median(ns) if ns else float("nan"),
-            "instr": instr.get(label, float("nan")) / ops,
+            "instr": instr[label][0] / ops if have else float("nan"),
+            "core": (instr[label][0] - instr[label][1]) / ops if have
+            else float("nan"),
         }
     return out
 
@@ -92,28 +125,31 @@ def table(header, rows):
 
 def access_section(raw, data):
     acc = collect(raw, "access")
-    kinds = []
-    for label in acc:
-        if label.startswith("hwdom "):
-            kinds.append(label[len("hwdom "):])
+    kinds = [label[len("hwdom "):] for label in acc
+             if label.startswith("hwdom ")]
     rows = []
     with open(f"{data}/access.tsv", "w") as f:
-        f.write("# access\thwdom_instr\tguest_instr\thwdom_ns\tguest_ns\n")
+        f.write("# access\thwdom_instr\tguest_instr\thwdom_core\t"
+                "guest_core\thwdom_ns\tguest_ns\n")
         for label in acc:
             if label.startswith("floor"):
-                rows.append([label, fmt(acc[label]["instr"], 1),
-                             fmt(acc[label]["ns"], 1), "", ""])
-                f.write(f'"{label}"\t{acc[label]["instr"]:.1f}\t'
-                        f'{acc[label]["instr"]:.1f}\t{acc[label]["ns"]:.1f}'
-                        f'\t{acc[label]["ns"]:.1f}\n')
+                a = acc[label]
+                rows.append([label, fmt(a["instr"]), fmt(a["core"]),
+                             fmt(a["ns"], 1), "", "", ""])
+                f.write(f'"{label}"\t{a["instr"]:.1f}\t{a["instr"]:.1f}\t'
+                        f'{a["core"]:.1f}\t{a["core"]:.1f}\t{a["ns"]:.1f}'
+                        f'\t{a["ns"]:.1f}\n')
         for k in kinds:
-            h, g = acc[f"hwdom {k}"], acc.get(f"guest {k}")
-            rows.append([k, fmt(h["instr"], 1), fmt(h["ns"], 1),
-                         fmt(g["instr"], 1), fmt(g["ns"], 1)])
+            h, g = acc[f"hwdom {k}"], acc[f"guest {k}"]
+            rows.append([k, fmt(h["instr"]), fmt(h["core"]), fmt(h["ns"], 1),
+                         fmt(g["instr"]), fmt(g["core"]), fmt(g["ns"], 1)])
             f.write(f'"{k}"\t{h["instr"]:.1f}\t{g["instr"]:.1f}\t'
+                    f'{h["core"]:.1f}\t{g["core"]:.1f}\t'
                     f'{h["ns"]:.1f}\t{g["ns"]:.1f}\n')
-    text = table(["access (4 bytes)", "hwdom: instructions", "hwdom: ns",
-                  "guest: instructions", "guest: ns"], rows)
+    text = table(["access (4 bytes)", "hwdom: instructions",
+                  "hwdom: without the fake", "hwdom: ns",
+                  "guest: instructions", "guest: without the fake",
+                  "guest: ns"], rows)
     return text, acc
 
 
@@ -125,43 +161,53 @@ def scale_section(raw, data):
     with open(f"{data}/scale.tsv", "w") as f:
         f.write("# N\tcold_boot_instr_per_fn\twarm_boot_instr_per_fn\t"
                 "add\thwdom\tenable\ttoggle_instr\tcold_boot_ns_per_fn\t"
-                "warm_boot_ns_per_fn\tbytes_per_fn\n")
+                "warm_boot_ns_per_fn\tbytes_per_fn\tcold_core_per_fn\n")
         for n in sizes:
             s = collect(raw, f"scale-{n}")
+            if f"boot add N={n} cold" not in s:
+                continue  # that run did not finish
             mem = memory_of(f"{raw}/scale-{n}.cg.txt")
-            phase = {(p, h): s[f"boot {p} N={n} {h}"]
+            nan = {"ns": float("nan"), "instr": float("nan")}
+            phase = {(p, h): s.get(f"boot {p} N={n} {h}", nan)
                      for p in ("add", "hwdom", "enable")
                      for h in ("cold", "warm")}
             tot = {h: sum(phase[(p, h)]["instr"]
                           for p in ("add", "hwdom", "enable"))
                    for h in ("cold", "warm")}
+            core = sum(phase[(p, "cold")]["core"]
+                       for p in ("add", "hwdom", "enable"))
             ns = {h: sum(phase[(p, h)]["ns"]
                          for p in ("add", "hwdom", "enable"))
                   for h in ("cold", "warm")}
-            tog = {h: s[f"toggle N={n} {h}"] for h in ("cold", "warm")}
-            per_n[n] = (tot, tog)
-            bytes_fn, allocs_fn = mem.get((n, "warm"), (float("nan"),) * 2)
+            tog = {h: s.get(f"toggle N={n} {h}", nan)
+                   for h in ("cold", "warm")}
+            per_n[n] = (tot, tog, core)
+            bytes_fn, allocs_fn = mem.get((n, "warm"),
+                                          mem.get((n, "cold"),
+                                                  (float("nan"),) * 2))
             f.write(f"{n}\t{tot['cold']:.1f}\t{tot['warm']:.1f}\t"
                     f"{phase[('add', 'cold')]['instr']:.1f}\t"
                     f"{phase[('hwdom', 'cold')]['instr']:.1f}\t"
                     f"{phase[('enable', 'cold')]['instr']:.1f}\t"
                     f"{tog['warm']['instr']:.1f}\t{ns['cold']:.1f}\t"
-                    f"{ns['warm']:.1f}\t{bytes_fn:.1f}\n")
+                    f"{ns['warm']:.1f}\t{bytes_fn:.1f}\t{core:.1f}\n")
             boot_rows.append([
-                fmt(n), fmt(tot["cold"] * n), fmt(tot["cold"]),
+                fmt(n), fmt(tot["cold"] * n), fmt(tot["cold"]), fmt(core),
                 fmt(phase[("add", "cold")]["instr"]),
                 fmt(phase[("hwdom", "cold")]["instr"]),
                 fmt(phase[("enable", "cold")]["instr"]),
                 fmt(tot["warm"]), fmt(ns["cold"]), fmt(ns["warm"])])
             toggle_rows.append([fmt(n), fmt(tog["cold"]["instr"]),
+                                fmt(tog["cold"]["core"]),
                                 fmt(tog["warm"]["instr"]),
                                 fmt(tog["warm"]["ns"])])
             mem_rows.append([fmt(n), fmt(bytes_fn), fmt(allocs_fn, 2)])
     boot = table(["N", "cold: instructions", "cold: per function",
-                  "add", "hwdom create", "decode enable",
+                  "cold: per function without the fake", "add", "hwdom create", "decode enable",
                   "warm: per function", "cold: ns per function",
                   "warm: ns per function"], boot_rows)
     toggle = table(["N", "cold heap: instructions per write",
+                    "cold heap: without the fake",
                     "warm heap: instructions per write",
                     "warm heap: ns per write"], toggle_rows)
     memory = table(["N", "bytes per function", "allocations per function"],
@@ -188,36 +234,85 @@ def msix_section(raw, data):
 
 
 def targets_section(acc, per_n):
+    """Each target, judged on the core's instructions (the fake platform's
+    own functions taken out), with the whole count beside."""
     config = {k: v for k, v in acc.items()
               if not k.startswith("floor") and "MSI-X table" not in k}
     command = {k: v for k, v in config.items() if "write command" in k}
     others = {k: v for k, v in config.items() if k not in command}
-    worst = max(others, key=lambda k: others[k]["instr"])
-    worst_cmd = max(command, key=lambda k: command[k]["instr"])
+    worst = max(others, key=lambda k: others[k]["core"])
+    worst_cmd = max(command, key=lambda k: command[k]["core"])
     over = sorted(k for k, v in others.items()
-                  if v["instr"] > TARGET_ACCESS)
+                  if v["core"] > TARGET_ACCESS)
 
     def verdict(ok):
         return "met" if ok else "**missed**"
 
+    def both(v):
+        return f"{fmt(v['core'])} ({fmt(v['instr'])} with the fake)"
+
     rows = [["4-byte config access, lookup included, every row",
              f"≤ {TARGET_ACCESS}",
-             f"{fmt(others[worst]['instr'])} ({worst}); "
+             f"worst {both(others[worst])}: {worst}; "
              f"{len(over)} of {len(others)} rows above",
              verdict(not over)],
             ["command write leaving decoding alone", f"≤ {TARGET_COMMAND}",
-             f"{fmt(command[worst_cmd]['instr'])} ({worst_cmd})",
-             verdict(command[worst_cmd]["instr"] <= TARGET_COMMAND)]]
+             f"worst {both(command[worst_cmd])}: {worst_cmd}",
+             verdict(command[worst_cmd]["core"] <= TARGET_COMMAND)]]
     if 4096 in per_n:
-        b = per_n[4096][0]["cold"]
+        tot, _, core = per_n[4096]
         rows.append(["hwdom boot per function, N = 4 096 (cold heap)",
-                     f"≤ {TARGET_BOOT}", fmt(b), verdict(b <= TARGET_BOOT)])
+                     f"≤ {TARGET_BOOT}",
+                     f"{fmt(core)} ({fmt(tot['cold'])} with the fake)",
+                     verdict(core <= TARGET_BOOT)])
     lo, hi = min(per_n), max(per_n)
-    growth = per_n[hi][0]["cold"] / per_n[lo][0]["cold"]
+    growth = per_n[hi][2] / per_n[lo][2]
     rows.append([f"boot per function, growth N = {fmt(lo)} → {fmt(hi)}",
                  f"≤ {TARGET_GROWTH}×", f"{growth:.2f}×",
                  verdict(growth <= TARGET_GROWTH)])
-    return table(["target", "wanted", "measured (instructions)", ""], rows)
+    return table(["target", "wanted", "measured (core instructions)", ""],
+                 rows)
+
+
+def profile(raw, name, label, ops, top=8):
+    """Where one row's instructions go: the functions (core, fake
+    platform, libc) by their own (exclusive) cost, per operation."""
+    path = None
+    for p in glob.glob(os.path.join(f"{raw}/{name}.cg", "out.*")):
+        with open(p) as f:
+            if any(line.strip() == f"desc: Trigger: Client Request: {label}"
+                   for line in f):
+                path = p
+                break
+    if not path:
+        return None
+    cost = {}
+    for file, func, c in annotate(path):
+        lib = "/src/" not in file and "tests/" not in file
+        where = ("libc " if lib else os.path.basename(file) + ": ") + func
+        cost[where] = cost.get(where, 0) + c
+    rows = sorted(cost.items(), key=lambda kv: -kv[1])[:top]
+    return [[w, fmt(c / ops)] for w, c in rows]
+
+
+def profile_section(raw, sizes):
+    picks = [("access", "hwdom read  command (0x04)"),
+             ("access", "hwdom write command (0x04)"),
+             ("access", "guest read  BAR0 (0x10)")]
+    n = 4096 if 4096 in sizes else max(sizes)
+    picks += [(f"scale-{n}", f"boot hwdom N={n} cold"),
+              (f"scale-{n}", f"boot enable N={n} cold")]
+    parts = []
+    for name, label in picks:
+        cg_rows = rows_of(f"{raw}/{name}.cg.txt")
+        if label not in cg_rows:
+            continue
+        rows = profile(raw, name, label, cg_rows[label][0])
+        if rows:
+            parts.append(f"**{label}** (instructions per operation, each "
+                         f"function's own):\n\n" +
+                         table(["function", "instructions"], rows))
+    return "\n\n".join(parts)
 
 
 def replace_block(text, name, body):
@@ -234,11 +329,13 @@ def main():
     boot, toggle, memory, per_n = scale_section(raw, data)
     msix = msix_section(raw, data)
     targets = targets_section(acc, per_n)
+    where = profile_section(raw, sorted(per_n))
     with open(doc) as f:
         text = f.read()
     for name, body in (("access", access), ("boot", boot),
                        ("toggle", toggle), ("memory", memory),
                        ("msix", msix), ("targets", targets),
+                       ("profile", where),
                        ("revision", f"Figures from revision `{rev}`.")):
         text = replace_block(text, name, body)
     with open(doc, "w") as f:

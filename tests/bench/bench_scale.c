@@ -15,11 +15,14 @@
  * the heap the core holds after boot (malloc_usable_size of its
  * allocations) divided by N.
  *
- * usage: bench_scale [toggles [N ...]]   (default N: 16 256 4096 65536)
+ * usage: bench_scale [--cold-only] [toggles [N ...]]
+ *   (default N: 16 256 4096 65536; --cold-only: no second, warm run)
  * Rows are labelled "<phase> N=<n> <cold|warm>"; operations are functions
  * (boot phases) or command writes (toggle).
  */
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bench_util.h"
 #include "fixture.h"
@@ -128,7 +131,7 @@ static void boot_and_toggle(struct fixture *fx, unsigned int n,
 	fx->hwdom = NULL;
 }
 
-static void run(unsigned int n, unsigned long toggles)
+static void run(unsigned int n, unsigned long toggles, bool cold_only)
 {
 	struct fixture fx;
 
@@ -138,24 +141,30 @@ static void run(unsigned int n, unsigned long toggles)
 	fx.fp.track_mappings = false;
 	add_functions(&fx.fp, n);
 	boot_and_toggle(&fx, n, toggles, "cold");
-	boot_and_toggle(&fx, n, toggles, "warm");
+	if (!cold_only)
+		boot_and_toggle(&fx, n, toggles, "warm");
 	fixture_fini(&fx);
 }
 
 int main(int argc, char **argv)
 {
 	static const unsigned int sizes[] = {16, 256, 4096, 65536};
-	unsigned long toggles = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000ul;
+	bool cold_only = argc > 1 && !strcmp(argv[1], "--cold-only");
+	unsigned long toggles;
 	int a;
 	size_t i;
 
+	if (cold_only)
+		argc--, argv++;
+	toggles = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000ul;
 	bench_header("libvpci hardware-domain boot and decode toggle vs N "
 		     "(3 memory BARs per function)");
 	if (argc > 2)
 		for (a = 2; a < argc; a++)
-			run((unsigned int)strtoul(argv[a], NULL, 0), toggles);
+			run((unsigned int)strtoul(argv[a], NULL, 0), toggles,
+			    cold_only);
 	else
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
-			run(sizes[i], toggles);
+			run(sizes[i], toggles, cold_only);
 	return 0;
 }
