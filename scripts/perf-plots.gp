@@ -2,7 +2,7 @@
 # writes. Called as: gnuplot -e "data='docs/perf'; outdir='docs'" this file
 set terminal pngcairo size 1200,640 font ",10" noenhanced
 set grid ytics
-set key top left
+set key outside top center horizontal
 
 set output outdir.'/perf-boot.png'
 set title 'Hardware-domain boot: instructions per function vs N (3 memory BARs each, callgrind)'
@@ -12,25 +12,27 @@ set ylabel 'instructions per function'
 set yrange [0:*]
 plot data.'/scale.tsv' using 1:2 with linespoints lw 2 title 'boot, cold heap', \
      '' using 1:3 with linespoints lw 2 title 'boot, warm heap', \
+     '' using 1:11 with linespoints lw 2 title 'boot, cold, fake platform excluded', \
      '' using 1:4 with linespoints title 'vpci_device_add', \
      '' using 1:5 with linespoints title 'hardware domain create', \
      '' using 1:6 with linespoints title 'decode enable (command write)', \
-     '' using 1:7 with linespoints title 'one decode toggle write', \
+     '' using 1:7 with linespoints title 'one decode toggle write (cold heap)', \
      5000 with lines dt 2 lc rgb 'red' title 'target: 5000 per function'
 
 unset logscale x
 set output outdir.'/perf-access.png'
-set title 'One 4-byte access through vpci_read/write, ECAM or MSI-X entry, lookup included (callgrind)'
+set title 'One 4-byte access via vpci_read/write, ECAM or the MSI-X entry, lookup included: core instructions, fake platform excluded (callgrind)'
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
 set boxwidth 0.9
-set xtics rotate by -40 left
+set xtics rotate by 40 right
 set xlabel ''
 set ylabel 'instructions per access'
-set bmargin 11
+set bmargin 16
+set lmargin 12
 set key outside top center horizontal
-plot data.'/access.tsv' using 2:xtic(1) title 'hardware domain', \
-     '' using 3 title 'guest', \
+plot data.'/access.tsv' using 4:xtic(1) title 'hardware domain', \
+     '' using 5 title 'guest', \
      150 with lines dt 2 lc rgb 'red' title 'target: 150', \
      300 with lines dt 3 lc rgb 'orange' title 'target for a command write: 300'

@@ -189,7 +189,7 @@ def scale_section(raw, data):
                     f"{phase[('add', 'cold')]['instr']:.1f}\t"
                     f"{phase[('hwdom', 'cold')]['instr']:.1f}\t"
                     f"{phase[('enable', 'cold')]['instr']:.1f}\t"
-                    f"{tog['warm']['instr']:.1f}\t{ns['cold']:.1f}\t"
+                    f"{tog['cold']['instr']:.1f}\t{ns['cold']:.1f}\t"
                     f"{ns['warm']:.1f}\t{bytes_fn:.1f}\t{core:.1f}\n")
             boot_rows.append([
                 fmt(n), fmt(tot["cold"] * n), fmt(tot["cold"]), fmt(core),
