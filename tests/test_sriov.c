@@ -437,6 +437,40 @@ static void a_pf_given_to_a_guest_hides_sr_iov(void **state)
 	assert_null(vpci_device_find(f->host, vf(0)));
 }
 
+static void a_hidden_vf_is_the_hypervisors_from_the_start(void **state)
+{
+	struct fixture *f = *state;
+	const char *why = NULL;
+
+	pf_added(f);
+	/* Hidden before it exists, as a hypervisor keeping a VF for itself
+	 * would: the VF comes into being as the hypervisor's. */
+	assert_int_equal(vpci_device_hide(f->host, vf(1), NULL), 0);
+	enable(f, 2, SRIOV_VFE | SRIOV_MSE);
+	assert_non_null(vpci_device_find(f->host, vf(1)));
+	assert_true(vpci_device_is_hidden(f->host, vf(1)));
+	assert_int_equal(vpci_assign_device(f->guest, vf(1), GUEST_VF, &why),
+			 VPCI_EPERM);
+	assert_int_equal(vpci_assign_device(f->guest, vf(0), GUEST_VF, &why),
+			 0);
+}
+
+static void the_hardware_domain_never_maps_a_vfs_msix_table(void **state)
+{
+	struct fixture *f = *state;
+
+	/* With the interrupt hooks, MSI-X is emulated for the hardware
+	 * domain: the table (BAR0 + 0) and PBA (BAR0 + 0x2000) frames of
+	 * every VF stay unmapped, the rest of the BAR maps. */
+	pf_added(f);
+	enable(f, 2, SRIOV_VFE | SRIOV_MSE);
+	assert_false(hw_maps(f, BAR0_BASE));
+	assert_true(hw_maps(f, BAR0_BASE + 0x1000));
+	assert_false(hw_maps(f, BAR0_BASE + 0x2000));
+	assert_false(hw_maps(f, BAR0_BASE + SRIOV_BAR0_BYTES));
+	assert_true(hw_maps(f, BAR0_BASE + SRIOV_BAR0_BYTES + 0x3000));
+}
+
 int main(void)
 {
 #define T(name)                                                                \
@@ -461,6 +495,10 @@ int main(void)
 		T(vf_disable_is_refused_while_a_vf_is_assigned),
 		T(a_vf_given_to_a_guest_is_an_ordinary_endpoint),
 		T(a_pf_given_to_a_guest_hides_sr_iov),
+		T(a_hidden_vf_is_the_hypervisors_from_the_start),
+		cmocka_unit_test_setup_teardown(
+			the_hardware_domain_never_maps_a_vfs_msix_table,
+			fixture_setup_hwdom_guest_irq, fixture_teardown),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
