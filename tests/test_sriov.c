@@ -455,6 +455,26 @@ static void a_hidden_vf_is_the_hypervisors_from_the_start(void **state)
 			 0);
 }
 
+static void vf_bars_stay_under_a_read_only_vf(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_fn *pf = pf_added(f);
+
+	/* A read-only VF's frames are claimed where its BARs are: moving
+	 * the VF BAR would hand them to the hardware domain. */
+	assert_int_equal(vpci_device_set_readonly(f->host, vf(1), NULL), 0);
+	enable(f, 2, SRIOV_VFE);
+	hw_write(f, SRIOV_PF, SRIOV_VF_BAR(0), 4, 0xd0000000u);
+	assert_int_equal(fake_fn_get(pf, SRIOV_VF_BAR(0), 4), BAR0_BASE);
+	hw_write(f, SRIOV_PF, SRIOV_CTRL, 2, SRIOV_VFE | SRIOV_MSE);
+	assert_true(hw_maps(f, BAR0_BASE));
+	assert_false(hw_maps(f, BAR0_BASE + SRIOV_BAR0_BYTES));
+	/* Once the VFs are gone, it moves. */
+	hw_write(f, SRIOV_PF, SRIOV_CTRL, 2, 0);
+	hw_write(f, SRIOV_PF, SRIOV_VF_BAR(0), 4, 0xd0000000u);
+	assert_int_equal(fake_fn_get(pf, SRIOV_VF_BAR(0), 4), 0xd0000000u);
+}
+
 static void the_hardware_domain_never_maps_a_vfs_msix_table(void **state)
 {
 	struct fixture *f = *state;
@@ -496,6 +516,7 @@ int main(void)
 		T(a_vf_given_to_a_guest_is_an_ordinary_endpoint),
 		T(a_pf_given_to_a_guest_hides_sr_iov),
 		T(a_hidden_vf_is_the_hypervisors_from_the_start),
+		T(vf_bars_stay_under_a_read_only_vf),
 		cmocka_unit_test_setup_teardown(
 			the_hardware_domain_never_maps_a_vfs_msix_table,
 			fixture_setup_hwdom_guest_irq, fixture_teardown),

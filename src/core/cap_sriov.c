@@ -21,8 +21,8 @@
  *    alignment follow it).
  *  - VF BAR0-5: like an ordinary BAR of the hardware domain. While the
  *    VFs decode, a write moving one is ignored (logged) and a sizing probe
- *    is answered by vPCI; while a VF is a guest's, none moves (the guest's
- *    frames were fixed at assignment).
+ *    is answered by vPCI; while a VF is a guest's or read-only, none moves
+ *    (the frames claimed from the hardware domain were fixed then).
  */
 #include "caps.h"
 #include "header.h"
@@ -231,10 +231,10 @@ static void vf_bar_write(struct vpci_dev *dev, unsigned int reg,
 				 dev->sbdf, val, reg);
 		return;
 	}
-	if (base != bar->base && vpci_sriov_any_assigned(s)) {
+	if (base != bar->base && vpci_sriov_any_claimed(s)) {
 		vpci_log(dev->host, VPCI_LOG_WARN,
 			 "%pS: VF BAR write 0x%x at 0x%x ignored: a virtual "
-			 "function is assigned to a guest",
+			 "function is assigned to a guest or read-only",
 			 dev->sbdf, val, reg);
 		return;
 	}

@@ -91,6 +91,9 @@ int vpci_sriov_remove_vfs(struct vpci_dev *pf);
 int vpci_sriov_create_vfs(struct vpci_sriov *s);
 /* True if a VF of s is assigned to a guest (or an external emulator). */
 bool vpci_sriov_any_assigned(const struct vpci_sriov *s);
+/* ... or read-only: its frames are claimed from the hardware domain
+ * (frame_guard.c) where its BARs were, so they must not move. */
+bool vpci_sriov_any_claimed(const struct vpci_sriov *s);
 /* Re-read First VF Offset and VF Stride (after NumVFs or ARI changed). */
 void vpci_sriov_read_routing(struct vpci_sriov *s);
 /* Size the VF BARs again (at set-up, and when System Page Size changes);

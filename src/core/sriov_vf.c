@@ -187,6 +187,17 @@ int vpci_sriov_probe(struct vpci_dev *pf)
 	return 0;
 }
 
+bool vpci_sriov_any_claimed(const struct vpci_sriov *s)
+{
+	unsigned int n;
+
+	for (n = 0; n < s->nr_vfs; n++)
+		if (s->vfs[n] &&
+		    (s->vfs[n]->owner || vpci_dev_is_readonly(s->vfs[n])))
+			return true;
+	return false;
+}
+
 bool vpci_sriov_any_assigned(const struct vpci_sriov *s)
 {
 	unsigned int n;
@@ -519,17 +530,25 @@ static int vf_slot_visit(void *arg, struct vpci_dev *dev)
 	struct vf_slot_search *f = arg;
 	const struct vpci_sriov *s = dev->sriov;
 	uint32_t first, rid = f->sbdf & 0xffffu;
+	unsigned int n;
 
 	if (!s || (dev->sbdf & ~0xffffu) != (f->sbdf & ~0xffffu))
 		return 0;
 	first = (dev->sbdf & 0xffffu) + s->offset;
-	if (rid < first || (s->stride ? (rid - first) % s->stride : rid != first))
-		return 0;
-	f->index = s->stride ? (rid - first) / s->stride : 0u;
-	if (f->index >= s->total_vfs)
-		return 0;
-	f->pf = s;
-	return 1;
+	/* A walk, not a division: 32-bit targets have no divide
+	 * instruction to rely on, and the freestanding core no libgcc. */
+	for (n = 0; n < s->total_vfs; n++) {
+		uint32_t at = first + n * (uint32_t)s->stride;
+
+		if (at > rid || (n && !s->stride))
+			return 0;
+		if (at == rid) {
+			f->index = n;
+			f->pf = s;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int vpci_sriov_check_assign(const struct vpci_host *host,
