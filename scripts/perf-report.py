@@ -233,6 +233,26 @@ def msix_section(raw, data):
                   "MSI-X table write: ns"], rows)
 
 
+def sriov_section(raw):
+    """bench_sriov: instructions per VF of a VF Enable + Disable cycle and
+    of a VF MSE off + on, per K (VFs) and N (other functions)."""
+    if not os.path.exists(f"{raw}/sriov.cg.txt"):
+        return "(not measured)"
+    m = collect(raw, "sriov")
+    cases = {}
+    for label, v in m.items():
+        g = re.match(r"(cycle|mse) K=(\d+) N=(\d+)", label)
+        if g:
+            k, n = int(g.group(2)), int(g.group(3))
+            cases.setdefault((n, k), {})[g.group(1)] = v["instr"] / k
+    rows = [[fmt(k), fmt(n), fmt(c.get("cycle", float("nan"))),
+             fmt(c.get("mse", float("nan")))]
+            for (n, k), c in sorted(cases.items())]
+    return table(["K VFs", "N other functions",
+                  "cycle: instructions per VF",
+                  "MSE off + on: instructions per VF"], rows)
+
+
 def targets_section(acc, per_n):
     """Each target, judged on the core's instructions (the fake platform's
     own functions taken out), with the whole count beside."""
@@ -330,12 +350,13 @@ def main():
     msix = msix_section(raw, data)
     targets = targets_section(acc, per_n)
     where = profile_section(raw, sorted(per_n))
+    sriov = sriov_section(raw)
     with open(doc) as f:
         text = f.read()
     for name, body in (("access", access), ("boot", boot),
                        ("toggle", toggle), ("memory", memory),
                        ("msix", msix), ("targets", targets),
-                       ("profile", where),
+                       ("profile", where), ("sriov", sriov),
                        ("revision", f"Figures from revision `{rev}`.")):
         text = replace_block(text, name, body)
     with open(doc, "w") as f:

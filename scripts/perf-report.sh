@@ -27,7 +27,7 @@ if [ ! -f "$build/build.ninja" ]; then
 		-Dfdt=disabled -Dexamples=disabled >/dev/null
 fi
 ninja -C "$build" tests/bench/bench_access tests/bench/bench_scale \
-	tests/bench/bench_msix >/dev/null
+	tests/bench/bench_msix tests/bench/bench_sriov >/dev/null
 
 if $quick; then
 	sizes=(16 256 4096) access_native=200000 access_cg=2000
@@ -80,6 +80,10 @@ for n in "${msix_sizes[@]}"; do
 	native "msix-$n" bench_msix $access_native "$n"
 	callgrind "msix-$n" bench_msix $access_cg "$n"
 done
+
+echo "SR-IOV VF enable and MSE cycles" >&2
+native sriov bench_sriov 20
+callgrind sriov bench_sriov 3
 
 python3 scripts/perf-report.py "$out" "$data" docs/PERFORMANCE.md \
 	"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo +changes)"
