@@ -74,7 +74,11 @@ uint32_t vpci_host_caps(const struct vpci_host *host);
  * function's virtual functions are the host's own business: they come and
  * go with its VF Enable bit (docs/capabilities.md, "SR-IOV"); ones already
  * enabled are added with it.
- * Errors: VPCI_EEXIST, VPCI_ENOMEM.
+ * Errors: VPCI_EEXIST, VPCI_ENOMEM, VPCI_EPERM: a BAR or the ROM of the
+ * function shares a host frame with a BAR or ROM of a function assigned
+ * to a guest (logged, naming both); it is not added, its memory decoding
+ * is turned off and it is read-only from then on, so its registers never
+ * show up in the guest's frame (docs/header.md, rule 2).
  */
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* Forget a function (an SR-IOV PF: with its VFs). Errors: VPCI_ENOENT,

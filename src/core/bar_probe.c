@@ -137,6 +137,68 @@ void vpci_bars_probe(struct vpci_dev *dev)
 		dev->seen_bytes[i] = hdr->bars[i].size_bytes;
 }
 
+/* The size a memory BAR (or ROM) decodes, from what a probe read back. */
+static uint64_t measure_mem(struct vpci_dev *dev, unsigned int reg,
+			    uint32_t orig, bool is64)
+{
+	uint32_t lo = probe_dword(dev, reg, 0xffffffffu, orig);
+	uint64_t mask = lo & VPCI_BAR_MEM_ADDR_MASK;
+
+	if (is64) {
+		uint32_t orig_hi =
+			vpci_phys_read(dev->host, dev->sbdf, reg + 4u, 4);
+
+		mask |= (uint64_t)probe_dword(dev, reg + 4u, 0xffffffffu,
+					      orig_hi)
+			<< 32;
+	}
+	return lowest_bit(mask);
+}
+
+void vpci_bars_measure(struct vpci_dev *dev)
+{
+	struct vpci_host *host = dev->host;
+	const uint16_t decode = VPCI_CMD_IO | VPCI_CMD_MEMORY;
+	unsigned int type, nr_bars, i, rom_reg;
+	uint32_t orig;
+	uint16_t cmd;
+
+	if (vpci_phys_read(host, dev->sbdf, VPCI_REG_VENDOR_ID, 2) == 0xffffu)
+		return;
+	type = vpci_phys_read(host, dev->sbdf, VPCI_REG_HEADER_TYPE, 1) &
+	       VPCI_HEADER_TYPE_MASK;
+	if (type != VPCI_HEADER_TYPE_NORMAL && type != VPCI_HEADER_TYPE_BRIDGE)
+		return;
+	nr_bars = type == VPCI_HEADER_TYPE_NORMAL ? VPCI_TYPE0_NR_BARS
+						  : VPCI_TYPE1_NR_BARS;
+	rom_reg = type == VPCI_HEADER_TYPE_NORMAL ? VPCI_REG_ROM_ADDRESS
+						  : VPCI_REG_ROM_ADDRESS1;
+	cmd = (uint16_t)vpci_phys_read(host, dev->sbdf, VPCI_REG_COMMAND, 2);
+	if (cmd & decode)
+		vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,
+				cmd & (uint16_t)~decode);
+	for (i = 0; i < nr_bars; i++) {
+		unsigned int reg = VPCI_REG_BAR0 + 4u * i;
+		bool is64;
+
+		orig = vpci_phys_read(host, dev->sbdf, reg, 4);
+		if ((orig & VPCI_BAR_SPACE_IO) ||
+		    (orig & VPCI_BAR_MEM_TYPE_MASK) == 0x6u)
+			continue; /* no memory frames (or ignored, as above) */
+		is64 = (orig & VPCI_BAR_MEM_TYPE_MASK) == VPCI_BAR_MEM_TYPE_64;
+		if (is64 && i + 1u >= nr_bars)
+			continue;
+		dev->seen_bytes[i] = measure_mem(dev, reg, orig, is64);
+		i += is64;
+	}
+	orig = vpci_phys_read(host, dev->sbdf, rom_reg, 4);
+	dev->seen_bytes[VPCI_ROM_SLOT] =
+		lowest_bit(probe_dword(dev, rom_reg, VPCI_ROM_ADDR_MASK, orig) &
+			   VPCI_ROM_ADDR_MASK);
+	if (cmd & decode)
+		vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2, cmd);
+}
+
 bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr)
 {
 	/*

@@ -133,6 +133,18 @@ void vpci_dev_make_readonly(struct vpci_dev *dev)
 			 dev->sbdf);
 }
 
+/* Did a probe ever see its BARs' sizes? (Not when its state could not
+ * even be allocated.) */
+static bool dev_was_sized(const struct vpci_dev *dev)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
+		if (dev->seen_bytes[slot])
+			return true;
+	return false;
+}
+
 int vpci_dev_build_or_readonly(struct vpci_dev *dev)
 {
 	int rc;
@@ -155,6 +167,8 @@ int vpci_dev_build_or_readonly(struct vpci_dev *dev)
 			 "%pS: cannot build vPCI state (%s): device made "
 			 "read-only for the hardware domain",
 			 dev->sbdf, vpci_strerror(rc));
+		if (!dev_was_sized(dev))
+			vpci_bars_measure(dev);
 		vpci_dev_make_readonly(dev);
 	}
 	return 0;
@@ -184,6 +198,49 @@ void vpci_devices_destroy(struct vpci_host *host)
 	vpci_sbdf_map_for_each(&host->devices, destroy_visit, NULL);
 }
 
+static int is_guests(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	return vpci_dev_is_guest(dev);
+}
+
+/* Is a function arriving now sharing a host frame with a guest's? Its
+ * sizes are needed: probe them if vPCI has not (no hardware domain yet),
+ * unless it is read-only (never written; then its bases are compared). */
+static int check_addable(struct vpci_dev *dev)
+{
+	if (!vpci_sbdf_map_for_each(&dev->host->devices, is_guests, NULL))
+		return 0; /* no guest holds a function */
+	if (!dev->hdr && !dev_was_sized(dev) &&
+	    !vpci_sbdf_set_contains(&dev->host->readonly, dev->sbdf))
+		vpci_bars_measure(dev);
+	return vpci_guard_addable(dev);
+}
+
+/*
+ * A function refused for sharing a frame with a guest's: its registers
+ * must not decode in the guest's frame, and the hardware domain must not
+ * turn them back on, so decoding goes off and it is read-only from now.
+ */
+static void quarantine(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	uint16_t cmd =
+		(uint16_t)vpci_phys_read(host, sbdf, VPCI_REG_COMMAND, 2);
+
+	/* Already read-only: never written, not even now. */
+	if ((cmd & VPCI_CMD_MEMORY) &&
+	    !vpci_sbdf_set_contains(&host->readonly, sbdf))
+		vpci_phys_write(host, sbdf, VPCI_REG_COMMAND, 2,
+				cmd & (uint16_t)~VPCI_CMD_MEMORY);
+	if (vpci_dev_reserve_readonly(host, sbdf)) {
+		vpci_log(host, VPCI_LOG_ERROR,
+			 "%pS: no memory to make it read-only", sbdf);
+		return;
+	}
+	vpci_sbdf_set_add(&host->hidden, sbdf);
+	vpci_sbdf_set_add(&host->readonly, sbdf);
+}
+
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
 	struct vpci_dev *dev;
@@ -210,11 +267,16 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	/* A read-only function's frames are the hypervisor's. */
 	if (!rc)
 		rc = vpci_guard_sync_claim(dev);
+	/* Nor may its registers show up in a frame a guest holds. */
+	if (!rc)
+		rc = check_addable(dev);
 	if (!rc)
 		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
 	if (rc) {
 		vpci_sbdf_map_remove(&host->devices, sbdf);
 		dev_destroy(dev);
+		if (rc == VPCI_EPERM)
+			quarantine(host, sbdf);
 	}
 out:
 	vpci_unlock(host);

@@ -11,7 +11,8 @@
  *  - frames of guest-assigned and read-only functions (claims): the
  *    hardware domain never gets them, wherever it points its BARs;
  *  - a function sharing a host frame with another function's BAR or ROM
- *    (of its segment) is not assignable, and a guest's ROM whose host
+ *    (of its segment) is not assignable, a function added later sharing
+ *    one with a guest's function is refused, and a guest's ROM whose host
  *    frames hold another function's registers is absent for the guest.
  * Where BARs map is bar_index.c's; this file only says what they must skip.
  */
@@ -151,6 +152,7 @@ static bool ranges_meet(const struct vpci_range *a, const struct vpci_range *b)
 
 struct share_check {
 	const struct vpci_dev *dev;
+	bool only_guests; /* look only at functions assigned to guests */
 	struct footprint mine;
 	int found_slot;   /* index into mine, or -1 */
 	vpci_sbdf_t other;
@@ -168,7 +170,8 @@ static int share_visit(void *arg, struct vpci_dev *other)
 	 * segments may hand out the same ones in windows of their own (as
 	 * POWER's do), which the platform's map translates. */
 	if (other == c->dev ||
-	    VPCI_SBDF_SEG(other->sbdf) != VPCI_SBDF_SEG(c->dev->sbdf))
+	    VPCI_SBDF_SEG(other->sbdf) != VPCI_SBDF_SEG(c->dev->sbdf) ||
+	    (c->only_guests && !vpci_dev_is_guest(other)))
 		return 0;
 	footprint(other, true, &theirs);
 	for (i = 0; i < c->mine.nr; i++)
@@ -188,9 +191,11 @@ static int share_visit(void *arg, struct vpci_dev *other)
 }
 
 /* Does a range of mine share a host frame with another function? */
-static bool shares_frames(const struct vpci_dev *dev, struct share_check *c)
+static bool shares_frames(const struct vpci_dev *dev, struct share_check *c,
+			  bool only_guests)
 {
 	c->dev = dev;
+	c->only_guests = only_guests;
 	c->found_slot = -1;
 	vpci_sbdf_map_for_each(&dev->host->devices, share_visit, c);
 	return c->found_slot >= 0;
@@ -201,13 +206,32 @@ int vpci_guard_assignable(const struct vpci_dev *dev)
 	struct share_check c;
 
 	footprint(dev, false, &c.mine);
-	if (!shares_frames(dev, &c))
+	if (!shares_frames(dev, &c, false))
 		return 0;
 	/* Even a function bound for the same guest: given back later, it
 	 * would leave the guest holding a frame of the hardware domain's. */
 	vpci_log(dev->host, VPCI_LOG_ERROR,
 		 "%pS: not assignable: its %s shares host frame 0x%llx with "
 		 "the %s of %pS",
+		 dev->sbdf, slot_names[c.mine.slot[c.found_slot]],
+		 (unsigned long long)c.frame, slot_names[c.other_slot],
+		 c.other);
+	return VPCI_EPERM;
+}
+
+int vpci_guard_addable(const struct vpci_dev *dev)
+{
+	struct share_check c;
+
+	footprint(dev, true, &c.mine);
+	if (!shares_frames(dev, &c, true))
+		return 0;
+	/* Assignment checked the guest's function against the functions
+	 * there were then; a newcomer is checked against the guests'. */
+	vpci_log(dev->host, VPCI_LOG_ERROR,
+		 "%pS: not added: its %s shares host frame 0x%llx with the %s "
+		 "of %pS, which a guest holds; made read-only for the hardware "
+		 "domain, memory decoding off",
 		 dev->sbdf, slot_names[c.mine.slot[c.found_slot]],
 		 (unsigned long long)c.frame, slot_names[c.other_slot],
 		 c.other);
@@ -224,7 +248,7 @@ void vpci_guard_guest_rom(struct vpci_dev *dev)
 	c.mine.nr = 0;
 	fp_add(&c.mine, VPCI_ROM_SLOT, rom->addr >> VPCI_FRAME_SHIFT,
 	       (rom->addr + rom->size_bytes - 1u) >> VPCI_FRAME_SHIFT);
-	if (!shares_frames(dev, &c))
+	if (!shares_frames(dev, &c, false))
 		return;
 	/* The ROM register was read from the device and may be stale:
 	 * trusting it would map another function's registers. */
@@ -451,7 +475,9 @@ static int refresh_visit(void *arg, struct vpci_dev *dev)
 		vpci_bar_leave(dev, bar);
 		mask |= 1u << slot;
 	}
-	if (mask)
+	/* Work left from a preempted move may still have the frames mapped
+	 * (its BAR is out of the index already): finish it now too. */
+	if (mask || hdr->pending)
 		vpci_bars_apply(dev, mask, true);
 	return 0;
 }

@@ -15,8 +15,9 @@
  *  - frames claimed by guest-assigned and read-only functions
  *    (host->claimed): the hardware domain's group.
  * Sharing a frame with another function is refused at assignment
- * (vpci_guard_assignable), so a guest's own BAR frames never hold another
- * owner's registers.
+ * (vpci_guard_assignable), and so is adding a function that shares one
+ * with a guest's (vpci_guard_addable), so a guest's own BAR frames never
+ * hold another owner's registers.
  */
 /* Fill bar->excluded (it is out of the index) for a mapping of host frames
  * [host_first, host_last]. Errors: VPCI_ENOMEM (fail closed: the caller
@@ -27,6 +28,10 @@ int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
  * functions) when a BAR of dev shares a host frame with a BAR or ROM of
  * another function. */
 int vpci_guard_assignable(const struct vpci_dev *dev);
+/* Whether dev, being added, may stay: VPCI_EPERM (logged) when a BAR or
+ * the ROM of dev shares a host frame with a BAR or ROM of a function
+ * assigned to a guest (the guest would hold dev's registers). */
+int vpci_guard_addable(const struct vpci_dev *dev);
 /* A guest's ROM whose host frames hold another function's BAR or ROM is
  * absent for the guest (logged). Call after probing. */
 void vpci_guard_guest_rom(struct vpci_dev *dev);

@@ -126,6 +126,14 @@ void vpci_header_teardown(struct vpci_dev *dev);
 
 /* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
 void vpci_bars_probe(struct vpci_dev *dev);
+/*
+ * Sizes only, into dev->seen_bytes, with no state and no memory: for a
+ * function about to become read-only before vPCI ever sized it (no
+ * memory for its state), so that frame_guard.c keeps every frame of its
+ * BARs and ROM from the hardware domain, not just the first. Probes as
+ * vpci_bars_probe() does and puts everything back.
+ */
+void vpci_bars_measure(struct vpci_dev *dev);
 
 /* msix_pages.c: read where the hardware's MSI-X table and PBA live into
  * hdr->msix (after the BARs are probed; never allocates). */
