@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A hostile guest and hardware domain: every input is a sequence of ECAM
- * and config accesses (any address, size, alignment, value) plus device
- * assignment, hiding and read-only churn, against a host whose devices
+ * A hostile guest and hardware domain: every input is a sequence of ECAM,
+ * CF8/CFC and config accesses (any address, size, alignment, value) plus
+ * device assignment, hot removal and re-adding, hiding and read-only
+ * churn, against a host whose devices
  * have MSI-X tables sharing pages with other BARs, sub-page BARs, ROMs
  * aliasing BARs or pointing at other functions, and reserved frames; with
  * preemption and allocation failures. Nothing may crash, leak, or make a
@@ -17,13 +18,15 @@
  *    the guest was assigned, and holds no byte of that function's MSI-X
  *    table or PBA;
  *  - no frame mapped into the hardware domain holds a byte of a BAR or
- *    ROM of a function assigned to the guest, nor the base of a BAR or ROM
- *    of a read-only function;
+ *    ROM of a function assigned to the guest or of a read-only function;
  *  - no domain has a reserved frame;
  *  - no physical write reached a read-only function, and a guest's
  *    accesses wrote nothing but command, status and ROM of its functions;
  *  - an assignment that succeeded was of a function sharing no host frame
- *    with another function's BAR or ROM;
+ *    with another function's BAR or ROM; a function (re-)added while the
+ *    guest holds functions was refused exactly when one of its BARs or
+ *    its ROM shares a host frame with theirs, and then no longer decodes
+ *    memory;
  *  - the platform never saw a double map or an unmap of an unmapped frame.
  * At the end: host destroy leaves nothing mapped and nothing allocated.
  */
@@ -32,6 +35,7 @@
 #include <string.h>
 
 #include "fake_platform.h"
+#include "vpci/cf8.h"
 #include "vpci/pci_regs.h"
 
 #define ECAM_BASE 0xe0000000ull
@@ -321,7 +325,7 @@ struct allowed {
 
 static void work_out(struct fake_platform *fp, struct allowed *a)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	for (i = 0; i < NR_FNS; i++) {
 		a->guest[i].nr = a->msix[i].nr = a->hw_forbidden[i].nr = 0;
@@ -330,12 +334,10 @@ static void work_out(struct fake_platform *fp, struct allowed *a)
 			msix_frames(fp, &m.fn[i], &a->msix[i]);
 			a->hw_forbidden[i] = a->guest[i];
 		} else if (m.readonly[i]) {
-			/* Never sized: only the frames of the bases are
-			 * known to be its. */
+			/* Every frame of every BAR and of the ROM, as the
+			 * fuzzer built them: no write reaches the function,
+			 * so where the hardware decodes is where it was put. */
 			fn_frames(fp, &m.fn[i], true, &a->hw_forbidden[i]);
-			for (j = 0; j < a->hw_forbidden[i].nr; j++)
-				a->hw_forbidden[i].last[j] =
-					a->hw_forbidden[i].first[j];
 		}
 	}
 }
@@ -476,6 +478,75 @@ static void check_descriptors(const struct fake_platform *fp)
 	}
 }
 
+/* -------------------------------------------------------- more steps */
+
+/* The x86 port pair: the latch (often aimed at one of the functions), a
+ * data access at any port near the window, any size, or AMD's extended
+ * register bits on or off. */
+static void cf8_step(struct vpci_domain *dom, struct cursor *c)
+{
+	unsigned int sel = (unsigned int)take(c, 1);
+	unsigned int port = VPCI_CFC_PORT - 2u + ((sel >> 3) & 7u);
+	unsigned int size = 1u << ((sel >> 6) & 3u);
+	uint32_t v = (uint32_t)take(c, 4);
+
+	switch (sel & 3u) {
+	case 0:
+		if (sel & 4u) /* enable bit, one of ours, any register */
+			v = VPCI_CF8_ENABLE | (m.fn[v & 3u].sbdf << 8) |
+			    (v & 0x0f0000fcu);
+		vpci_cf8_write(dom, v);
+		if (vpci_cf8_read(dom) != v)
+			abort();
+		break;
+	case 1:
+		vpci_cfc_read(dom, port, size);
+		break;
+	case 2:
+		vpci_cfc_write(dom, port, size, v);
+		break;
+	default:
+		vpci_cf8_set_amd_ext(dom, sel & 4u);
+		break;
+	}
+}
+
+/*
+ * Hot removal and re-adding of function f (not the guest's): refused
+ * exactly when a BAR or the ROM of f, where the hardware has them now,
+ * shares a host frame with a function the guest holds; refused, it no
+ * longer decodes memory. (A function already read-only is never written,
+ * so its sizes are unknown to vPCI: only its refusal is not judged.)
+ */
+static void readd_step(struct fake_platform *fp, struct vpci_host *host,
+		       unsigned int f)
+{
+	struct frames mine, theirs;
+	bool shares = false, was_ro = m.readonly[f];
+	unsigned int o;
+	int rc;
+
+	if (vpci_device_remove(host, m.fn[f].sbdf))
+		return; /* not there, or a failed unmap: keep it */
+	fn_frames(fp, &m.fn[f], true, &mine);
+	for (o = 0; o < NR_FNS; o++) {
+		if (o == f || !m.assigned[o])
+			continue;
+		fn_frames(fp, &m.fn[o], !m.rom_absent[o], &theirs);
+		shares |= frames_meet(&mine, &theirs);
+	}
+	rc = vpci_device_add(host, m.fn[f].sbdf);
+	m.present[f] = rc == 0;
+	if (rc == VPCI_ENOMEM)
+		return;
+	if (!was_ro && (rc == VPCI_EPERM) != shares)
+		abort();
+	if (rc == VPCI_EPERM &&
+	    (fake_fn_get(fake_fn_find(fp, m.fn[f].sbdf), VPCI_REG_COMMAND, 2) &
+	     VPCI_CMD_MEMORY) && !was_ro)
+		abort();
+}
+
 /* ------------------------------------------------------------ the fuzzer */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -597,7 +668,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 5: {
-			unsigned int f = (unsigned int)take(&c, 1) & 3;
+			unsigned int which = (unsigned int)take(&c, 1);
+			unsigned int f = which & 3;
 
 			guest_step = false;
 			if (m.assigned[f]) {
@@ -605,10 +677,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				vpci_deassign_device(guest, m.fn[f].sbdf, NULL);
 				m.assigned[f] = false;
 				m.rom_absent[f] = false;
+			} else if (which & 0x80) {
+				readd_step(&fp, host, f);
 			}
 			break;
 		}
 		case 6:
+			if (op & 0x40) {
+				cf8_step(dom, &c);
+				break;
+			}
 			vpci_write(dom, (vpci_sbdf_t)take(&c, 4),
 				   (unsigned int)take(&c, 2),
 				   (unsigned int)take(&c, 1),
