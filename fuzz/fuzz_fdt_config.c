@@ -279,10 +279,15 @@ static void write_nodes(const uint8_t *data, size_t len)
 		(struct vpci_fdt_aperture){0x20000000, 0x20000000, 0x1000000};
 	b.apertures[VPCI_FDT_SPACE_MEM64_PREF] = (struct vpci_fdt_aperture){
 		0x8000000000, 0x8000000000, 0x1000000};
+	/* The whole buffer each time: what an earlier input left past len
+	 * must not decide what this one does (a crash found so would not
+	 * reproduce from its input alone). */
+	memset(buf, 0, sizeof(buf));
 	memcpy(buf, data, len);
 	if (vpci_fdt_bridge_write(&b, buf, sizeof(buf), &err) == 0 &&
 	    fdt_check_full(buf, fdt_totalsize(buf)))
 		abort();
+	memset(buf, 0, sizeof(buf));
 	memcpy(buf, data, len);
 	if (vpci_fdt_hypervisor_write(&h, buf, sizeof(buf), &err) == 0 &&
 	    fdt_check_full(buf, fdt_totalsize(buf)))

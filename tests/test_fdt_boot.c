@@ -478,6 +478,25 @@ static void truncated_and_corrupt_blobs_are_refused(void **state)
 	assert_nothing_assigned(b);
 }
 
+/* Trees of the versions before 17 (valid headers, the older layouts):
+ * refused by name, never handed to libfdt's full check, which crashes on
+ * versions 2-15 (libfdt 1.6.1). */
+static void old_version_blobs_are_refused(void **state)
+{
+	struct bench *b = *state;
+	struct vpci_fdt_error err;
+	unsigned int version;
+
+	for (version = 2; version < 17; version++) {
+		load(b, "valid-multi");
+		fdt_set_version(b->blob, version);
+		fdt_set_last_comp_version(b->blob, 2);
+		assert_int_equal(boot(b, &err), VPCI_EINVAL);
+		assert_has(err.msg, "only version 17 trees are read");
+	}
+	assert_nothing_assigned(b);
+}
+
 /* A hostile tree's names cannot break the one-line error. */
 static void control_characters_in_names_stay_one_line(void **state)
 {
@@ -529,6 +548,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			truncated_and_corrupt_blobs_are_refused, setup,
 			teardown),
+		cmocka_unit_test_setup_teardown(old_version_blobs_are_refused,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			control_characters_in_names_stay_one_line, setup,
 			teardown),

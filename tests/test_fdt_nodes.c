@@ -127,6 +127,25 @@ static void assert_dtc_clean(const void *fdt)
 	remove(path);
 }
 
+/* A tree of a version before 17 is refused by name, never handed to
+ * libfdt's full check (which crashes on versions 2-15, libfdt 1.6.1). */
+static void old_version_tree_is_refused(void **state)
+{
+	struct vpci_fdt_bridge b = plain_bridge();
+	struct vpci_fdt_error err;
+	unsigned int version;
+
+	(void)state;
+	for (version = 2; version < 17; version++) {
+		assert_int_equal(vpci_fdt_create_empty(tree, BUF, &err), 0);
+		fdt_set_version(tree, version);
+		fdt_set_last_comp_version(tree, 2);
+		assert_int_equal(vpci_fdt_bridge_write(&b, tree, BUF, &err),
+				 VPCI_EINVAL);
+		assert_non_null(strstr(err.msg, "only version 17 trees"));
+	}
+}
+
 static void standalone_bridge_has_the_binding_properties(void **state)
 {
 	struct vpci_fdt_bridge b = plain_bridge();
@@ -526,6 +545,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(standalone_bridge_has_the_binding_properties),
+		cmocka_unit_test(old_version_tree_is_refused),
 		cmocka_unit_test(only_needed_apertures_unless_kept),
 		cmocka_unit_test(apertures_hold_bars_as_the_guest_places_them),
 		cmocka_unit_test(bad_windows_are_refused),

@@ -33,6 +33,8 @@ static int check_blob(const void *blob, size_t len, struct vpci_fdt_error *err)
 		vfdt_msg_str(&m, " given");
 		return vfdt_msg_end(&m, VPCI_EINVAL);
 	}
+	if (!rc && fdt_version(blob) < 17)
+		return vfdt_old_version(blob, err);
 	if (!rc)
 		rc = fdt_check_full(blob, fdt_totalsize(blob));
 	if (rc) {

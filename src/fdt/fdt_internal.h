@@ -54,6 +54,11 @@ bool vfdt_parse_sbdf(const char *s, size_t len, vpci_sbdf_t *out);
 
 /* ----------------------------------------------------------- tree.c */
 
+/* Refuse a tree (its header checked) of a version before 17, logged as
+ * such: libfdt's full check mishandles the older layouts (libfdt 1.6.1
+ * dereferences NULL on version 2-15 trees), and nothing writes them any
+ * more. Returns VPCI_EINVAL. */
+int vfdt_old_version(const void *blob, struct vpci_fdt_error *err);
 /* Open the tree in buf for editing, growing it to buf_len. Errors:
  * VPCI_EINVAL (not a valid tree), VPCI_ENOSPC. */
 int vfdt_tree_open(void *buf, size_t buf_len, struct vpci_fdt_error *err);

@@ -31,6 +31,17 @@ int vpci_fdt_create_empty(void *buf, size_t buf_len, struct vpci_fdt_error *err)
 	return 0;
 }
 
+int vfdt_old_version(const void *blob, struct vpci_fdt_error *err)
+{
+	struct fdt_msg m;
+
+	vfdt_msg_begin(&m, err, NULL, NULL);
+	vfdt_msg_str(&m, "device tree: version ");
+	vfdt_msg_dec(&m, fdt_version(blob));
+	vfdt_msg_str(&m, ": only version 17 trees are read");
+	return vfdt_msg_end(&m, VPCI_EINVAL);
+}
+
 int vfdt_tree_open(void *buf, size_t buf_len, struct vpci_fdt_error *err)
 {
 	struct fdt_msg m;
@@ -42,6 +53,8 @@ int vfdt_tree_open(void *buf, size_t buf_len, struct vpci_fdt_error *err)
 	if (buf_len < FDT_V17_SIZE || fdt_check_header(buf))
 		return vfdt_fail(err, VPCI_EINVAL, NULL, NULL,
 				 "device tree: not a valid device tree blob");
+	if (fdt_version(buf) < 17)
+		return vfdt_old_version(buf, err);
 	total = fdt_totalsize(buf);
 	rc = total > buf_len ? -FDT_ERR_TRUNCATED : fdt_check_full(buf, total);
 	if (rc) {
