@@ -68,3 +68,31 @@ vpci_install_cross_deps() {
 	done
 	return 1
 }
+
+# The VMM boot test (tests/vmm/run.sh): QEMU, only where there is no KVM
+# to boot in directly. Quiet; returns non-zero when it could not install.
+vpci_install_vmm_deps() {
+	command -v qemu-system-x86_64 >/dev/null && return 0
+	local sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo=sudo
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=600 \
+		install -y -q --no-install-recommends qemu-system-x86 >&2
+}
+
+# Debian's cloud kernel for the VMM boot test, unpacked (not installed:
+# nothing on the host changes) into DIR/VERSION; prints that directory.
+# The package is whatever linux-image-cloud-amd64 depends on today.
+vpci_fetch_cloud_kernel() {
+	local dir=$1 pkg
+	pkg=$(apt-cache depends linux-image-cloud-amd64 2>/dev/null |
+		awk '/Depends: linux-image-/ {print $2; exit}')
+	[ -n "$pkg" ] || return 1
+	if [ ! -d "$dir/$pkg/boot" ]; then
+		mkdir -p "$dir" && rm -f "$dir"/"$pkg"_*.deb || return 1
+		(cd "$dir" && apt-get download -q "$pkg" >&2) || return 1
+		dpkg-deb -x "$dir"/"$pkg"_*.deb "$dir/$pkg.tmp" &&
+			mv "$dir/$pkg.tmp" "$dir/$pkg" || return 1
+		rm -f "$dir"/"$pkg"_*.deb
+	fi
+	echo "$dir/$pkg"
+}

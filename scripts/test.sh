@@ -130,6 +130,24 @@ case $? in
 	failed=$((failed + 1)) ;;
 esac
 
+# An unmodified Linux booted on libvpci (docs/vmm.md): under KVM directly,
+# or inside QEMU's emulated SVM CPU where the host has no usable KVM.
+step "Linux booted on libvpci: vpci-vmm (tests/vmm/run.sh)"
+tests/vmm/run.sh build/gcc >"$log_dir/vmm.txt" 2>&1
+vmm_rc=$?
+grep -E '^(mode|boots took|vpci-vmm |qemu|SKIP|---|  (ok|FAIL))' "$log_dir/vmm.txt" |
+	sed 's/^/  /'
+if [ $vmm_rc -eq 77 ]; then
+	echo "  (skipped)"
+else
+	vmm_ok=$(awk '/^vmm boots:/ {print $3}' "$log_dir/vmm.txt")
+	vmm_bad=$(awk '/^vmm boots:/ {print $5}' "$log_dir/vmm.txt")
+	# No tally at all: the script itself failed.
+	[ -z "$vmm_ok" ] && { tail -20 "$log_dir/vmm.txt"; vmm_bad=1; }
+	passed=$((passed + ${vmm_ok:-0}))
+	failed=$((failed + ${vmm_bad:-0}))
+fi
+
 step "fuzzers (libFuzzer, short runs over the seed corpora)"
 if CC=clang setup build/fuzz -Dfuzz=true -Dtests=disabled -Dharness=disabled; then
 	for f in build/fuzz/fuzz/fuzz_*; do

@@ -41,11 +41,12 @@ static int replay_map(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 {
 	struct replay_platform *rp = ctx;
 
-	(void)desc; /* the trace keeps its GFN MFN NR format */
-
 	rp->nr_map_calls++;
 	rp->nr_frames_mapped += nr_frames;
 	trace(rp, "map", domid, gfn, mfn, nr_frames);
+	if (rp->listener && rp->listener->map)
+		rp->listener->map(rp->listener_arg, true, domid, gfn, mfn,
+				  nr_frames, desc);
 	if (done_frames)
 		*done_frames = nr_frames;
 	return 0;
@@ -57,11 +58,12 @@ static int replay_unmap(void *ctx, uint32_t domid, uint64_t gfn, uint64_t mfn,
 {
 	struct replay_platform *rp = ctx;
 
-	(void)desc; /* the trace keeps its GFN MFN NR format */
-
 	rp->nr_unmap_calls++;
 	rp->nr_frames_unmapped += nr_frames;
 	trace(rp, "unmap", domid, gfn, mfn, nr_frames);
+	if (rp->listener && rp->listener->map)
+		rp->listener->map(rp->listener_arg, false, domid, gfn, mfn,
+				  nr_frames, desc);
 	if (done_frames)
 		*done_frames = nr_frames;
 	return 0;
@@ -76,6 +78,9 @@ static int replay_msi_update(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 	char name[TEXT_SBDF_STRLEN];
 
 	rp->nr_msi_updates++;
+	if (rp->listener && rp->listener->msi_update)
+		rp->listener->msi_update(rp->listener_arg, domid, sbdf, vector,
+					 msg);
 	if (!rp->trace_out || domid != rp->trace_domid)
 		return 0;
 	text_sbdf_str(sbdf, name);
@@ -91,6 +96,9 @@ static void replay_msi_disable(void *ctx, uint32_t domid, vpci_sbdf_t sbdf,
 	char name[TEXT_SBDF_STRLEN];
 
 	rp->nr_msi_disables++;
+	if (rp->listener && rp->listener->msi_disable)
+		rp->listener->msi_disable(rp->listener_arg, domid, sbdf,
+					  vector);
 	if (!rp->trace_out || domid != rp->trace_domid)
 		return;
 	text_sbdf_str(sbdf, name);

@@ -19,8 +19,26 @@
 #include "hwmodel.h"
 #include "vpci/platform.h"
 
+/*
+ * Optional observer of what the core asks the platform to do, for a
+ * program that acts on it (the VMM in tools/vmm turns map calls into KVM
+ * memory slots). Called after the counting and tracing, with the same
+ * arguments the hook got; a NULL member is skipped.
+ */
+struct replay_listener {
+	void (*map)(void *arg, bool map, uint32_t domid, uint64_t gfn,
+		    uint64_t mfn, uint64_t nr_frames,
+		    const struct vpci_map_desc *desc);
+	void (*msi_update)(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
+			   unsigned int vector, const struct vpci_msi_msg *msg);
+	void (*msi_disable)(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
+			    unsigned int vector);
+};
+
 struct replay_platform {
 	struct hwmodel *hw;
+	const struct replay_listener *listener; /* NULL: nobody listens */
+	void *listener_arg;
 	FILE *trace_out;	/* NULL: tracing off */
 	uint32_t trace_domid;	/* only this domain's events are printed */
 	const char *log_prefix; /* "vpci-harness" in front of core log lines */

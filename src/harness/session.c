@@ -455,6 +455,8 @@ static int open_steps(struct session *s, const char *path,
 		return -1;
 	}
 	replay_platform_init(&s->plat, &s->hw);
+	s->plat.listener = opt->listener;
+	s->plat.listener_arg = opt->listener_arg;
 	if (opt->trace) {
 		session_set_trace(s, opt->trace_out ? opt->trace_out : stdout);
 		s->plat.trace_domid =

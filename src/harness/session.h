@@ -67,6 +67,10 @@ struct session_options {
 	struct emulators emulate;
 	struct session_vfs *vfs; /* --vfs, in the order given */
 	size_t nr_vfs;
+	/* Optional: told of every map/unmap and interrupt binding from the
+	 * moment the host exists (before the hardware domain maps). */
+	const struct replay_listener *listener;
+	void *listener_arg;
 };
 
 /* One function the replayed domain sees. */

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /init of the outer VM on hosts without /dev/kvm (docs/vmm.md, "without
+ * KVM"): QEMU emulates an AMD CPU with SVM, this init loads KVM into the
+ * outer kernel and runs vpci-vmm there once per run, so the inner Linux
+ * still boots under real KVM (one outer boot serves every run). Then it
+ * prints every file the runs left in /out between marker lines, and
+ * reports to QEMU's isa-debug-exit port (0x501) how many runs failed.
+ *
+ *   /modules/NN-NAME.ko  loaded in name order (irqbypass, kvm, kvm-amd)
+ *   /runs/NAME           one run: vpci-vmm's arguments, one a line
+ *
+ * Output: "vpci-outer-run NAME STATUS" per run, then per file of /out
+ * "vpci-outer-file NAME" ... "vpci-outer-end NAME".
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define EXIT_PORT 0x501
+#define MAX_ARGS 64
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int not_dot(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+static int load_modules(void)
+{
+	struct dirent **names;
+	char path[512];
+	int n, i, bad = 0;
+
+	n = scandir("/modules", &names, not_dot, by_name);
+	for (i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "/modules/%s", names[i]->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
+			printf("vpci-outer: cannot load %s\n", path);
+			bad = 1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return n > 0 ? bad : 1;
+}
+
+/* argv from the file at path, one argument a line, in buf. */
+static int read_args(const char *path, char *buf, size_t size,
+		     char *argv[MAX_ARGS])
+{
+	FILE *f = fopen(path, "r");
+	size_t len;
+	int argc = 0;
+	char *line, *save = NULL;
+
+	if (!f)
+		return 0;
+	len = fread(buf, 1, size - 1, f);
+	fclose(f);
+	buf[len] = 0;
+	argv[argc++] = "/vpci-vmm";
+	for (line = strtok_r(buf, "\n", &save); line && argc < MAX_ARGS - 1;
+	     line = strtok_r(NULL, "\n", &save))
+		argv[argc++] = line;
+	argv[argc] = NULL;
+	return argc;
+}
+
+static int run_vmm(const char *name)
+{
+	static char buf[8192];
+	char path[512], *argv[MAX_ARGS];
+	int status = 255;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/runs/%s", name);
+	if (!read_args(path, buf, sizeof(buf), argv))
+		return 255;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid)
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	printf("vpci-outer-run %s %d\n", name, status);
+	return status;
+}
+
+static void print_file(const char *name)
+{
+	char buf[4096], path[512];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/out/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	printf("vpci-outer-file %s\n", name);
+	fflush(stdout);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	printf("\nvpci-outer-end %s\n", name);
+}
+
+int main(void)
+{
+	struct dirent **names;
+	int n, i, failed = 0;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sysfs", "/sys", "sysfs", 0, NULL);
+	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	mkdir("/out", 0755);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* The outer kernel's lines would cut through the runs' output. */
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, 1);
+	if (load_modules() || access("/dev/kvm", R_OK | W_OK)) {
+		printf("vpci-outer: no KVM in the outer VM\n");
+		failed = 77;
+	} else {
+		n = scandir("/runs", &names, not_dot, by_name);
+		for (i = 0; i < n; i++)
+			failed += run_vmm(names[i]->d_name) != 0;
+		n = scandir("/out", &names, not_dot, by_name);
+		for (i = 0; i < n; i++)
+			print_file(names[i]->d_name);
+	}
+	printf("vpci-outer-done %d\n", failed);
+	fflush(stdout);
+	sync();
+	if (ioperm(EXIT_PORT, 4, 1) == 0)
+		outl((unsigned int)failed, EXIT_PORT);
+	reboot(RB_POWER_OFF);
+	return 0;
+}

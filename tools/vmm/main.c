@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpci-vmm: boot a Linux bzImage in a KVM VM whose PCI bus is libvpci,
+ * over the harness's replay of a capture (docs/vmm.md).
+ *
+ * Config space: port I/O to 0xCF8-0xCFF goes to the core's CF8 front end
+ * (with AMD's extended-register bits on AMD hosts, where Linux uses
+ * them). BARs: what the core maps becomes KVM memory slots (bar_slots.c);
+ * every other access in the PCI hole exits here and goes to the core's
+ * MSI-X entry points, or, when the core does not claim it, is recorded
+ * as "mmio-unclaimed". The events file gets those records, the map,
+ * unmap and interrupt calls, and at the end libvpci's own view of every
+ * function's config space, so tests can hold the guest's view against it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "guest_list.h"
+#include "session.h"
+#include "vmm.h"
+
+#define CMOS_DATA_PORT 0x71u
+
+#define DEFAULT_CMDLINE                                                        \
+	"console=ttyS0 acpi=off reboot=t panic=-1 no_timer_check "             \
+	"i8042.noaux i8042.nokbd"
+
+struct vmm {
+	struct session s;
+	struct session_options opt;
+	struct kvm_vm vm;
+	struct bar_slots bars;
+	struct serial uart;
+	FILE *events;
+	FILE *report; /* what the guest's init writes to VMM_REPORT_PORT */
+	uint32_t target_domid;
+	unsigned long nr_msix_accesses, nr_unclaimed, nr_msi_updates;
+	bool exited;
+	uint32_t exit_status;
+};
+
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	timed_out = 1;
+}
+
+static void str_sbdf(vpci_sbdf_t sbdf, char out[16])
+{
+	snprintf(out, 16, "%04x:%02x:%02x.%u", VPCI_SBDF_SEG(sbdf),
+		 VPCI_SBDF_BUS(sbdf), VPCI_SBDF_DEV(sbdf), VPCI_SBDF_FN(sbdf));
+}
+
+/* ------------------------------------------ the replay platform's calls */
+
+static void on_map(void *arg, bool map, uint32_t domid, uint64_t gfn,
+		   uint64_t mfn, uint64_t nr_frames,
+		   const struct vpci_map_desc *desc)
+{
+	struct vmm *v = arg;
+
+	(void)mfn;
+	(void)desc;
+	/* The hardware domain keeps mapping what a guest was not given; only
+	 * the booted domain's frames are this VM's. */
+	if (domid != v->target_domid)
+		return;
+	if (map)
+		bar_slots_map(&v->bars, gfn, nr_frames);
+	else
+		bar_slots_unmap(&v->bars, gfn, nr_frames);
+}
+
+static void on_msi_update(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
+			  unsigned int vector, const struct vpci_msi_msg *msg)
+{
+	struct vmm *v = arg;
+	char name[16];
+
+	if (domid != v->target_domid)
+		return;
+	v->nr_msi_updates++;
+	str_sbdf(sbdf, name);
+	if (v->events)
+		fprintf(v->events, "msi %s %u 0x%" PRIx64 " 0x%" PRIx32 "\n",
+			name, vector, msg->address, msg->data);
+}
+
+static void on_msi_disable(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
+			   unsigned int vector)
+{
+	struct vmm *v = arg;
+	char name[16];
+
+	if (domid != v->target_domid)
+		return;
+	str_sbdf(sbdf, name);
+	if (v->events)
+		fprintf(v->events, "msi-off %s %u\n", name, vector);
+}
+
+static const struct replay_listener vmm_listener = {
+	.map = on_map,
+	.msi_update = on_msi_update,
+	.msi_disable = on_msi_disable,
+};
+
+/* ------------------------------------------------------------ exits */
+
+static uint32_t port_in(struct vmm *v, unsigned int port, unsigned int size)
+{
+	if (port >= SERIAL_BASE && port < SERIAL_BASE + 8)
+		return serial_in(&v->uart, port - SERIAL_BASE);
+	if (port >= VPCI_CF8_PORT && port < VPCI_CF8_PORT + 8)
+		return session_port_in(&v->s, port, size);
+	/* The RTC's CMOS reads 0, so "update in progress" is never set:
+	 * Linux probes it whatever the firmware says, and all-ones there
+	 * costs tens of seconds of waiting for the update to end. */
+	if (port == CMOS_DATA_PORT)
+		return 0;
+	return 0xffffffffu; /* nothing there */
+}
+
+static void port_out(struct vmm *v, unsigned int port, unsigned int size,
+		     uint32_t val)
+{
+	if (port >= SERIAL_BASE && port < SERIAL_BASE + 8) {
+		serial_out(&v->uart, port - SERIAL_BASE, (uint8_t)val);
+	} else if (port >= VPCI_CF8_PORT && port < VPCI_CF8_PORT + 8) {
+		session_port_out(&v->s, port, size, val);
+	} else if (port == VMM_REPORT_PORT && size == 1) {
+		if (v->report)
+			fputc((int)(val & 0xff), v->report);
+	} else if (port == VMM_EXIT_PORT && size == 4) {
+		v->exited = true;
+		v->exit_status = val;
+	}
+}
+
+static void handle_io(struct vmm *v, struct kvm_run *run)
+{
+	uint8_t *data = (uint8_t *)run + run->io.data_offset;
+	unsigned int size = run->io.size, i;
+
+	for (i = 0; i < run->io.count; i++, data += size) {
+		uint32_t val = 0;
+
+		if (run->io.direction == KVM_EXIT_IO_OUT) {
+			memcpy(&val, data, size);
+			port_out(v, run->io.port, size, val);
+		} else {
+			val = port_in(v, run->io.port, size);
+			memcpy(data, &val, size);
+		}
+	}
+	if (run->io.port >= SERIAL_BASE && run->io.port < SERIAL_BASE + 8)
+		kvm_vm_irq_line(&v->vm, SERIAL_IRQ, serial_irq(&v->uart));
+}
+
+static void handle_mmio(struct vmm *v, struct kvm_run *run)
+{
+	uint64_t gpa = run->mmio.phys_addr, val = 0;
+	unsigned int len = run->mmio.len;
+	bool write = run->mmio.is_write;
+	int rc;
+
+	if (write) {
+		memcpy(&val, run->mmio.data, len);
+		rc = session_mmio_write(&v->s, gpa, len, val);
+	} else {
+		rc = session_mmio_read(&v->s, gpa, len, &val);
+		memcpy(run->mmio.data, &val, len);
+	}
+	if (rc == 0) {
+		v->nr_msix_accesses++;
+	} else {
+		v->nr_unclaimed++;
+		if (!write)
+			memset(run->mmio.data, 0xff, len);
+	}
+	if (v->events)
+		fprintf(v->events, "%s %c 0x%" PRIx64 " %u\n",
+			rc == 0 ? "mmio-msix" : "mmio-unclaimed",
+			write ? 'w' : 'r', gpa, len);
+}
+
+/* Run until the guest's init reports, the guest resets (reboot=t) or
+ * the time runs out. Returns 0 for a finished run. */
+static int run_vcpu(struct vmm *v)
+{
+	struct kvm_run *run = v->vm.run;
+
+	while (!v->exited) {
+		if (ioctl(v->vm.vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && !timed_out)
+				continue;
+			struct kvm_regs regs = { 0 };
+
+			ioctl(v->vm.vcpu_fd, KVM_GET_REGS, &regs);
+			fprintf(stderr, "vpci-vmm: %s (rip 0x%llx rcx 0x%llx rsi 0x%llx rdi 0x%llx)\n",
+				timed_out ? "timed out" : strerror(errno),
+				(unsigned long long)regs.rip, (unsigned long long)regs.rcx, (unsigned long long)regs.rsi, (unsigned long long)regs.rdi);
+			return -1;
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO:
+			handle_io(v, run);
+			break;
+		case KVM_EXIT_MMIO:
+			handle_mmio(v, run);
+			break;
+		case KVM_EXIT_SHUTDOWN:
+			fprintf(stderr, "vpci-vmm: the guest reset\n");
+			return v->exited ? 0 : -1;
+		case KVM_EXIT_HLT:
+			fprintf(stderr, "vpci-vmm: the guest halted\n");
+			return -1;
+		default:
+			fprintf(stderr,
+				"vpci-vmm: unexpected exit %u (hardware "
+				"reason 0x%llx)\n",
+				run->exit_reason,
+				(unsigned long long)
+					run->fail_entry.hardware_entry_failure_reason);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ reports */
+
+/* libvpci's view of every function the domain sees, as the guest's init
+ * prints sysfs: "state SBDF OFF HEX", 64 bytes a line. */
+static void print_state(struct vmm *v)
+{
+	static uint8_t cfg[SESSION_CONFIG_BYTES];
+	char name[16];
+	size_t i;
+	unsigned int off, j;
+
+	for (i = 0; i < v->s.nr_view_by_dom; i++) {
+		vpci_sbdf_t sbdf = v->s.view_by_dom[i].dom_sbdf;
+
+		session_dom_config(&v->s, sbdf, cfg);
+		str_sbdf(sbdf, name);
+		for (off = 0; off < SESSION_CONFIG_BYTES; off += 64) {
+			fprintf(v->events, "state %s %03x ", name, off);
+			for (j = 0; j < 64; j++)
+				fprintf(v->events, "%02x", cfg[off + j]);
+			fputc('\n', v->events);
+		}
+	}
+}
+
+static void print_view(struct vmm *v)
+{
+	char dom[16], host[16];
+	size_t i;
+
+	for (i = 0; i < v->s.nr_view_by_dom; i++) {
+		const struct session_fn *fn = &v->s.view_by_dom[i];
+
+		str_sbdf(fn->dom_sbdf, dom);
+		str_sbdf(fn->host_sbdf, host);
+		fprintf(v->events, "fn %s %s\n", dom,
+			fn->emulated ? "emulated" : fn->stub ? "stub" : host);
+	}
+}
+
+/* ------------------------------------------------------------ options */
+
+struct args {
+	const char *kernel, *vmlinux, *init, *capture, *append, *events;
+	const char *report;
+	uint64_t mem_mib;
+	unsigned int timeout_s;
+	bool no_amd_ext;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vpci-vmm --kernel BZIMAGE --init INIT [options] "
+		"CAPTURE\n\n"
+		"Boot BZIMAGE with an initramfs holding INIT as /init, in a "
+		"KVM VM whose PCI\nbus is libvpci over CAPTURE (what "
+		"vpci-harness loads).\n\n"
+		"  --guest LIST      the VM is a guest given these functions "
+		"(as vpci-harness)\n"
+		"  --hide LIST       functions the hypervisor keeps\n"
+		"  --vmlinux ELF     boot this uncompressed kernel (BZIMAGE "
+		"still gives the\n"
+		"                    setup header): for KVMs without nested "
+		"paging\n"
+		"  --append ARGS     more kernel command line\n"
+		"  --mem MIB         guest RAM (default 256)\n"
+		"  --events FILE     map/unmap/msi/mmio records and libvpci's "
+		"final state\n"
+		"  --report FILE     what the guest's init reports (port "
+		"0x502)\n"
+		"  --timeout SEC     give up after SEC seconds (default 60)\n"
+		"  --no-amd-ext      no CF8 extended registers even on AMD\n");
+}
+
+static int parse_args(int argc, char **argv, struct args *a,
+		      struct session_options *opt)
+{
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "init", required_argument, NULL, 'i' },
+		{ "vmlinux", required_argument, NULL, 'V' },
+		{ "guest", required_argument, NULL, 'g' },
+		{ "hide", required_argument, NULL, 'H' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "report", required_argument, NULL, 'r' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "no-amd-ext", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char msg[256];
+	int c;
+
+	*a = (struct args){ .mem_mib = 256, .timeout_s = 60, .append = "" };
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		msg[0] = 0;
+		switch (c) {
+		case 'k': a->kernel = optarg; break;
+		case 'i': a->init = optarg; break;
+		case 'V': a->vmlinux = optarg; break;
+		case 'a': a->append = optarg; break;
+		case 'e': a->events = optarg; break;
+		case 'r': a->report = optarg; break;
+		case 'm': a->mem_mib = strtoull(optarg, NULL, 0); break;
+		case 't': a->timeout_s = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
+		case 'A': a->no_amd_ext = true; break;
+		case 'g':
+			if (guest_list_parse(&opt->guest, optarg, msg,
+					     sizeof(msg)))
+				goto bad;
+			break;
+		case 'H':
+			if (sbdf_list_parse(&opt->hide, optarg, msg,
+					    sizeof(msg)))
+				goto bad;
+			break;
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind + 1 != argc || !a->kernel || !a->init) {
+		usage(stderr);
+		return -1;
+	}
+	if (a->mem_mib < 64 || a->mem_mib > 3072) {
+		fprintf(stderr, "vpci-vmm: --mem: 64 to 3072 MiB\n");
+		return -1;
+	}
+	a->capture = argv[optind];
+	return 0;
+bad:
+	fprintf(stderr, "vpci-vmm: %s\n", msg);
+	return -1;
+}
+
+/* The hardware domain's functions may sit on buses no bridge leads to
+ * (a Xeon's uncore on bus 0xff): without ACPI, Linux finds those root
+ * buses only when told how far to look. */
+static unsigned int last_bus(const struct vmm *v)
+{
+	unsigned int bus = 0;
+	size_t i;
+
+	for (i = 0; i < v->s.nr_view_by_dom; i++)
+		if (VPCI_SBDF_BUS(v->s.view_by_dom[i].dom_sbdf) > bus)
+			bus = VPCI_SBDF_BUS(v->s.view_by_dom[i].dom_sbdf);
+	return bus;
+}
+
+static int boot(struct vmm *v, const struct args *a)
+{
+	char msg[512], cmdline[2048];
+	uint8_t *initrd;
+	size_t initrd_len = 0;
+	int rc;
+
+	if (kvm_vm_create(&v->vm, a->mem_mib << 20, msg, sizeof(msg)) ||
+	    bar_slots_attach(&v->bars, &v->vm)) {
+		fprintf(stderr, "vpci-vmm: %s\n", msg);
+		return 2;
+	}
+	if (kvm_vm_cpu_is_amd(&v->vm) && !a->no_amd_ext)
+		vpci_cf8_set_amd_ext(v->s.target, true);
+	initrd = initramfs_build(a->init, &initrd_len, msg, sizeof(msg));
+	if (!initrd) {
+		fprintf(stderr, "vpci-vmm: %s\n", msg);
+		return 2;
+	}
+	if (last_bus(v))
+		snprintf(cmdline, sizeof(cmdline),
+			 DEFAULT_CMDLINE " pci=conf1,lastbus=%u %s",
+			 last_bus(v), a->append);
+	else
+		snprintf(cmdline, sizeof(cmdline),
+			 DEFAULT_CMDLINE " pci=conf1 %s", a->append);
+	rc = linux_boot_setup(&v->vm, a->kernel, a->vmlinux, initrd,
+			      initrd_len, cmdline, msg, sizeof(msg));
+	free(initrd);
+	if (rc) {
+		fprintf(stderr, "vpci-vmm: %s\n", msg);
+		return 2;
+	}
+	/* No SA_RESTART: the alarm must end a KVM_RUN with EINTR. */
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(a->timeout_s);
+	return run_vcpu(v) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vmm v;
+	struct args a;
+	char msg[512];
+	int rc;
+
+	if (parse_args(argc, argv, &a, &v.opt))
+		return 2;
+	if (a.events && !(v.events = fopen(a.events, "w"))) {
+		fprintf(stderr, "vpci-vmm: %s: %s\n", a.events, strerror(errno));
+		return 2;
+	}
+	if (a.report && !(v.report = fopen(a.report, "w"))) {
+		fprintf(stderr, "vpci-vmm: %s: %s\n", a.report, strerror(errno));
+		return 2;
+	}
+	v.target_domid = v.opt.guest.nr ? SESSION_GUEST_ID : SESSION_HWDOM_ID;
+	v.opt.listener = &vmm_listener;
+	v.opt.listener_arg = &v;
+	bar_slots_init(&v.bars, v.events);
+	serial_init(&v.uart, stdout);
+	if (session_open(&v.s, a.capture, &v.opt, msg, sizeof(msg))) {
+		fprintf(stderr, "vpci-vmm: %s\n", msg);
+		return 2;
+	}
+	if (v.events)
+		print_view(&v);
+	rc = boot(&v, &a);
+	fflush(stdout);
+	if (v.events && rc != 2) {
+		print_state(&v);
+		bar_slots_print(&v.bars, v.events);
+	}
+	/* Teardown: destroying the host unmaps whatever is still mapped. */
+	session_close(&v.s);
+	fprintf(stderr,
+		"vpci-vmm: guest %s (status %" PRIu32 "); msi-x accesses %lu, "
+		"unclaimed mmio %lu, msi bindings %lu, slot errors %lu, "
+		"frames mapped after teardown %" PRIu64 "\n",
+		v.exited ? "finished" : "did not finish", v.exit_status,
+		v.nr_msix_accesses, v.nr_unclaimed, v.nr_msi_updates,
+		v.bars.nr_errors, bar_slots_frames(&v.bars));
+	if (v.events) {
+		fprintf(v.events, "teardown-frames %" PRIu64 "\n",
+			bar_slots_frames(&v.bars));
+		fprintf(v.events, "exit %s %" PRIu32 "\n",
+			v.exited ? "finished" : "unfinished", v.exit_status);
+		fclose(v.events);
+	}
+	if (v.report)
+		fclose(v.report);
+	sbdf_list_free(&v.opt.guest);
+	sbdf_list_free(&v.opt.hide);
+	bar_slots_free(&v.bars);
+	kvm_vm_destroy(&v.vm);
+	if (rc == 0 && (!v.exited || v.exit_status || v.bars.nr_errors))
+		rc = 1;
+	return rc;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vpci-vmm: a small x86-64 KVM VMM whose PCI bus is libvpci over a
+ * replayed capture (docs/vmm.md). The pieces, one per file:
+ *  main.c       options, the session, the vCPU loop and its exits
+ *  kvm_vm.c     the VM, guest RAM, the in-kernel PIC/IOAPIC/PIT, the vCPU
+ *  linux_boot.c bzImage + initramfs + command line, Linux boot protocol
+ *  initramfs.c  the newc archive holding the guest's init
+ *  bar_slots.c  frames the core maps, as KVM memory slots
+ *  serial.c     a 16550 at 0x3f8 (transmit only)
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Guest RAM starts at 0; the first MiB is RAM too, reported reserved
+ * above 640 KiB so Linux keeps its hands off the legacy area. */
+#define VMM_LOW_RAM_END 0x9fc00ull
+#define VMM_HIGH_RAM_START 0x100000ull
+
+/* The guest's init writes its exit status here (a 32-bit out) when it is
+ * done: the VMM stops the vCPU and reports. */
+#define VMM_EXIT_PORT 0x501u
+/* The guest's init writes its report here with rep outsb: KVM hands
+ * the VMM a page per exit, where the serial port costs an exit a byte
+ * (which matters when KVM itself runs in an emulated CPU). */
+#define VMM_REPORT_PORT 0x502u
+
+struct kvm_vm {
+	int kvm_fd, vm_fd, vcpu_fd;
+	struct kvm_run *run;
+	size_t run_size;
+	uint8_t *ram;
+	uint64_t ram_bytes;
+	unsigned int nr_slots; /* KVM_CAP_NR_MEMSLOTS */
+};
+
+/* Open /dev/kvm and make a VM with ram_bytes of RAM at 0 (slot 0), the
+ * in-kernel interrupt controllers and PIT, and one vCPU with the CPUID
+ * KVM supports. Returns 0, or -1 with msg filled. */
+int kvm_vm_create(struct kvm_vm *vm, uint64_t ram_bytes, char *msg,
+		  size_t msg_len);
+void kvm_vm_destroy(struct kvm_vm *vm);
+/* Raise or lower an ISA interrupt line of the in-kernel PIC/IOAPIC. */
+void kvm_vm_irq_line(struct kvm_vm *vm, unsigned int irq, bool level);
+/* Whether the host CPU (and so the guest's CPUID) is AMD's. */
+bool kvm_vm_cpu_is_amd(const struct kvm_vm *vm);
+
+/* Load a bzImage, initramfs and command line into vm's RAM and point the
+ * vCPU at the kernel's 32-bit entry (Linux boot protocol, 2.06+); with
+ * vmlinux_path, the kernel is that ELF instead, entered in long mode
+ * (the bzImage still gives the setup header).
+ * Returns 0, or -1 with msg filled (naming the file). */
+int linux_boot_setup(struct kvm_vm *vm, const char *bzimage_path,
+		     const char *vmlinux_path, const uint8_t *initrd,
+		     size_t initrd_len, const char *cmdline, char *msg,
+		     size_t msg_len);
+
+/* A newc initramfs with /dev/console, /proc, /sys and the file at
+ * init_path as /init. Returns a malloc'd buffer (*len bytes) or NULL with
+ * msg filled. */
+uint8_t *initramfs_build(const char *init_path, size_t *len, char *msg,
+			 size_t msg_len);
+
+/*
+ * BAR frames as KVM memory slots. The core's map calls arrive here
+ * (through the replay platform's listener) from the moment the session
+ * exists; before the VM does they are only recorded, and
+ * bar_slots_attach() creates them. Every range is backed by anonymous
+ * memory of its own: there is no device behind a replayed BAR.
+ */
+struct bar_slot {
+	uint64_t gpa, bytes;
+	uint8_t *hva;
+	int slot; /* KVM slot number, -1 before attach */
+};
+
+struct bar_slots {
+	struct kvm_vm *vm; /* NULL until attached */
+	struct bar_slot *slots;
+	size_t nr, cap;
+	bool *slot_used; /* by KVM slot number; 0 is RAM */
+	FILE *events;	 /* "map"/"unmap" lines, or NULL */
+	unsigned long nr_errors;
+};
+
+void bar_slots_init(struct bar_slots *bs, FILE *events);
+int bar_slots_attach(struct bar_slots *bs, struct kvm_vm *vm);
+void bar_slots_map(struct bar_slots *bs, uint64_t gfn, uint64_t nr_frames);
+void bar_slots_unmap(struct bar_slots *bs, uint64_t gfn, uint64_t nr_frames);
+/* Frames mapped now, and one "mapped GPA BYTES" line per range. */
+uint64_t bar_slots_frames(const struct bar_slots *bs);
+void bar_slots_print(const struct bar_slots *bs, FILE *out);
+void bar_slots_free(struct bar_slots *bs);
+
+/* A 16550 UART at 0x3f8 (IRQ 4) that transmits to out and never
+ * receives: enough for Linux's 8250 driver and console. */
+struct serial {
+	uint8_t ier, lcr, mcr, scr, dll, dlm;
+	bool thr_empty_irq; /* "transmitter empty" pending */
+	FILE *out;
+};
+
+#define SERIAL_BASE 0x3f8u
+#define SERIAL_IRQ 4u
+
+void serial_init(struct serial *uart, FILE *out);
+/* Port access at base + off (0-7); returns whether the IRQ line is now
+ * raised. */
+uint8_t serial_in(struct serial *uart, unsigned int off);
+void serial_out(struct serial *uart, unsigned int off, uint8_t val);
+bool serial_irq(const struct serial *uart);
+
+#endif /* VMM_H */
