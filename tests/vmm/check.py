@@ -156,6 +156,9 @@ def main():
         del args[i:i + 2]
     harness, capture, events_path, report_path = args
     c = Checker()
+    if not os.path.exists(events_path):
+        c.check(False, "vpci-vmm wrote its events", events_path + " is missing")
+        return 1
     ev = read_lines(events_path)
     rep = read_lines(report_path) if os.path.exists(report_path) else {}
     exit_line = ev.get("exit", [["missing", "-"]])[-1]

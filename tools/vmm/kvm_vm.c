@@ -74,10 +74,6 @@ static int add_ram(struct kvm_vm *vm, uint64_t ram_bytes, char *msg,
 
 	if (ram == MAP_FAILED)
 		return fail(msg, msg_len, "guest RAM");
-	/* Large host pages let KVM map guest RAM in large pieces: far fewer
-	 * faults, which matters most where KVM shadows the guest's page
-	 * tables (no nested paging). A hint; nothing depends on it. */
-	madvise(ram, ram_bytes, MADV_HUGEPAGE);
 	vm->ram = ram;
 	vm->ram_bytes = ram_bytes;
 	region = (struct kvm_userspace_memory_region){

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "guest_list.h"
@@ -42,16 +43,23 @@ struct vmm {
 	FILE *report; /* what the guest's init writes to VMM_REPORT_PORT */
 	uint32_t target_domid;
 	unsigned long nr_msix_accesses, nr_unclaimed, nr_msi_updates;
+	unsigned long nr_exits;
 	bool exited;
 	uint32_t exit_status;
 };
 
-static volatile sig_atomic_t timed_out;
+static volatile sig_atomic_t timed_out, progress_due;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
 	timed_out = 1;
+}
+
+static void on_progress(int sig)
+{
+	(void)sig;
+	progress_due = 1;
 }
 
 static void str_sbdf(vpci_sbdf_t sbdf, char out[16])
@@ -201,6 +209,15 @@ static int run_vcpu(struct vmm *v)
 
 	while (!v->exited) {
 		if (ioctl(v->vm.vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR && progress_due) {
+				struct kvm_regs regs = { 0 };
+
+				progress_due = 0;
+				ioctl(v->vm.vcpu_fd, KVM_GET_REGS, &regs);
+				fprintf(stderr, "vpci-vmm: rip 0x%llx, %lu exits\n",
+					(unsigned long long)regs.rip,
+					v->nr_exits);
+			}
 			if (errno == EINTR && !timed_out)
 				continue;
 			struct kvm_regs regs = { 0 };
@@ -211,6 +228,7 @@ static int run_vcpu(struct vmm *v)
 				(unsigned long long)regs.rip, (unsigned long long)regs.rcx, (unsigned long long)regs.rsi, (unsigned long long)regs.rdi);
 			return -1;
 		}
+		v->nr_exits++;
 		switch (run->exit_reason) {
 		case KVM_EXIT_IO:
 			handle_io(v, run);
@@ -285,6 +303,7 @@ struct args {
 	uint64_t mem_mib;
 	unsigned int timeout_s;
 	bool no_amd_ext;
+	unsigned int progress_s;
 };
 
 static void usage(FILE *out)
@@ -309,7 +328,9 @@ static void usage(FILE *out)
 		"  --report FILE     what the guest's init reports (port "
 		"0x502)\n"
 		"  --timeout SEC     give up after SEC seconds (default 60)\n"
-		"  --no-amd-ext      no CF8 extended registers even on AMD\n");
+		"  --no-amd-ext      no CF8 extended registers even on AMD\n"
+		"  --progress SEC    print the vCPU's rip every SEC seconds of "
+		"CPU time\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a,
@@ -327,6 +348,7 @@ static int parse_args(int argc, char **argv, struct args *a,
 		{ "report", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "no-amd-ext", no_argument, NULL, 'A' },
+		{ "progress", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -347,6 +369,8 @@ static int parse_args(int argc, char **argv, struct args *a,
 		case 't': a->timeout_s = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 'A': a->no_amd_ext = true; break;
+		case 'P': a->progress_s = (unsigned int)strtoul(optarg, NULL, 0);
+			break;
 		case 'g':
 			if (guest_list_parse(&opt->guest, optarg, msg,
 					     sizeof(msg)))
@@ -429,6 +453,19 @@ static int boot(struct vmm *v, const struct args *a)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(a->timeout_s);
+	if (a->progress_s) {
+		struct sigaction pa = { .sa_handler = on_progress };
+		struct itimerval every = {
+			.it_interval = { .tv_sec = a->progress_s },
+			.it_value = { .tv_sec = a->progress_s },
+		};
+
+		sigemptyset(&pa.sa_mask);
+		/* CPU time of this process, KVM_RUN's included: the alarm
+		 * already has the real-time timer. */
+		sigaction(SIGPROF, &pa, NULL);
+		setitimer(ITIMER_PROF, &every, NULL);
+	}
 	return run_vcpu(v) ? 1 : 0;
 }
 

@@ -3,9 +3,10 @@
  * /init of the outer VM on hosts without /dev/kvm (docs/vmm.md, "without
  * KVM"): QEMU emulates an AMD CPU with SVM, this init loads KVM into the
  * outer kernel and runs vpci-vmm there once per run, so the inner Linux
- * still boots under real KVM (one outer boot serves every run). Then it
- * prints every file the runs left in /out between marker lines, and
- * reports to QEMU's isa-debug-exit port (0x501) how many runs failed.
+ * still boots under real KVM (one outer boot serves every run). After
+ * each run it prints the files the run left in /out between marker lines;
+ * at the end it reports to QEMU's isa-debug-exit port (0x501) how many
+ * runs failed.
  *
  *   /modules/NN-NAME.ko  loaded in name order (irqbypass, kvm, kvm-amd)
  *   /runs/NAME           one run: vpci-vmm's arguments, one a line
@@ -122,6 +123,19 @@ static void print_file(const char *name)
 		fwrite(buf, 1, n, stdout);
 	fclose(f);
 	printf("\nvpci-outer-end %s\n", name);
+	unlink(path);
+}
+
+/* What the last run wrote, printed at once: a later run may not finish
+ * before QEMU's time is up. */
+static void print_out(void)
+{
+	struct dirent **names;
+	int n, i;
+
+	n = scandir("/out", &names, not_dot, by_name);
+	for (i = 0; i < n; i++)
+		print_file(names[i]->d_name);
 }
 
 int main(void)
@@ -141,11 +155,10 @@ int main(void)
 		failed = 77;
 	} else {
 		n = scandir("/runs", &names, not_dot, by_name);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			failed += run_vmm(names[i]->d_name) != 0;
-		n = scandir("/out", &names, not_dot, by_name);
-		for (i = 0; i < n; i++)
-			print_file(names[i]->d_name);
+			print_out();
+		}
 	}
 	printf("vpci-outer-done %d\n", failed);
 	fflush(stdout);
