@@ -99,7 +99,8 @@ else
 		modules/02-kvm.ko="$modules/arch/x86/kvm/kvm.ko" \
 		modules/03-kvm-amd.ko="$modules/arch/x86/kvm/kvm-amd.ko" \
 		"${specs[@]}" || skip "cannot build the outer initramfs"
-	timeout "$budget" qemu-system-x86_64 -accel tcg -cpu EPYC,+svm -m 1G \
+	timeout "$budget" qemu-system-x86_64 -accel tcg \
+		-cpu EPYC,+svm,phys-bits=48 -m 1G \
 		-icount shift=1,sleep=off \
 		-kernel "$bzimage" -initrd "$stage/initramfs.cpio" \
 		-append "console=ttyS0 acpi=off reboot=t panic=-1 quiet" \

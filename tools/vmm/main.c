@@ -421,11 +421,14 @@ static int boot(struct vmm *v, const struct args *a)
 	size_t initrd_len = 0;
 	int rc;
 
-	if (kvm_vm_create(&v->vm, a->mem_mib << 20, msg, sizeof(msg)) ||
-	    bar_slots_attach(&v->bars, &v->vm)) {
+	if (kvm_vm_create(&v->vm, a->mem_mib << 20, msg, sizeof(msg))) {
 		fprintf(stderr, "vpci-vmm: %s\n", msg);
 		return 2;
 	}
+	/* BAR frames beyond what the guest can address (its CPU's physical
+	 * address bits) cannot be slots: said above, slot by slot. */
+	if (bar_slots_attach(&v->bars, &v->vm))
+		return 2;
 	if (kvm_vm_cpu_is_amd(&v->vm) && !a->no_amd_ext)
 		vpci_cf8_set_amd_ext(v->s.target, true);
 	initrd = initramfs_build(a->init, &initrd_len, msg, sizeof(msg));
