@@ -73,6 +73,19 @@ static void hold(struct vpci_header *hdr, enum vpci_held_slot slot,
 	w->only_if_changed = only_if_changed;
 }
 
+/*
+ * Record cmd as the command register vPCI applies and say which BAR slots
+ * must follow: all of them when memory decoding changes, none otherwise
+ * (the held write then reaches the hardware at once).
+ */
+static unsigned int decode_change(struct vpci_header *hdr, uint32_t cmd)
+{
+	bool changed = (hdr->cmd ^ cmd) & VPCI_CMD_MEMORY;
+
+	hdr->cmd = (uint16_t)cmd;
+	return changed ? VPCI_ALL_SLOTS : 0u;
+}
+
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
 {
 	if (!vpci_bars_pending(dev))
@@ -128,10 +141,9 @@ static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	(void)data;
 	if (dropped_while_pending(dev, reg))
 		return;
-	dev->hdr->cmd = (uint16_t)val;
 	/* The hardware domain's writes all reach the hardware. */
 	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val, 0, false);
-	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
+	vpci_bars_apply(dev, decode_change(dev->hdr, val), false);
 }
 
 static uint32_t guest_cmd_read(const struct vpci_dev *dev, unsigned int reg,
@@ -147,11 +159,13 @@ static uint32_t guest_cmd_read(const struct vpci_dev *dev, unsigned int reg,
 static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int size, uint32_t val, void *data)
 {
+	unsigned int mask;
+
 	(void)size;
 	(void)data;
 	if (dropped_while_pending(dev, reg))
 		return;
-	dev->hdr->cmd = (uint16_t)(val & GUEST_CMD_BITS);
+	mask = decode_change(dev->hdr, val & GUEST_CMD_BITS);
 	/* The guest's bits over the hardware's others; written only when
 	 * that changes something there. */
 	val = dev->hdr->cmd;
@@ -159,7 +173,7 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 		val |= VPCI_CMD_INTX_DISABLE;
 	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,
 	     0xffffu & ~(uint32_t)GUEST_CMD_BITS, true);
-	vpci_bars_apply(dev, VPCI_ALL_SLOTS, false);
+	vpci_bars_apply(dev, mask, false);
 }
 
 static uint32_t guest_status_read(const struct vpci_dev *dev, unsigned int reg,

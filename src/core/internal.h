@@ -170,8 +170,6 @@ static inline bool vpci_dev_is_readonly(const struct vpci_dev *dev)
 
 void *vpci_zalloc(struct vpci_host *host, size_t size_bytes);
 void vpci_free(struct vpci_host *host, void *ptr);
-void vpci_lock(struct vpci_host *host);
-void vpci_unlock(struct vpci_host *host);
 
 /*
  * printf-like logging through the platform's log hook. Understands %s %c
@@ -198,11 +196,52 @@ static inline bool vpci_access_ok(unsigned int reg, unsigned int size)
 	       reg <= VPCI_CFG_SPACE_SIZE - size;
 }
 
-/* Physical config access for a device's function (any size/offset). */
-uint32_t vpci_phys_read(const struct vpci_host *host, vpci_sbdf_t sbdf,
-			unsigned int reg, unsigned int size);
-void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
-		     unsigned int reg, unsigned int size, uint32_t val);
+/* Inline, like the physical accesses below: every config access takes
+ * the lock, and most reach the hardware once. */
+static inline void vpci_lock(struct vpci_host *host)
+{
+	if (host->ops->lock)
+		host->ops->lock(host->ctx);
+}
+
+static inline void vpci_unlock(struct vpci_host *host)
+{
+	if (host->ops->unlock)
+		host->ops->unlock(host->ctx);
+}
+
+/* Misaligned physical accesses, bytewise (platform.c). */
+uint32_t vpci_phys_read_bytes(const struct vpci_host *host, vpci_sbdf_t sbdf,
+			      unsigned int reg, unsigned int size);
+void vpci_phys_write_bytes(const struct vpci_host *host, vpci_sbdf_t sbdf,
+			   unsigned int reg, unsigned int size, uint32_t val);
+
+/* Physical config access for a device's function (any size/offset; the
+ * platform only ever sees naturally aligned accesses inside 4 KiB). */
+static inline uint32_t vpci_phys_read(const struct vpci_host *host,
+				      vpci_sbdf_t sbdf, unsigned int reg,
+				      unsigned int size)
+{
+	if (!vpci_access_ok(reg, size))
+		return vpci_size_mask(size);
+	if ((reg & (size - 1)) == 0)
+		return host->ops->conf_read(host->ctx, sbdf, reg, size) &
+		       vpci_size_mask(size);
+	return vpci_phys_read_bytes(host, sbdf, reg, size);
+}
+
+static inline void vpci_phys_write(const struct vpci_host *host,
+				   vpci_sbdf_t sbdf, unsigned int reg,
+				   unsigned int size, uint32_t val)
+{
+	if (!vpci_access_ok(reg, size))
+		return;
+	if ((reg & (size - 1)) == 0)
+		host->ops->conf_write(host->ctx, sbdf, reg, size,
+				      val & vpci_size_mask(size));
+	else
+		vpci_phys_write_bytes(host, sbdf, reg, size, val);
+}
 
 /*
  * device.c: a function's life. Build (tear down) dev's vPCI state for its

@@ -18,30 +18,13 @@ void vpci_free(struct vpci_host *host, void *ptr)
 		host->ops->free(host->ctx, ptr);
 }
 
-void vpci_lock(struct vpci_host *host)
-{
-	if (host->ops->lock)
-		host->ops->lock(host->ctx);
-}
-
-void vpci_unlock(struct vpci_host *host)
-{
-	if (host->ops->unlock)
-		host->ops->unlock(host->ctx);
-}
-
-uint32_t vpci_phys_read(const struct vpci_host *host, vpci_sbdf_t sbdf,
-			unsigned int reg, unsigned int size)
+/* Misaligned: bytewise, as hardware would only take aligned cycles. */
+uint32_t vpci_phys_read_bytes(const struct vpci_host *host, vpci_sbdf_t sbdf,
+			      unsigned int reg, unsigned int size)
 {
 	uint32_t val = 0;
 	unsigned int i;
 
-	if (!vpci_access_ok(reg, size))
-		return vpci_size_mask(size);
-	if ((reg & (size - 1)) == 0)
-		return host->ops->conf_read(host->ctx, sbdf, reg, size) &
-		       vpci_size_mask(size);
-	/* Misaligned: bytewise, as hardware would only take aligned cycles. */
 	for (i = 0; i < size; i++)
 		val |= (host->ops->conf_read(host->ctx, sbdf, reg + i, 1) &
 			0xffu)
@@ -49,18 +32,11 @@ uint32_t vpci_phys_read(const struct vpci_host *host, vpci_sbdf_t sbdf,
 	return val;
 }
 
-void vpci_phys_write(const struct vpci_host *host, vpci_sbdf_t sbdf,
-		     unsigned int reg, unsigned int size, uint32_t val)
+void vpci_phys_write_bytes(const struct vpci_host *host, vpci_sbdf_t sbdf,
+			   unsigned int reg, unsigned int size, uint32_t val)
 {
 	unsigned int i;
 
-	if (!vpci_access_ok(reg, size))
-		return;
-	if ((reg & (size - 1)) == 0) {
-		host->ops->conf_write(host->ctx, sbdf, reg, size,
-				      val & vpci_size_mask(size));
-		return;
-	}
 	for (i = 0; i < size; i++)
 		host->ops->conf_write(host->ctx, sbdf, reg + i, 1,
 				      (val >> (i * 8u)) & 0xffu);

@@ -239,11 +239,16 @@ void vpci_write_val(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 
 /* ------------------------------------------------------------- dispatch */
 
+static inline bool passthrough_gaps(const struct vpci_dev *dev)
+{
+	return !dev->owner || dev->owner->cfg.kind != VPCI_DOMAIN_GUEST;
+}
+
 bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev)
 {
 	/* The hardware domain and the hypervisor owner see real hardware in
 	 * gaps; a guest sees PCI reserved-register semantics (read 0). */
-	return !dev->owner || dev->owner->cfg.kind != VPCI_DOMAIN_GUEST;
+	return passthrough_gaps(dev);
 }
 
 /* Largest naturally aligned access of at most n bytes at pos. */
@@ -356,6 +361,28 @@ exact_register(const struct vpci_regtable *t, unsigned int reg,
 	return NULL;
 }
 
+/*
+ * The other common case: an access starting on a dword boundary that no
+ * register touches. The index entry of that dword is the first register
+ * ending after its start, so the access is a gap exactly when that
+ * register (if any) starts at or after the access's end.
+ */
+static inline __attribute__((always_inline)) bool
+dword_gap(const struct vpci_regtable *t, unsigned int reg, unsigned int size)
+{
+	unsigned int dword = reg / 4u, i;
+
+	if (reg & 3u)
+		return false;
+	if (dword < VPCI_STD_DWORDS)
+		i = t->lb_std[dword];
+	else if (t->lb_ext)
+		i = t->lb_ext[dword - VPCI_STD_DWORDS];
+	else
+		return true; /* nothing lives in extended space */
+	return i >= t->nr || t->regs[i].offset >= reg + size;
+}
+
 /* An access over several registers and gaps: split, then merge. */
 static __attribute__((noinline)) uint32_t
 read_split(struct vpci_dev *dev, unsigned int reg, unsigned int size)
@@ -399,7 +426,13 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	if (!vpci_access_ok(reg, size))
 		return vpci_size_mask(size);
 	exact = exact_register(&dev->regs, reg, size);
-	return exact ? register_read(dev, exact) : read_split(dev, reg, size);
+	if (exact)
+		return register_read(dev, exact);
+	if (dword_gap(&dev->regs, reg, size))
+		return passthrough_gaps(dev)
+			       ? vpci_phys_read(dev->host, dev->sbdf, reg, size)
+			       : 0;
+	return read_split(dev, reg, size);
 }
 
 static __attribute__((noinline)) void
@@ -448,6 +481,8 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 	exact = exact_register(&dev->regs, reg, size);
 	if (exact)
 		register_write(dev, exact, 0, size, val);
-	else
+	else if (!dword_gap(&dev->regs, reg, size))
 		write_split(dev, reg, size, val);
+	else if (passthrough_gaps(dev))
+		vpci_phys_write(dev->host, dev->sbdf, reg, size, val);
 }
