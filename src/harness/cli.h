@@ -35,6 +35,7 @@ enum opt_bits {
 	OPT_BRIDGE_ONLY = 1u << 14,
 	OPT_EMULATE = 1u << 15,
 	OPT_VFS = 1u << 16,
+	OPT_SCRIPT = 1u << 17,
 };
 
 /* The options that shape the host and the guest (the toolstack's). */
@@ -49,6 +50,7 @@ struct cli {
 	const char *sysfs_dir;
 	bool force, allow_partial;
 	const char *into; /* fdt --into GUEST.dtb */
+	const char *script; /* dump/export-sysfs --script FILE */
 	char **args; /* positional arguments */
 	int nr_args;
 };

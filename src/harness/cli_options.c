@@ -144,6 +144,14 @@ static int apply_into(struct cli *cli, const struct option_spec *spec,
 	return 0;
 }
 
+static int apply_script(struct cli *cli, const struct option_spec *spec,
+			const char *arg)
+{
+	(void)spec;
+	cli->script = arg;
+	return 0;
+}
+
 static int apply_no_guest_vpci(struct cli *cli, const struct option_spec *spec,
 			       const char *arg)
 {
@@ -267,6 +275,10 @@ static const struct option_spec options[] = {
 	 "physical function PF (SSSS:BB:DD.F) at set-up, as Linux's\n"
 	 "sriov_numvfs does; they are then functions like any other\n"
 	 "(--guest may name one); repeatable"},
+	{"script", 0, "FILE", OPT_SCRIPT, apply_script,
+	 "replay the script FILE (- for stdin) first, its output on\n"
+	 "stderr, and show the view it leaves (VFs it enabled, BARs it\n"
+	 "moved)"},
 };
 
 #define NR_OPTIONS (sizeof(options) / sizeof(options[0]))

@@ -321,6 +321,7 @@ int hwmodel_init(struct hwmodel *hw, const struct topology *topo)
 
 	hw->fns = NULL;
 	hw->nr_fns = 0;
+	hw->vf_changes = 0;
 	if (!topo->nr_fns)
 		return 0;
 	hw->fns = calloc(topo->nr_fns, sizeof(*hw->fns));

@@ -37,6 +37,9 @@ struct hwmodel {
 	size_t nr_fns;
 	struct hwmodel_pf *pfs;
 	size_t nr_pfs;
+	/* Counts VF Enable/Disable events (VFs came or went), so a reader
+	 * of the model knows cheaply when to look at the VFs again. */
+	unsigned long vf_changes;
 };
 
 /*

@@ -378,10 +378,13 @@ void hwmodel_sriov_written(struct hwmodel *hw, struct hwmodel_fn *fn,
 		    reg >= pf->pos + SRIOV_END)
 			continue;
 		on = get(fn->cfg, pf->pos + SRIOV_CTRL, 2) & CTRL_VFE;
-		if (on && !pf->nr_vfs)
+		if (on && !pf->nr_vfs) {
 			vfs_create(hw, pf, fn);
-		else if (!on && pf->nr_vfs)
+			hw->vf_changes++;
+		} else if (!on && pf->nr_vfs) {
 			vfs_free(pf);
+			hw->vf_changes++;
+		}
 		if (reg < pf->pos + SRIOV_SPS + 4u && reg + size > pf->pos + SRIOV_SPS)
 			set_bar_masks(pf, fn);
 	}

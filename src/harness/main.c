@@ -91,12 +91,40 @@ static int run_replay(struct cli *cli)
 	return rc ? rc : finish_stdout();
 }
 
+/* --script FILE: replay it before showing the view; its own output
+ * (read values, emulator completions) goes to stderr, so stdout stays
+ * the dump or nothing. Closes the session when it fails. */
+static int run_script_first(struct cli *cli, struct session *s)
+{
+	bool from_stdin;
+	FILE *in;
+	int rc;
+
+	if (!cli->script)
+		return 0;
+	from_stdin = strcmp(cli->script, "-") == 0;
+	in = from_stdin ? stdin : fopen(cli->script, "r");
+	if (!in) {
+		session_close(s);
+		return fail("%s: %s", cli->script, strerror(errno));
+	}
+	rc = script_run(s, in, from_stdin ? "<stdin>" : cli->script, stderr,
+			false);
+	if (!from_stdin)
+		fclose(in);
+	if (rc) {
+		session_close(s);
+		return EXIT_ERROR;
+	}
+	return 0;
+}
+
 static int run_dump(struct cli *cli)
 {
 	struct session s;
 	int rc = open_session(cli, &s);
 
-	if (rc)
+	if (rc || (rc = run_script_first(cli, &s)))
 		return rc;
 	rc = export_lspci(&s, stdout);
 	session_close(&s);
@@ -109,7 +137,7 @@ static int run_export_sysfs(struct cli *cli)
 	char msg[1024];
 	int rc = open_session(cli, &s);
 
-	if (rc)
+	if (rc || (rc = run_script_first(cli, &s)))
 		return rc;
 	rc = export_sysfs(&s, cli->args[1], msg, sizeof(msg));
 	session_close(&s);
@@ -203,11 +231,13 @@ static const struct command commands[] = {
 	 "SBDF is SSSS:BB:DD.F or BB:DD.F, the host's address (the guest's\n"
 	 "with --guest-sbdf); SIZE is 1, 2 or 4. '#' starts a comment.\n"
 	 "Functions the domain cannot see read all-ones.\n"},
-	{"dump", run_dump, VIEW_OPTS | OPT_SLOT | OPT_ID, 1, 1, "TOPOLOGY",
+	{"dump", run_dump, VIEW_OPTS | OPT_SLOT | OPT_ID | OPT_SCRIPT, 1, 1,
+	 "TOPOLOGY",
 	 "Print every function the domain sees (with --guest: the guest, at\n"
 	 "its virtual SBDFs) in lspci -xxxx format, read through vPCI;\n"
 	 "`lspci -F FILE` reads it back.\n"},
-	{"export-sysfs", run_export_sysfs, VIEW_OPTS | OPT_SLOT | OPT_ID, 2, 2,
+	{"export-sysfs", run_export_sysfs,
+	 VIEW_OPTS | OPT_SLOT | OPT_ID | OPT_SCRIPT, 2, 2,
 	 "TOPOLOGY OUTDIR",
 	 "Write the domain's view as a sysfs-shaped tree under OUTDIR, for\n"
 	 "`lspci -A linux-sysfs -O sysfs.path=OUTDIR`. BAR sizes in each\n"

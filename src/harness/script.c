@@ -362,8 +362,14 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 			rc = -1;
 			break;
 		}
-		if (kind == 0 && ctx.line_ran)
-			session_step(s, false, out);
+		if (kind == 0 && ctx.line_ran &&
+		    session_step(s, false, out, why, sizeof(why))) {
+			progress_end(&progress);
+			fprintf(stderr, "vpci-harness: %s:%lu: %s\n", name,
+				lineno, why);
+			rc = -1;
+			break;
+		}
 		if (interactive)
 			fflush(out);
 	}
@@ -374,8 +380,10 @@ int script_run(struct session *s, FILE *in, const char *name, FILE *out,
 		rc = -1;
 	}
 	/* The script is over: emulators answer what they still owe. */
-	if (!rc)
-		session_step(s, true, out);
+	if (!rc && session_step(s, true, out, why, sizeof(why))) {
+		fprintf(stderr, "vpci-harness: %s: %s\n", name, why);
+		rc = -1;
+	}
 	if (interactive)
 		fputc('\n', stderr);
 	free(line);

@@ -744,9 +744,29 @@ int session_script_access(struct session *s, bool write, vpci_sbdf_t sbdf,
 	return 1;
 }
 
-void session_step(struct session *s, bool all, FILE *out)
+/* The hardware domain's functions changed (VFs came or went): list them
+ * anew, as session_open() did. */
+static int relist(struct session *s, char *msg, size_t msg_len)
 {
+	free(s->view);
+	free(s->view_by_dom);
+	s->view = NULL;
+	s->view_by_dom = NULL;
+	s->nr_view = 0;
+	s->nr_view_by_dom = 0;
+	return build_view(s, NULL, NULL, 0, msg, msg_len);
+}
+
+int session_step(struct session *s, bool all, FILE *out, char *msg,
+		 size_t msg_len)
+{
+	int rc;
+
 	/* Without emulators nothing is owed (and opt may be read-only). */
 	if (s->guest && s->emulate->nr)
 		emulators_step(s->emulate, s->target, all, out);
+	rc = session_sriov_sync(s, msg, msg_len);
+	if (rc > 0)
+		rc = relist(s, msg, msg_len);
+	return rc < 0 ? -1 : 0;
 }

@@ -102,6 +102,8 @@ struct session {
 	 * mounts show. */
 	struct session_fn *view_by_dom;
 	size_t nr_view_by_dom;
+	/* The hardware model's vf_changes when the list last followed it. */
+	unsigned long vf_changes_seen;
 };
 
 /*
@@ -176,8 +178,12 @@ int session_script_access(struct session *s, bool write, vpci_sbdf_t sbdf,
 			  unsigned int reg, unsigned int size, uint32_t *val,
 			  unsigned long *pending_id);
 /* A script step has run (all: the script ended): answer the emulator
- * requests now due, printing "complete ID [0xVALUE]" lines on out. */
-void session_step(struct session *s, bool all, FILE *out);
+ * requests now due, printing "complete ID [0xVALUE]" lines on out, and
+ * when the step enabled or disabled VFs, list the hardware domain's
+ * functions anew so dumps and exports show the VFs that exist. Returns 0,
+ * or -1 with msg (out of memory). */
+int session_step(struct session *s, bool all, FILE *out, char *msg,
+		 size_t msg_len);
 
 /* The whole 4096-byte config space of dom_sbdf as the domain reads it,
  * in 4-byte reads. */

@@ -5,10 +5,12 @@
  * sriov_numvfs does (NumVFs, then VF Enable and VF Memory Space Enable,
  * through vPCI like any of its config writes), and the VFs that then
  * exist join the topology, so dumps, exports, stats and --guest see them
- * like any function. VFs a script enables later, or that the input shows
- * enabled, exist for the core and the hardware model (and `mr`/`mw`
- * reach them), not in the session's function list: that is fixed at
- * set-up, and is the input's functions plus the --vfs VFs.
+ * like any function. So do VFs the input shows enabled (an lspci dump
+ * lists only the PF, but the core and the model have its VFs), and, in a
+ * hardware domain session, VFs a script enables or disables: after each
+ * script step that made VFs come or go, the topology's VFs are made the
+ * model's again and the session lists its functions anew. A guest
+ * session's list stays the functions given at set-up.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -114,34 +116,92 @@ static int enable_one(struct session *s, const struct session_vfs *req,
 	return 0;
 }
 
-static bool named(const struct session_options *opt, vpci_sbdf_t pf)
+/* A function of the input file (the model holds those, sorted, in fns;
+ * its VFs apart). */
+static bool from_input(const struct hwmodel *hw, vpci_sbdf_t sbdf)
 {
-	size_t i;
+	size_t lo = 0, hi = hw->nr_fns;
 
-	for (i = 0; i < opt->nr_vfs; i++)
-		if (opt->vfs[i].pf == pf)
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (hw->fns[mid].sbdf == sbdf)
 			return true;
+		if (hw->fns[mid].sbdf < sbdf)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return false;
 }
 
-/* The VFs of the --vfs PFs join the topology. (VFs a capture shows
- * enabled exist too, for the core and the model, but the functions
- * listed stay those of the input file.) */
-static int add_vfs(struct session *s, const struct session_options *opt,
-		   char *msg, size_t msg_len)
+/* Drop the listed VFs the model no longer has (VF Enable cleared).
+ * Keeps the order, so the topology stays sorted. */
+static bool drop_gone_vfs(struct session *s)
 {
+	size_t i, n = 0;
+
+	for (i = 0; i < s->topo.nr_fns; i++) {
+		vpci_sbdf_t sbdf = s->topo.fns[i].sbdf;
+
+		if (from_input(&s->hw, sbdf) || hwmodel_sriov_find(&s->hw, sbdf))
+			s->topo.fns[n++] = s->topo.fns[i];
+	}
+	if (n == s->topo.nr_fns)
+		return false;
+	s->topo.nr_fns = n;
+	return true;
+}
+
+static int fn_cmp(const void *a, const void *b)
+{
+	const struct topo_fn *x = a, *y = b;
+
+	if (x->sbdf != y->sbdf)
+		return (x->sbdf > y->sbdf) - (x->sbdf < y->sbdf);
+	/* The same routing ID from two PFs: the lower PF first. */
+	return (x->attrs.physfn > y->attrs.physfn) -
+	       (x->attrs.physfn < y->attrs.physfn);
+}
+
+/* Sort what was appended into place, keeping one function per SBDF: two
+ * PFs whose VF ranges overlap (a hostile or broken capture) must not
+ * list a routing ID twice; the one kept is the lower PF's, the VF the
+ * model answers for (hwmodel_sriov_find() looks in PF order). */
+static void sort_unique(struct topology *topo)
+{
+	size_t i, n = 1;
+
+	if (topo->nr_fns < 2)
+		return;
+	qsort(topo->fns, topo->nr_fns, sizeof(*topo->fns), fn_cmp);
+	for (i = 1; i < topo->nr_fns; i++)
+		if (topo->fns[i].sbdf != topo->fns[n - 1].sbdf)
+			topo->fns[n++] = topo->fns[i];
+	topo->nr_fns = n;
+}
+
+/* Append the model's VFs the topology does not list yet (its first
+ * `sorted` entries are sorted). */
+static int add_new_vfs(struct session *s, size_t sorted, char *msg,
+		       size_t msg_len)
+{
+	struct topology head = s->topo;
 	struct topo_error err = {{0}};
-	size_t i, before = s->topo.nr_fns;
+	size_t i;
 	unsigned int n;
+	int added = 0;
 
 	for (i = 0; i < s->hw.nr_pfs; i++) {
 		const struct hwmodel_pf *pf = &s->hw.pfs[i];
 
-		for (n = 0; named(opt, pf->sbdf) && n < pf->nr_vfs; n++) {
+		for (n = 0; n < pf->nr_vfs; n++) {
 			const struct hwmodel_fn *vf = &pf->vfs[n];
 			struct topo_fn *fn;
 
-			if (topology_find(&s->topo, vf->sbdf))
+			head.fns = s->topo.fns; /* topo_add_fn may move them */
+			head.nr_fns = sorted;
+			if (topology_find(&head, vf->sbdf))
 				continue;
 			fn = topo_add_fn(&s->topo, vf->sbdf, &err);
 			if (!fn) {
@@ -152,14 +212,27 @@ static int add_vfs(struct session *s, const struct session_options *opt,
 			memcpy(fn->config, vf->cfg, TOPO_CONFIG_MAX);
 			fn->attrs.is_vf = true;
 			fn->attrs.physfn = pf->sbdf;
+			added = 1;
 		}
 	}
-	/* topology_find() needs the order back. */
-	if (s->topo.nr_fns != before && topo_finish(&s->topo, &err)) {
-		snprintf(msg, msg_len, "%s", err.msg);
+	return added;
+}
+
+int session_sriov_sync(struct session *s, char *msg, size_t msg_len)
+{
+	bool dropped;
+	int added;
+
+	if (s->guest || s->vf_changes_seen == s->hw.vf_changes)
+		return 0;
+	s->vf_changes_seen = s->hw.vf_changes;
+	dropped = drop_gone_vfs(s);
+	added = add_new_vfs(s, s->topo.nr_fns, msg, msg_len);
+	if (added < 0)
 		return -1;
-	}
-	return 0;
+	if (added)
+		sort_unique(&s->topo);
+	return dropped || added;
 }
 
 int session_sriov_setup(struct session *s, const struct session_options *opt,
@@ -170,5 +243,8 @@ int session_sriov_setup(struct session *s, const struct session_options *opt,
 	for (i = 0; i < opt->nr_vfs; i++)
 		if (enable_one(s, &opt->vfs[i], msg, msg_len))
 			return -1;
-	return add_vfs(s, opt, msg, msg_len);
+	/* Every VF that now exists joins, --vfs ones and those the input
+	 * shows enabled alike (even with a guest: --guest may name one). */
+	s->vf_changes_seen = s->hw.vf_changes - 1u;
+	return session_sriov_sync(s, msg, msg_len) < 0 ? -1 : 0;
 }

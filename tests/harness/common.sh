@@ -113,6 +113,33 @@ lspci_bytes() {
 # Original bytes of a topology, as real lspci reads them. Some published
 # -vv dumps hold lines `lspci -F` rejects; for NAME.vv.txt the plain
 # NAME.lspci of the same machine stands in then.
+# The original's lspci -vv text (as lspci_original, decoded).
+lspci_vv_original() {
+	local t=$1 plain
+	if [ -d "$t" ]; then
+		lspci -D -A linux-sysfs -O sysfs.path="$t" -vv 2>/dev/null
+		return
+	fi
+	plain=${t%.vv.txt}.lspci
+	if [ "$plain" != "$t" ] && [ -f "$plain" ]; then
+		lspci -D -F "$plain" -vv 2>/dev/null
+	else
+		lspci -D -F "$t" -vv 2>/dev/null
+	fi
+}
+
+# How many VFs the original's SR-IOV capabilities say firmware enabled
+# (NumVFs of each PF with VF Enable+): the core and the model have them,
+# so the hardware domain's view lists them beside the input's functions.
+fw_vf_count() {
+	lspci_vv_original "$1" | awk '
+		/IOVCtl:/ { on = ($0 ~ /Enable\+/) }
+		/Number of VFs:/ && on {
+			s = $0; sub(/.*Number of VFs: /, "", s); sub(/,.*/, "", s)
+			n += s; on = 0 }
+		END { print n + 0 }'
+}
+
 lspci_original() {
 	local t=$1 plain
 	if [ -d "$t" ]; then

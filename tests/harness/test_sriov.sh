@@ -11,7 +11,12 @@
 #  - a guest given one VF: lspci reads its view cleanly, the VF at 00:01.0
 #    with the VF's IDs and its BARs of the VF BARs' kinds, unassigned;
 #  - stats counts the PF, its TotalVFs and VF BARs, and the --vfs VFs;
-#  - NumVFs above TotalVFs, written by a script, never reaches the model.
+#  - NumVFs above TotalVFs, written by a script, never reaches the model;
+#  - VFs a replayed script enables (NumVFs, then VF Enable, as `w` lines)
+#    join the dump and the export-sysfs tree (--script) that real lspci
+#    reads, and leave them when a later line clears VF Enable;
+#  - VFs a dump shows enabled by firmware (cap-pcie-2, cap-ea-1) are
+#    listed from the start, at the routing IDs the dump's text gives.
 #
 # Usage: test_sriov.sh VPCI_HARNESS DATA_DIR
 . "$(dirname "$0")/common.sh"
@@ -168,6 +173,83 @@ EOF
 		pass
 	else
 		fail "$label: NumVFs $((total + 1)) > TotalVFs read back $got"
+	fi
+
+	# A script enables the VFs (NumVFs, then VF Enable + VF MSE): they
+	# join the dump and the sysfs export, as lspci reads them; clearing
+	# VF Enable takes them away again.
+	ctrl=$(printf '0x%x' $((0x$pos + 0x08)))
+	printf 'w 0000:%s %s 2 0x%x\nw 0000:%s %s 2 0x9\n' "$pf" "$num" \
+		"$total" "$pf" "$ctrl" >"$WORK/enable"
+	{ cat "$WORK/enable"; echo "w 0000:$pf $ctrl 2 0"; } >"$WORK/disable"
+	vfs_listed() { # LSPCI_N_OUTPUT: the VF lines as "BB:DD.F VEN:DID"
+		awk -v d=":$did" -v pf="$pf" '$1 != pf && $3 ~ d { print $1, $3 }' \
+			"$1" | sed 's/ \([0-9a-f]*:[0-9a-f]*\).*/ \1/'
+	}
+	if H dump --script "$WORK/enable" "$t" 2>"$WORK/err" |
+		lspci -F /dev/stdin -n >"$WORK/script_on" 2>"$WORK/lerr" &&
+		vfs_listed "$WORK/script_on" >"$WORK/got" &&
+		diff -u "$WORK/want" "$WORK/got" >"$WORK/diff"; then pass; else
+		fail "$label: VFs after a script enables them:" \
+			"$(head -5 "$WORK/diff" "$WORK/err" | tr '\n' ' ')"
+	fi
+	rm -rf "$WORK/exp"
+	if H export-sysfs --script "$WORK/enable" "$t" "$WORK/exp" \
+		2>"$WORK/err" &&
+		lspci -A linux-sysfs -O "sysfs.path=$WORK/exp" -n \
+			>"$WORK/exp_on" 2>"$WORK/lerr" &&
+		vfs_listed "$WORK/exp_on" >"$WORK/got" &&
+		diff -u "$WORK/want" "$WORK/got" >"$WORK/diff"; then pass; else
+		fail "$label: export-sysfs after a script enables VFs:" \
+			"$(head -5 "$WORK/diff" "$WORK/err" | tr '\n' ' ')"
+	fi
+	if H dump --script "$WORK/disable" "$t" 2>"$WORK/err" |
+		lspci -F /dev/stdin -n >"$WORK/script_off" 2>"$WORK/lerr" &&
+		cmp -s "$WORK/before" "$WORK/script_off"; then pass; else
+		fail "$label: VFs left after a script disables them:" \
+			"$(diff "$WORK/before" "$WORK/script_off" | head -3 |
+				tr '\n' ' ')"
+	fi
+	# An r line of the script prints on stderr, so stdout stays a dump.
+	if { cat "$WORK/enable"; echo "r 0000:$pf $num 2"; } |
+		H dump --script - "$t" 2>"$WORK/err" >"$WORK/d" &&
+		read_back=$(grep -E '^0x[0-9a-f]+$' "$WORK/err" | tail -1) &&
+		[ "$((read_back))" -eq "$total" ] &&
+		lspci -F "$WORK/d" -n >/dev/null 2>&1; then pass; else
+		fail "$label: --script -: read value not on stderr"
+	fi
+done
+
+# Firmware-enabled VFs: the dump's SR-IOV decode says VF Enable+ and
+# NumVFs; the hardware domain's lspci lists PF + offset + n * stride.
+for name in cap-pcie-2 cap-ea-1; do
+	t=$DATA/devices/pciutils__$name.lspci
+	label=${t#"$DATA"/}
+	grep -q 'IOVCtl:.*Enable+' "$t" ||
+		{ fail "$label: expected VF Enable+ in the dump"; continue; }
+	pfname=$(awk '/^[0-9a-f:.]+ / { f = $1 }
+		      /Single Root I\/O/ { print f; exit }' "$t")
+	numvfs=$(grep -o 'Number of VFs: [0-9]*' "$t" | head -1 | awk '{print $4}')
+	offset=$(sriov_field "$t" offset)
+	stride=$(sriov_field "$t" stride)
+	did=$(sriov_field "$t" did)
+	case $pfname in
+	????:*) dom=${pfname%%:*}; bdf=${pfname#*:} ;;
+	*) dom=0000; bdf=$pfname ;;
+	esac
+	pfrid=$((0x${bdf%%:*} << 8 | 0x${bdf:3:2} << 3 | ${bdf:6:1}))
+	# lspci names the domain only when it is not 0000.
+	prefix=""
+	[ "$dom" = 0000 ] || prefix="$dom:"
+	: >"$WORK/want"
+	for ((n = 0; n < numvfs; n++)); do
+		echo "$prefix$(rid_name "$pfrid" "$offset" "$n" "$stride")" >>"$WORK/want"
+	done
+	H dump "$t" 2>/dev/null | lspci -F /dev/stdin -n |
+		awk -v d=":$did" '$3 ~ d { print $1 }' >"$WORK/got"
+	if [ "$numvfs" -gt 0 ] && diff -u "$WORK/want" "$WORK/got" >"$WORK/diff"
+	then pass; else
+		fail "$label: firmware VFs: $(head -5 "$WORK/diff" | tr '\n' ' ')"
 	fi
 done
 
