@@ -267,6 +267,44 @@ static void guest_sees_only_its_functions(void **state)
 	sbdf_list_free(&opt.guest);
 }
 
+/* pciutils' cap-ide: PF e1:00.0, SR-IOV at 0x148, TotalVFs 4, First VF
+ * Offset 32, stride 1 (from the dump's -vv text): VFs at e1:04.0-3. */
+static void script_enabled_vfs_join_and_leave_the_view(void **state)
+{
+	static const char enable[] = "w 0000:e1:00.0 0x158 2 4\n"
+				     "w 0000:e1:00.0 0x150 2 0x9\n";
+	struct session s;
+	char *out = NULL;
+	unsigned int n;
+
+	(void)state;
+	open_ok(&s, data_path("devices/pciutils__cap-ide.lspci"), NULL);
+	assert_int_equal(s.nr_view, 1);
+	assert_int_equal(run_script(&s, enable, &out), 0);
+	free(out);
+	assert_int_equal(s.nr_view, 5);
+	assert_int_equal(s.nr_view_by_dom, 5);
+	for (n = 0; n < 4; n++) {
+		const struct session_fn *fn =
+			session_lookup(&s, VPCI_SBDF(0, 0xe1, 4, n));
+
+		assert_non_null(fn);
+		assert_true(fn->topo->attrs.is_vf);
+		/* The PF's vendor, the VF Device ID, through vPCI. */
+		assert_int_equal(session_read(&s, fn->host_sbdf, 0, 4),
+				 0x50a5aaaau);
+	}
+	/* Enabling again changes nothing; clearing VF Enable removes them. */
+	assert_int_equal(run_script(&s, "w 0000:e1:00.0 0x150 2 0x9\n"
+					"w 0000:e1:00.0 0x150 2 0\n",
+				    &out),
+			 0);
+	free(out);
+	assert_int_equal(s.nr_view, 1);
+	assert_null(session_lookup(&s, VPCI_SBDF(0, 0xe1, 4, 0)));
+	session_close(&s);
+}
+
 static void bad_guest_options_fail_with_a_message(void **state)
 {
 	static const char *const lists[] = {"00:09.0", "00:01.0,00:01.0"};
@@ -513,6 +551,7 @@ int main(void)
 		cmocka_unit_test(hwdom_reads_captured_bytes),
 		cmocka_unit_test(bad_script_line_stops_the_run),
 		cmocka_unit_test(guest_sees_only_its_functions),
+		cmocka_unit_test(script_enabled_vfs_join_and_leave_the_view),
 		cmocka_unit_test(bad_guest_options_fail_with_a_message),
 		cmocka_unit_test(dump_has_every_function_in_lspci_layout),
 		cmocka_unit_test(sysfs_export_sizes_bars_like_the_capture),
