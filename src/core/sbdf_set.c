@@ -32,13 +32,13 @@ int vpci_sbdf_set_add(struct vpci_sbdf_set *set, vpci_sbdf_t sbdf)
 	struct vpci_sbdf_set_seg *s = (struct vpci_sbdf_set_seg *)
 		vpci_seg_table_get(&set->segs, VPCI_SBDF_SEG(sbdf),
 				   sizeof(*s));
-	uint64_t bit = 1ull << (bdf % 64u);
+	uint32_t bit = 1u << (bdf % 32u);
 
 	if (!s)
 		return VPCI_ENOMEM;
-	if (!(s->bits[bdf / 64u] & bit))
+	if (!(s->bits[bdf / 32u] & bit))
 		set->nr_members++;
-	s->bits[bdf / 64u] |= bit;
+	s->bits[bdf / 32u] |= bit;
 	return 0;
 }
 
@@ -47,10 +47,10 @@ void vpci_sbdf_set_remove(struct vpci_sbdf_set *set, vpci_sbdf_t sbdf)
 	struct vpci_sbdf_set_seg *s = (struct vpci_sbdf_set_seg *)
 		vpci_seg_table_find(&set->segs, VPCI_SBDF_SEG(sbdf));
 	uint16_t bdf = VPCI_SBDF_BDF(sbdf);
-	uint64_t bit = 1ull << (bdf % 64u);
+	uint32_t bit = 1u << (bdf % 32u);
 
-	if (s && (s->bits[bdf / 64u] & bit)) {
-		s->bits[bdf / 64u] &= ~bit;
+	if (s && (s->bits[bdf / 32u] & bit)) {
+		s->bits[bdf / 32u] &= ~bit;
 		set->nr_members--;
 	}
 }
@@ -66,5 +66,5 @@ bool vpci_sbdf_set_slot_any(const struct vpci_sbdf_set *set,
 	s = (const struct vpci_sbdf_set_seg *)vpci_seg_table_find(
 		&set->segs, VPCI_SBDF_SEG(sbdf));
 	/* The 8 functions of a slot share one byte of the bitmap. */
-	return s && ((s->bits[first / 64u] >> (first % 64u)) & 0xffu);
+	return s && ((s->bits[first / 32u] >> (first % 32u)) & 0xffu);
 }

@@ -23,7 +23,9 @@ struct vpci_host;
  */
 struct vpci_sbdf_set_seg {
 	struct vpci_seg_head head;
-	uint64_t bits[65536 / 64];
+	/* 32-bit words: a variable 64-bit shift is a libgcc call on 32-bit
+	 * targets, which the freestanding core may not make. */
+	uint32_t bits[65536 / 32];
 };
 
 struct vpci_sbdf_set {
@@ -54,7 +56,7 @@ static inline bool vpci_sbdf_set_contains(const struct vpci_sbdf_set *set,
 		return false;
 	s = (const struct vpci_sbdf_set_seg *)vpci_seg_table_find(
 		&set->segs, VPCI_SBDF_SEG(sbdf));
-	return s && (s->bits[bdf / 64u] >> (bdf % 64u) & 1u);
+	return s && (s->bits[bdf / 32u] >> (bdf % 32u) & 1u);
 }
 
 #endif /* VPCI_SBDF_SET_H */
