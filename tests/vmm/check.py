@@ -230,6 +230,12 @@ def main():
     conflicts = [l for l in klog if re.search(
         r"conflict|can't claim|address space collision|no space for|failed to assign", l)]
     c.check(not conflicts, "no resource conflicts in the kernel log", " | ".join(conflicts[:4]))
+    # Without a local APIC Linux has no MSI domain: drivers fall back to
+    # INTx and the MSI-X hooks are never exercised.
+    no_apic = [l for l in klog if re.search(
+        r"No local APIC present|APIC disabled|disable apic facility", l)]
+    c.check(not no_apic, "the kernel has a local APIC (so MSI/MSI-X can be set up)",
+            " | ".join(no_apic[:2]))
 
     # What is mapped: every memory BAR of a function with memory decoding
     # on, page-rounded, minus its MSI-X table and PBA pages.

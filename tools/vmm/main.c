@@ -30,7 +30,7 @@
 #define CMOS_DATA_PORT 0x71u
 
 #define DEFAULT_CMDLINE                                                        \
-	"console=ttyS0 acpi=off reboot=t panic=-1 no_timer_check "             \
+	"console=ttyS0 reboot=t panic=-1 no_timer_check "             \
 	"i8042.noaux i8042.nokbd"
 
 struct vmm {
