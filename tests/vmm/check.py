@@ -289,6 +289,20 @@ def main():
         x[0] == cid and not x[2] for x in caps(dump[s]))] for cid in (0x10, 0x11)}
     c.check(with_cap == want_cap, "PCI Express on %d, MSI-X on %d functions, as libvpci presents" %
             (len(with_cap[0x10]), len(with_cap[0x11])))
+    # A driver that bound with MSI or MSI-X leaves it enabled in the config
+    # space the init prints; libvpci's interrupt hooks must have seen a
+    # vector for each such function, aimed at the local APIC's window.
+    with_irq = sorted(s for s in found if any(
+        not ext and ((cid == 0x05 and linux[s][off + 2] & 0x01) or
+                     (cid == 0x11 and linux[s][off + 3] & 0x80))
+        for cid, off, ext in caps(linux[s])))
+    bound = {}
+    for w in ev.get("msi", []):
+        bound.setdefault(w[0], []).append(int(w[2], 16))
+    unseen = [s for s in with_irq if not any(
+        a >> 20 == 0xfee for a in bound.get(s, []))]
+    c.check(not unseen, "the interrupt hooks saw vectors for all %d functions whose "
+            "driver enabled MSI/MSI-X" % len(with_irq), " ".join(unseen[:4]))
     ext = sum(1 for s in found if len(linux[s]) > 256)
     print("info %d functions with extended config space in Linux's view; "
           "%d msi bindings, %d msi-off" % (ext, len(ev.get("msi", [])), len(ev.get("msi-off", []))))
