@@ -28,6 +28,9 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 ninja -C "$build" tests/bench/bench_access tests/bench/bench_scale \
 	tests/bench/bench_msix tests/bench/bench_sriov >/dev/null
+# The revision the benchmarks are built from, taken now: the runs take
+# long enough for the tree to move before the report is written.
+revision="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo +changes)"
 
 if $quick; then
 	sizes=(16 256 4096) access_native=200000 access_cg=2000
@@ -85,8 +88,7 @@ echo "SR-IOV VF enable and MSE cycles" >&2
 native sriov bench_sriov 20
 callgrind sriov bench_sriov 3
 
-python3 scripts/perf-report.py "$out" "$data" docs/PERFORMANCE.md \
-	"$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src include || echo +changes)"
+python3 scripts/perf-report.py "$out" "$data" docs/PERFORMANCE.md "$revision"
 
 gnuplot -e "data='$data'; outdir='docs'" scripts/perf-plots.gp
 echo "wrote $data/*.tsv, docs/perf-boot.png, docs/perf-access.png," \
