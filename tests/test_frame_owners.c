@@ -205,6 +205,55 @@ static void newcomer_sharing_no_guest_frame_is_added(void **state)
 	assert_false(vpci_device_is_readonly(e->host, NEW));
 }
 
+static int emu_read(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+		    unsigned int size, uint64_t token, uint32_t *val)
+{
+	(void)arg, (void)guest_sbdf, (void)reg, (void)size, (void)token;
+	*val = 0xffffffffu;
+	return 0;
+}
+
+static int emu_write(void *arg, vpci_sbdf_t guest_sbdf, unsigned int reg,
+		     unsigned int size, uint32_t val, uint64_t token)
+{
+	(void)arg, (void)guest_sbdf, (void)reg, (void)size, (void)val,
+		(void)token;
+	return 0;
+}
+
+/*
+ * A newcomer is checked against the functions of every guest, whichever
+ * holds them, and against nothing else: a guest's virtual function has
+ * no hardware, even where its guest SBDF names a hardware-domain
+ * function whose frame the newcomer shares.
+ */
+static void newcomer_is_checked_against_every_guests_functions(void **state)
+{
+	static const struct vpci_emulator_ops emu = {emu_read, emu_write, NULL};
+	const struct fn_spec apart = {.bar = {{0x1000, 0xfc000000, 0}},
+				      .cmd = VPCI_CMD_MEMORY};
+	const struct fn_spec beside_apart = {.bar = {{0x100, 0xfc000800, 0}}};
+	const vpci_sbdf_t beside = VPCI_SBDF(0, 3, 4, 0);
+	struct fixture *e = *state;
+	struct vpci_domain *first = e->guest, *second;
+
+	assign_guest_fn(e);
+	second = fixture_create_guest(e, GUEST + 1);
+	e->guest = first;
+	build_fn(e, OTHER, &apart);
+	assert_int_equal(vpci_device_add(e->host, OTHER), 0);
+	assert_int_equal(
+		vpci_register_emulator(second, OTHER, &emu, NULL, NULL), 0);
+	build_fn(e, beside, &beside_apart);
+	assert_int_equal(vpci_device_add(e->host, beside), 0);
+	assert_false(vpci_device_is_readonly(e->host, beside));
+	/* The newest guest (holding no hardware) does not hide the first's. */
+	build_fn(e, NEW, &sharing[0].fn);
+	assert_int_equal(vpci_device_add(e->host, NEW), VPCI_EPERM);
+	assert_true(fake_log_contains(&e->fp, sharing[0].slots));
+	assert_true(vpci_device_is_readonly(e->host, NEW));
+}
+
 /* ------------- rule 3: the hardware domain reaches no guest frame */
 
 /*
@@ -440,6 +489,9 @@ int main(void)
 			hot_added_function_sharing_a_guest_frame_is_refused),
 		cmocka_unit_test_setup_teardown(
 			newcomer_sharing_no_guest_frame_is_added,
+			fixture_setup_hwdom_guest, fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			newcomer_is_checked_against_every_guests_functions,
 			fixture_setup_hwdom_guest, fixture_teardown),
 		cmocka_unit_test(hwdom_reaches_no_guest_frame_by_any_path),
 		cmocka_unit_test(

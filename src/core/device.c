@@ -198,18 +198,12 @@ void vpci_devices_destroy(struct vpci_host *host)
 	vpci_sbdf_map_for_each(&host->devices, destroy_visit, NULL);
 }
 
-static int is_guests(void *arg, struct vpci_dev *dev)
-{
-	(void)arg;
-	return vpci_dev_is_guest(dev);
-}
-
 /* Is a function arriving now sharing a host frame with a guest's? Its
  * sizes are needed: probe them if vPCI has not (no hardware domain yet),
  * unless it is read-only (never written; then its bases are compared). */
 static int check_addable(struct vpci_dev *dev)
 {
-	if (!vpci_sbdf_map_for_each(&dev->host->devices, is_guests, NULL))
+	if (!vpci_guard_guests_hold_functions(dev->host))
 		return 0; /* no guest holds a function */
 	if (!dev->hdr && !dev_was_sized(dev) &&
 	    !vpci_sbdf_set_contains(&dev->host->readonly, dev->sbdf))

@@ -152,9 +152,8 @@ static bool ranges_meet(const struct vpci_range *a, const struct vpci_range *b)
 
 struct share_check {
 	const struct vpci_dev *dev;
-	bool only_guests; /* look only at functions assigned to guests */
 	struct footprint mine;
-	int found_slot;   /* index into mine, or -1 */
+	int found_slot; /* index into mine, or -1 */
 	vpci_sbdf_t other;
 	unsigned int other_slot;
 	uint64_t frame;
@@ -169,9 +168,8 @@ static int share_visit(void *arg, struct vpci_dev *other)
 	/* Register values are bus addresses: host bridges of different
 	 * segments may hand out the same ones in windows of their own (as
 	 * POWER's do), which the platform's map translates. */
-	if (other == c->dev ||
-	    VPCI_SBDF_SEG(other->sbdf) != VPCI_SBDF_SEG(c->dev->sbdf) ||
-	    (c->only_guests && !vpci_dev_is_guest(other)))
+	if (other == c->dev || other->virtual_fn ||
+	    VPCI_SBDF_SEG(other->sbdf) != VPCI_SBDF_SEG(c->dev->sbdf))
 		return 0;
 	footprint(other, true, &theirs);
 	for (i = 0; i < c->mine.nr; i++)
@@ -191,13 +189,32 @@ static int share_visit(void *arg, struct vpci_dev *other)
 }
 
 /* Does a range of mine share a host frame with another function? */
-static bool shares_frames(const struct vpci_dev *dev, struct share_check *c,
-			  bool only_guests)
+static bool shares_frames(const struct vpci_dev *dev, struct share_check *c)
 {
 	c->dev = dev;
-	c->only_guests = only_guests;
 	c->found_slot = -1;
 	vpci_sbdf_map_for_each(&dev->host->devices, share_visit, c);
+	return c->found_slot >= 0;
+}
+
+/*
+ * The same, against the functions guests hold only: each guest's own
+ * topology is walked (virtual functions skipped: no hardware behind
+ * them), so a newcomer costs what guests hold, not what the host has --
+ * nothing at all while no guest holds a function. Boot adds every
+ * function of the machine through here.
+ */
+static bool shares_frames_with_guests(const struct vpci_dev *dev,
+				      struct share_check *c)
+{
+	const struct vpci_domain *dom;
+
+	c->dev = dev;
+	c->found_slot = -1;
+	for (dom = dev->host->domains; dom && c->found_slot < 0;
+	     dom = dom->next)
+		if (dom->cfg.kind == VPCI_DOMAIN_GUEST)
+			vpci_sbdf_map_for_each(&dom->vdevs, share_visit, c);
 	return c->found_slot >= 0;
 }
 
@@ -206,7 +223,7 @@ int vpci_guard_assignable(const struct vpci_dev *dev)
 	struct share_check c;
 
 	footprint(dev, false, &c.mine);
-	if (!shares_frames(dev, &c, false))
+	if (!shares_frames(dev, &c))
 		return 0;
 	/* Even a function bound for the same guest: given back later, it
 	 * would leave the guest holding a frame of the hardware domain's. */
@@ -219,12 +236,29 @@ int vpci_guard_assignable(const struct vpci_dev *dev)
 	return VPCI_EPERM;
 }
 
+static int is_physical(void *arg, struct vpci_dev *dev)
+{
+	(void)arg;
+	return !dev->virtual_fn;
+}
+
+bool vpci_guard_guests_hold_functions(const struct vpci_host *host)
+{
+	const struct vpci_domain *dom;
+
+	for (dom = host->domains; dom; dom = dom->next)
+		if (dom->cfg.kind == VPCI_DOMAIN_GUEST &&
+		    vpci_sbdf_map_for_each(&dom->vdevs, is_physical, NULL))
+			return true;
+	return false;
+}
+
 int vpci_guard_addable(const struct vpci_dev *dev)
 {
 	struct share_check c;
 
 	footprint(dev, true, &c.mine);
-	if (!shares_frames(dev, &c, true))
+	if (!shares_frames_with_guests(dev, &c))
 		return 0;
 	/* Assignment checked the guest's function against the functions
 	 * there were then; a newcomer is checked against the guests'. */
@@ -248,7 +282,7 @@ void vpci_guard_guest_rom(struct vpci_dev *dev)
 	c.mine.nr = 0;
 	fp_add(&c.mine, VPCI_ROM_SLOT, rom->addr >> VPCI_FRAME_SHIFT,
 	       (rom->addr + rom->size_bytes - 1u) >> VPCI_FRAME_SHIFT);
-	if (!shares_frames(dev, &c, false))
+	if (!shares_frames(dev, &c))
 		return;
 	/* The ROM register was read from the device and may be stale:
 	 * trusting it would map another function's registers. */

@@ -30,8 +30,12 @@ int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
 int vpci_guard_assignable(const struct vpci_dev *dev);
 /* Whether dev, being added, may stay: VPCI_EPERM (logged) when a BAR or
  * the ROM of dev shares a host frame with a BAR or ROM of a function
- * assigned to a guest (the guest would hold dev's registers). */
+ * assigned to a guest (the guest would hold dev's registers). Walks only
+ * the guests' functions: O(what guests hold), not O(devices). */
 int vpci_guard_addable(const struct vpci_dev *dev);
+/* True if a guest holds a physical function (walks the guests' own
+ * topologies only; false at once while no guest holds any). */
+bool vpci_guard_guests_hold_functions(const struct vpci_host *host);
 /* A guest's ROM whose host frames hold another function's BAR or ROM is
  * absent for the guest (logged). Call after probing. */
 void vpci_guard_guest_rom(struct vpci_dev *dev);
