@@ -202,33 +202,22 @@ static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 	return rc;
 }
 
-/* Local: a global function's address would need the GOT. */
-static uint32_t sink_read(const struct vpci_dev *dev, unsigned int reg,
-			  unsigned int size, void *data)
-{
-	(void)dev;
-	(void)reg;
-	(void)size;
-	(void)data;
-	return 0;
-}
-
 /* A capability that cannot be emulated: the hardware domain must not
  * reach its registers either (it would enable raw MSI-X). Writes are
  * dropped (no write handler). */
 static int sink_regs(struct vpci_dev *dev, unsigned int pos)
 {
+	static const uint8_t regs[][2] = {
+		{MSIX_CTRL, 2}, {MSIX_TABLE, 4}, {MSIX_PBA, 4}};
+	unsigned int i;
 	int rc = 0;
 
-	if (!vpci_dev_is_guest(dev))
-		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_CTRL,
-				       2, NULL, NULL);
-	if (!rc && !vpci_dev_is_guest(dev))
-		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_TABLE,
-				       4, NULL, NULL);
-	if (!rc && !vpci_dev_is_guest(dev))
-		rc = vpci_add_register(dev, sink_read, NULL, pos + MSIX_PBA, 4,
-				       NULL, NULL);
+	if (vpci_dev_is_guest(dev))
+		return 0;
+	for (i = 0; !rc && i < sizeof(regs) / sizeof(regs[0]); i++)
+		rc = vpci_add_register(dev, vpci_cap_read_zero, NULL,
+				       pos + regs[i][0], regs[i][1], NULL,
+				       NULL);
 	return rc;
 }
 

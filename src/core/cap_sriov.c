@@ -245,18 +245,8 @@ static void vf_bar_write(struct vpci_dev *dev, unsigned int reg,
 
 /* ---------------------------------------------------------------- init */
 
-/* A capability whose state could not be set up (or a VF's): hidden, so
- * the hardware domain cannot enable VFs behind vPCI's back. */
-static uint32_t zero_read(const struct vpci_dev *dev, unsigned int reg,
-			  unsigned int size, void *data)
-{
-	(void)dev;
-	(void)reg;
-	(void)size;
-	(void)data;
-	return 0;
-}
-
+/* A capability whose state could not be set up (or a VF's): hidden (reads
+ * as zero), so the hardware domain cannot enable VFs behind vPCI's back. */
 static int hide(struct vpci_dev *dev, struct vpci_cap *cap)
 {
 	unsigned int end = cap->pos + VPCI_SRIOV_CAP_BYTES, reg;
@@ -266,8 +256,8 @@ static int hide(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (end > VPCI_CFG_SPACE_SIZE)
 		end = VPCI_CFG_SPACE_SIZE;
 	for (reg = cap->pos + 4u; reg + 4u <= end && !rc; reg += 4u)
-		rc = vpci_add_register(dev, zero_read, NULL, reg, 4, NULL,
-				       NULL);
+		rc = vpci_add_register(dev, vpci_cap_read_zero, NULL, reg, 4,
+				       NULL, NULL);
 	return rc;
 }
 

@@ -239,6 +239,16 @@ static uint32_t ext_header_read(const struct vpci_dev *dev, unsigned int reg,
 	return (cap->header & 0xfffffu) | (uint32_t)cap->next << 20;
 }
 
+uint32_t vpci_cap_read_zero(const struct vpci_dev *dev, unsigned int reg,
+			    unsigned int size, void *data)
+{
+	(void)dev;
+	(void)reg;
+	(void)size;
+	(void)data;
+	return 0;
+}
+
 /* A Null extended capability at 0x100 (PCIe 6.0 section 7.9.28: ID 0)
  * leading to the first visible one elsewhere. */
 static uint32_t ext_null_read(const struct vpci_dev *dev, unsigned int reg,

@@ -88,6 +88,12 @@ unsigned int vpci_caps_first(const struct vpci_dev *dev);
 bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
 		       bool extended);
 
+/* Reads as zero: a capability's registers that neither the guest nor the
+ * hardware domain may reach. Hidden, so taking its address from any
+ * capability file needs no GOT in a freestanding link (vpci_read_zero is
+ * exported and would). */
+vpci_read_fn vpci_cap_read_zero __attribute__((visibility("hidden")));
+
 /* Emulators, one file each (hidden visibility: no GOT needed). */
 #define VPCI_CAP_EMU(name)                                                    \
 	extern const struct vpci_cap_emulator name                            \
