@@ -34,7 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fuzz_common.h"
 #include "vpci/cf8.h"
 #include "vpci/pci_regs.h"
 
@@ -42,22 +42,6 @@
 #define NR_FNS 4u
 #define GUEST_DOMID 1u
 #define MAX_RANGES 8u
-
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct cursor *c, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes-- && c->left) {
-		v = (v << 8) | *c->p++;
-		c->left--;
-	}
-	return v;
-}
 
 /* ------------------------------------------------------------ topology */
 
@@ -483,12 +467,12 @@ static void check_descriptors(const struct fake_platform *fp)
 /* The x86 port pair: the latch (often aimed at one of the functions), a
  * data access at any port near the window, any size, or AMD's extended
  * register bits on or off. */
-static void cf8_step(struct vpci_domain *dom, struct cursor *c)
+static void cf8_step(struct vpci_domain *dom, struct fuzz_cursor *c)
 {
-	unsigned int sel = (unsigned int)take(c, 1);
+	unsigned int sel = (unsigned int)fuzz_take(c, 1);
 	unsigned int port = VPCI_CFC_PORT - 2u + ((sel >> 3) & 7u);
 	unsigned int size = 1u << ((sel >> 6) & 3u);
-	uint32_t v = (uint32_t)take(c, 4);
+	uint32_t v = (uint32_t)fuzz_take(c, 4);
 
 	switch (sel & 3u) {
 	case 0:
@@ -553,13 +537,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vpci_domain_config hw_cfg = {.domid = 0,
-					    .kind = VPCI_DOMAIN_HARDWARE,
-					    .flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g_cfg = {.domid = GUEST_DOMID,
-					   .kind = VPCI_DOMAIN_GUEST,
-					   .flags = VPCI_DOMAIN_F_HOST_BRIDGE};
-	struct cursor c = {data, size};
+	struct fuzz_cursor c = {data, size};
 	struct fake_platform fp;
 	struct vpci_host *host;
 	struct vpci_domain *hw, *guest, *dom;
@@ -568,18 +546,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_platform_init(&fp);
 	/* The first byte picks preemption and allocation failure, the
 	 * second the layout and a reserved frame. */
-	knobs = (unsigned int)take(&c, 1);
-	layout = (unsigned int)take(&c, 1);
+	knobs = (unsigned int)fuzz_take(&c, 1);
+	layout = (unsigned int)fuzz_take(&c, 1);
 	build_topology(&fp, &m, layout);
 	m.reserved_first = 1;
 	m.reserved_last = 0;
 	fp.map_budget_frames = knobs & 0x7;
 	if (knobs & 0x40) /* also part of the allocation knob: harmless */
 		fp.ops.device_init = quirk_init;
-	if (vpci_host_create(&fp.ops, &fp, 0, &host) ||
-	    vpci_domain_create(host, &hw_cfg, &hw, NULL) ||
-	    vpci_domain_create(host, &g_cfg, &guest, NULL))
-		abort();
+	host = fuzz_host_with_guest(&fp, GUEST_DOMID, &hw, &guest);
 	if (layout & 0x20) { /* a page of fn0's BAR2, or of fn2's BAR0 */
 		m.reserved_first = m.reserved_last =
 			(layout & 0x40) ? 0x100001ull : 0xf0040ull;
@@ -601,7 +576,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_mappings(&fp);
 
 	while (c.left) {
-		unsigned int op = (unsigned int)take(&c, 1);
+		unsigned int op = (unsigned int)fuzz_take(&c, 1);
 		unsigned int sz = 1u << (op >> 4 & 3);
 		uint64_t addr, val = 0;
 		bool guest_step = (op & 8) != 0;
@@ -614,18 +589,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (op & 7) {
 		case 0:
 		case 1:
-			addr = ECAM_BASE + (take(&c, 3) & 0x3fffff);
+			addr = ECAM_BASE + (fuzz_take(&c, 3) & 0x3fffff);
 			if (op & 0x40)
-				addr = take(&c, 8); /* anywhere at all */
+				addr = fuzz_take(&c, 8); /* anywhere at all */
 			vpci_ecam_read(dom, addr, (op & 0x80) ? 3 : sz, &val);
 			break;
 		case 2:
 		case 3:
-			addr = ECAM_BASE + (take(&c, 3) & 0x3fffff);
-			vpci_ecam_write(dom, addr, sz, take(&c, 8));
+			addr = ECAM_BASE + (fuzz_take(&c, 3) & 0x3fffff);
+			vpci_ecam_write(dom, addr, sz, fuzz_take(&c, 8));
 			break;
 		case 4: {
-			unsigned int which = (unsigned int)take(&c, 1);
+			unsigned int which = (unsigned int)fuzz_take(&c, 1);
 			unsigned int f = which & 3;
 			vpci_sbdf_t s = m.fn[f].sbdf;
 
@@ -636,6 +611,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				vpci_device_set_readonly(host, s, NULL);
 			} else {
 				struct frames bars, rom;
+				unsigned int slot = fuzz_take(&c, 1) & 31;
 				bool shares;
 
 				m.hw_view = hw;
@@ -643,11 +619,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				fn_frames(&fp, &m.fn[f], false, &bars);
 				shares = shares_with_others(&fp, f, &bars);
 				fn_frames(&fp, &m.fn[f], true, &rom);
-				if (vpci_assign_device(guest, s,
-						       VPCI_SBDF(0, 0,
-								 take(&c, 1) &
-									 31,
-								 s & 7), NULL) == 0) {
+				if (vpci_assign_device(
+					    guest, s,
+					    VPCI_SBDF(0, 0, slot, s & 7),
+					    NULL) == 0) {
 					/* Rule 2: never a shared frame. */
 					if (shares)
 						abort();
@@ -668,7 +643,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		}
 		case 5: {
-			unsigned int which = (unsigned int)take(&c, 1);
+			unsigned int which = (unsigned int)fuzz_take(&c, 1);
 			unsigned int f = which & 3;
 
 			guest_step = false;
@@ -687,10 +662,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				cf8_step(dom, &c);
 				break;
 			}
-			vpci_write(dom, (vpci_sbdf_t)take(&c, 4),
-				   (unsigned int)take(&c, 2),
-				   (unsigned int)take(&c, 1),
-				   (uint32_t)take(&c, 4));
+			vpci_write(dom, (vpci_sbdf_t)fuzz_take(&c, 4),
+				   (unsigned int)fuzz_take(&c, 2),
+				   (unsigned int)fuzz_take(&c, 1),
+				   (uint32_t)fuzz_take(&c, 4));
 			break;
 		default:
 			vpci_process_pending(dom);

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_platform.h"
+#include "fuzz_common.h"
 #include "sriov_env.h"
 #ifdef FUZZ_DEBUG
 #include <stdio.h>
@@ -42,22 +42,6 @@
 #define GUEST_DOMID 1u
 #define NR_VFS SRIOV_TOTAL
 #define OTHER VPCI_SBDF(0, 0, 2, 0)
-
-struct cursor {
-	const uint8_t *p;
-	size_t left;
-};
-
-static uint64_t take(struct cursor *c, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	while (bytes-- && c->left) {
-		v = (v << 8) | *c->p++;
-		c->left--;
-	}
-	return v;
-}
 
 struct model {
 	unsigned int offset, stride;
@@ -208,27 +192,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct vpci_domain_config hw_cfg = {.domid = 0,
-					    .kind = VPCI_DOMAIN_HARDWARE,
-					    .flags = VPCI_DOMAIN_F_VPCI};
-	struct vpci_domain_config g_cfg = {.domid = GUEST_DOMID,
-					   .kind = VPCI_DOMAIN_GUEST,
-					   .flags = VPCI_DOMAIN_F_HOST_BRIDGE};
-	struct cursor c = {data, size};
+	struct fuzz_cursor c = {data, size};
 	struct fake_platform fp;
 	struct vpci_host *host;
 	struct vpci_domain *hw, *guest;
 	unsigned int knobs, layout, n;
 
 	fake_platform_init(&fp);
-	knobs = (unsigned int)take(&c, 1);
-	layout = (unsigned int)take(&c, 1);
+	knobs = (unsigned int)fuzz_take(&c, 1);
+	layout = (unsigned int)fuzz_take(&c, 1);
 	build(&fp, layout);
 	fp.map_budget_frames = knobs & 0x7;
-	if (vpci_host_create(&fp.ops, &fp, 0, &host) ||
-	    vpci_domain_create(host, &hw_cfg, &hw, NULL) ||
-	    vpci_domain_create(host, &g_cfg, &guest, NULL))
-		abort();
+	host = fuzz_host_with_guest(&fp, GUEST_DOMID, &hw, &guest);
 	if (knobs & 0x80)
 		fp.allocs_until_failure = (long)((knobs >> 3) & 0xf) * 5;
 	vpci_domain_add_ecam(hw, ECAM_BASE, 0, 0, 3, NULL);
@@ -239,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&fp, host, false);
 
 	while (c.left) {
-		unsigned int op = (unsigned int)take(&c, 1);
+		unsigned int op = (unsigned int)fuzz_take(&c, 1);
 		unsigned int sz = 1u << (op >> 4 & 3);
 		bool guest_step = false;
 		uint64_t val = 0, addr;
@@ -253,24 +228,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 0:
 		case 1: /* the PF's SR-IOV registers, by the hardware domain */
 			addr = ECAM_BASE + (1u << 20) + SRIOV_POS +
-			       (take(&c, 1) & 0x3f);
-			vpci_ecam_write(hw, addr, sz, take(&c, 4));
+			       (fuzz_take(&c, 1) & 0x3f);
+			vpci_ecam_write(hw, addr, sz, fuzz_take(&c, 4));
 			break;
 		case 2: /* anything on buses 0-3, by the hardware domain */
-			addr = ECAM_BASE + (take(&c, 3) & 0x3fffff);
-			vpci_ecam_write(hw, addr, sz, take(&c, 4));
+			addr = ECAM_BASE + (fuzz_take(&c, 3) & 0x3fffff);
+			vpci_ecam_write(hw, addr, sz, fuzz_take(&c, 4));
 			break;
 		case 3: /* anything the guest can name */
 			guest_step = true;
-			addr = ECAM_BASE + (take(&c, 3) & 0xfffff);
-			vpci_ecam_write(guest, addr, sz, take(&c, 4));
+			addr = ECAM_BASE + (fuzz_take(&c, 3) & 0xfffff);
+			vpci_ecam_write(guest, addr, sz, fuzz_take(&c, 4));
 			break;
 		case 4:
-			addr = ECAM_BASE + (take(&c, 3) & 0x3fffff);
+			addr = ECAM_BASE + (fuzz_take(&c, 3) & 0x3fffff);
 			vpci_ecam_read((op & 8) ? guest : hw, addr, sz, &val);
 			break;
 		case 5:
-			n = (unsigned int)take(&c, 1);
+			n = (unsigned int)fuzz_take(&c, 1);
 			if (vpci_assign_device(guest, vf_sbdf(n % NR_VFS),
 					       VPCI_SBDF(0, 0, 1 + (n >> 3) % 31,
 							 0),
@@ -278,12 +253,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				m.assigned[n % NR_VFS] = true;
 			break;
 		case 6:
-			n = (unsigned int)take(&c, 1) % NR_VFS;
+			n = (unsigned int)fuzz_take(&c, 1) % NR_VFS;
 			if (vpci_deassign_device(guest, vf_sbdf(n), NULL) == 0)
 				m.assigned[n] = false;
 			break;
 		default:
-			n = (unsigned int)take(&c, 1);
+			n = (unsigned int)fuzz_take(&c, 1);
 			if (n & 0x80)
 				vpci_device_hide(host, vf_sbdf(n % NR_VFS), NULL);
 			vpci_process_pending(hw);
