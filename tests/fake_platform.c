@@ -267,6 +267,36 @@ bool fake_mapped_mfn(const struct fake_platform *fp, uint32_t domid,
 	return true;
 }
 
+bool fake_host_frame_mapped(const struct fake_platform *fp, uint32_t domid,
+			    uint64_t first, uint64_t last)
+{
+	size_t i;
+
+	for (i = 0; i < fp->nr_mappings; i++) {
+		const struct fake_mapping *m = &fp->mappings[i];
+
+		if (m->domid == domid && m->mfn <= last &&
+		    first < m->mfn + m->nr)
+			return true;
+	}
+	return false;
+}
+
+bool fake_host_frame_ever_mapped(const struct fake_platform *fp, uint32_t domid,
+				 uint64_t first, uint64_t last)
+{
+	size_t i;
+
+	for (i = 0; i < fp->nr_map_calls; i++) {
+		const struct fake_map_call *c = &fp->map_calls[i];
+
+		if (!c->unmap && c->domid == domid && c->mfn <= last &&
+		    first < c->mfn + c->nr_frames)
+			return true;
+	}
+	return false;
+}
+
 static int fake_map_common(struct fake_platform *fp, bool unmap,
 			   uint32_t domid, uint64_t gfn, uint64_t mfn,
 			   uint64_t nr, const struct vpci_map_desc *desc,

@@ -182,5 +182,11 @@ bool fake_log_contains(const struct fake_platform *fp, const char *needle);
 uint64_t fake_mapped_frames(const struct fake_platform *fp, uint32_t domid);
 bool fake_mapped_mfn(const struct fake_platform *fp, uint32_t domid,
 		     uint64_t gfn, uint64_t *mfn);
+/* Is a host frame of [first, last] mapped into domid now (at any gfn), or
+ * did any map call so far ever give domid one? */
+bool fake_host_frame_mapped(const struct fake_platform *fp, uint32_t domid,
+			    uint64_t first, uint64_t last);
+bool fake_host_frame_ever_mapped(const struct fake_platform *fp, uint32_t domid,
+				 uint64_t first, uint64_t last);
 
 #endif /* TESTS_FAKE_PLATFORM_H */

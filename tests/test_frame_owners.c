@@ -53,36 +53,6 @@ static struct fake_fn *build_fn(struct fixture *e, vpci_sbdf_t sbdf,
 	return fn;
 }
 
-/* Did any map call ever give domid a frame of [first, last]? */
-static bool ever_mapped(const struct fixture *e, uint32_t domid, uint64_t first,
-			uint64_t last)
-{
-	size_t i;
-
-	for (i = 0; i < e->fp.nr_map_calls; i++) {
-		const struct fake_map_call *c = &e->fp.map_calls[i];
-
-		if (!c->unmap && c->domid == domid && c->mfn <= last &&
-		    first < c->mfn + c->nr_frames)
-			return true;
-	}
-	return false;
-}
-
-/* Is host frame mfn mapped into domid now? */
-static bool mfn_mapped(const struct fixture *e, uint32_t domid, uint64_t mfn)
-{
-	size_t i;
-
-	for (i = 0; i < e->fp.nr_mappings; i++) {
-		const struct fake_mapping *m = &e->fp.mappings[i];
-
-		if (m->domid == domid && m->mfn <= mfn && mfn < m->mfn + m->nr)
-			return true;
-	}
-	return false;
-}
-
 /* ------------------ rule 2: a newcomer sharing a frame with a guest's */
 
 /*
@@ -199,7 +169,7 @@ static void newcomer_sharing_no_guest_frame_is_added(void **state)
 	assign(e);
 	build_fn(e, OTHER, &apart);
 	assert_int_equal(vpci_device_add(e->host, OTHER), 0);
-	assert_true(ever_mapped(e, HW, 0xfc000, 0xfc000));
+	assert_true(fake_host_frame_ever_mapped(&e->fp, HW, 0xfc000, 0xfc000));
 	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 	assert_int_equal(vpci_device_add(e->host, NEW), 0);
 	assert_false(vpci_device_is_readonly(e->host, NEW));
@@ -373,12 +343,14 @@ static void hwdom_reaches_no_guest_frame_by_any_path(void **state)
 		assign_guest_fn(e);
 		build_fn(e, OTHER, &hw_fn);
 		assert_int_equal(vpci_device_add(e->host, OTHER), 0);
-		assert_true(ever_mapped(e, HW, 0xfb000, 0xfb003));
+		assert_true(fake_host_frame_ever_mapped(&e->fp, HW, 0xfb000,
+							0xfb003));
 		take_path(e, path);
 		vpci_process_pending(e->hwdom);
 		for (i = 0; i < 4; i++)
-			assert_false(ever_mapped(e, HW, guest_frames[i].first,
-						 guest_frames[i].last));
+			assert_false(fake_host_frame_ever_mapped(
+				&e->fp, HW, guest_frames[i].first,
+				guest_frames[i].last));
 		assert_true(fake_log_contains(&e->fp, "not mapped: they hold "
 						      "a guest's") ||
 			    fake_log_contains(&e->fp, "ignored"));
@@ -430,8 +402,10 @@ static void readonly_function_never_sized_keeps_every_frame(void **state)
 		hw(e, 0x10, 4, 0xfe000000u);
 		hw(e, VPCI_REG_ROM_ADDRESS, 4, 0xfe100000u | VPCI_ROM_ENABLE);
 		hw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
-		assert_false(ever_mapped(e, HW, 0xfe000, 0xfe003));
-		assert_false(ever_mapped(e, HW, 0xfe100, 0xfe103));
+		assert_false(fake_host_frame_ever_mapped(&e->fp, HW, 0xfe000,
+							 0xfe003));
+		assert_false(fake_host_frame_ever_mapped(&e->fp, HW, 0xfe100,
+							 0xfe103));
 		fixture_teardown(&st);
 	}
 	assert_true(readonly_runs > 0);
@@ -467,7 +441,8 @@ static void claims_finish_preempted_unmapping(void **state)
 		assert_int_equal(vpci_device_add(e->host, DEV), 0);
 		e->fp.map_budget_frames = 1;
 		hw(e, VPCI_REG_COMMAND, 2, 0);
-		assert_true(mfn_mapped(e, HW, 0xfe00e)); /* still pending */
+		assert_true(fake_host_frame_mapped(
+			&e->fp, HW, 0xfe00e, 0xfe00e)); /* still pending */
 		if (how == 0)
 			assert_int_equal(
 				vpci_device_set_readonly(e->host, DEV, NULL),
@@ -476,7 +451,8 @@ static void claims_finish_preempted_unmapping(void **state)
 			assert_int_equal(
 				vpci_host_reserve_frames(e->host, 0xfe00e, 1),
 				0);
-		assert_false(mfn_mapped(e, HW, 0xfe00e));
+		assert_false(
+			fake_host_frame_mapped(&e->fp, HW, 0xfe00e, 0xfe00e));
 		e->fp.map_budget_frames = 0;
 		fixture_teardown(&st);
 	}

@@ -90,35 +90,6 @@ static void bar64_with_all_ones_low_dword_maps_for_guest(void **state)
 #define DEV3  VPCI_SBDF(0, 3, 2, 0)
 #define VDEV2 VPCI_SBDF(0, 0, 6, 0)
 
-/* Was host frame mfn ever mapped into domid, by any call so far? */
-static bool mfn_ever_mapped(const struct fixture *e, uint32_t domid, uint64_t mfn)
-{
-	size_t i;
-
-	for (i = 0; i < e->fp.nr_map_calls; i++) {
-		const struct fake_map_call *c = &e->fp.map_calls[i];
-
-		if (!c->unmap && c->domid == domid && c->mfn <= mfn &&
-		    mfn < c->mfn + c->nr_frames)
-			return true;
-	}
-	return false;
-}
-
-/* Is host frame mfn mapped into domid now, at any gfn? */
-static bool mfn_mapped_now(const struct fixture *e, uint32_t domid, uint64_t mfn)
-{
-	size_t i;
-
-	for (i = 0; i < e->fp.nr_mappings; i++) {
-		const struct fake_mapping *m = &e->fp.mappings[i];
-
-		if (m->domid == domid && m->mfn <= mfn && mfn < m->mfn + m->nr)
-			return true;
-	}
-	return false;
-}
-
 /* An MSI-X capability at 0x40 with 16 entries (256 bytes of table). */
 static void add_msix_cap(struct fake_fn *fn, uint32_t table, uint32_t pba)
 {
@@ -205,11 +176,14 @@ static void msix_frames_never_reach_a_guest_through_any_bar_or_rom(void **state)
 			assert_int_equal(vpci_device_add(e->host, DEV), 0);
 			assign(e);
 			guest_enables_all(e, size, addr, 0x1000, 0xfe000000);
-			assert_false(mfn_ever_mapped(e, GUEST, tframe));
-			assert_false(mfn_ever_mapped(e, GUEST, pframe));
+			assert_false(fake_host_frame_ever_mapped(
+				&e->fp, GUEST, tframe, tframe));
+			assert_false(fake_host_frame_ever_mapped(
+				&e->fp, GUEST, pframe, pframe));
 			/* The rest of the 8 KiB BAR is the guest's. */
 			if (tframe != 0xfe002 && pframe != 0xfe002)
-				assert_true(mfn_mapped_now(e, GUEST, 0xfe002));
+				assert_true(fake_host_frame_mapped(
+					&e->fp, GUEST, 0xfe002, 0xfe002));
 			assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
 			assert_int_equal(vpci_device_remove(e->host, DEV), 0);
 			fake_clear_records(&e->fp);
@@ -231,7 +205,8 @@ static void neighbour_bar_of_the_table_does_not_map_its_frame(void **state)
 	assign(e);
 	gw(e, 0x14, 4, 0xc0000100u); /* BAR1 only */
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
-	assert_false(mfn_ever_mapped(e, GUEST, 0xfe000));
+	assert_false(
+		fake_host_frame_ever_mapped(&e->fp, GUEST, 0xfe000, 0xfe000));
 }
 
 /* -------------------------- rule 5: fail closed when exclusion needs memory */
@@ -259,9 +234,12 @@ static void msix_exclusion_without_memory_fails_closed(void **state)
 		e->fp.allocs_until_failure = k;
 		if (vpci_assign_device(e->guest, DEV, VDEV, NULL) == 0) {
 			guest_enables_all(e, size, addr, 0, 0);
-			assert_false(mfn_ever_mapped(e, GUEST, 0xfe001));
-			assert_false(mfn_ever_mapped(e, GUEST, 0xfe003));
-			mapped_some = mfn_mapped_now(e, GUEST, 0xfe002);
+			assert_false(fake_host_frame_ever_mapped(
+				&e->fp, GUEST, 0xfe001, 0xfe001));
+			assert_false(fake_host_frame_ever_mapped(
+				&e->fp, GUEST, 0xfe003, 0xfe003));
+			mapped_some = fake_host_frame_mapped(&e->fp, GUEST,
+							     0xfe002, 0xfe002);
 		}
 		e->fp.allocs_until_failure = -1;
 		fixture_teardown(&st);
@@ -333,9 +311,11 @@ static void stale_rom_over_another_function_is_absent_for_guests(void **state)
 	gw(e, VPCI_REG_ROM_ADDRESS, 4, 0xc0800000u | VPCI_ROM_ENABLE);
 	gw(e, 0x10, 4, 0xc0000000u);
 	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
-	assert_false(mfn_ever_mapped(e, GUEST, 0xfd002));
-	assert_false(mfn_ever_mapped(e, GUEST, 0xfd003));
-	assert_true(mfn_mapped_now(e, GUEST, 0xfe000));
+	assert_false(
+		fake_host_frame_ever_mapped(&e->fp, GUEST, 0xfd002, 0xfd002));
+	assert_false(
+		fake_host_frame_ever_mapped(&e->fp, GUEST, 0xfd003, 0xfd003));
+	assert_true(fake_host_frame_mapped(&e->fp, GUEST, 0xfe000, 0xfe000));
 }
 
 /* ------------------------- rule 3: the hardware domain's reach is limited */
@@ -365,24 +345,24 @@ static void hwdom_bar_over_foreign_frames_skips_them(void **state)
 	vpci_write(e->hwdom, DEV2, 0x10, 4, 0xfe000000u);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	for (f = 0xfe000; f < 0xfe004; f++)
-		assert_false(mfn_ever_mapped(e, HW, f));
-	assert_true(mfn_mapped_now(e, HW, 0xfe004));
+		assert_false(fake_host_frame_ever_mapped(&e->fp, HW, f, f));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe004, 0xfe004));
 	assert_true(fake_log_contains(&e->fp, "not mapped"));
 	/* ...and over the read-only one. */
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, 0);
 	vpci_write(e->hwdom, DEV2, 0x10, 4, 0xfb000000u);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	for (f = 0xfb000; f < 0xfb004; f++)
-		assert_false(mfn_ever_mapped(e, HW, f));
-	assert_true(mfn_mapped_now(e, HW, 0xfb00f));
+		assert_false(fake_host_frame_ever_mapped(&e->fp, HW, f, f));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfb00f, 0xfb00f));
 	/* The guest's function comes back: its frames are the hardware
 	 * domain's again. */
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, 0);
 	vpci_write(e->hwdom, DEV2, 0x10, 4, 0xfe000000u);
 	vpci_write(e->hwdom, DEV2, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
-	assert_false(mfn_mapped_now(e, HW, 0xfe000));
+	assert_false(fake_host_frame_mapped(&e->fp, HW, 0xfe000, 0xfe000));
 	assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe000));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe000, 0xfe000));
 }
 
 /* Assigning a function whose frames the hardware domain maps through
@@ -399,7 +379,7 @@ static void assignment_takes_frames_from_the_hwdom(void **state)
 	fake_fn_set(fn1, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	assert_int_equal(vpci_device_add(e->host, DEV), 0);
 	assert_int_equal(vpci_device_add(e->host, DEV2), 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe000));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe000, 0xfe000));
 	assign(e);
 	assert_int_equal(fake_mapped_frames(&e->fp, HW), 0);
 }
@@ -421,15 +401,16 @@ static void hide_policy_unmaps_what_the_hwdom_cannot_see(void **state)
 	fake_fn_set(f1, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	assert_int_equal(vpci_device_add(e->host, DEV), 0);
 	assert_int_equal(vpci_device_add(e->host, fn1), 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe000));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe000, 0xfe000));
 	assert_int_equal(vpci_host_set_policy(e->host, VPCI_POLICY_HIDE_SLOT),
 			 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe000)); /* nothing hidden yet */
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe000,
+					   0xfe000)); /* nothing hidden yet */
 	assert_int_equal(vpci_device_hide(e->host, fn1, NULL), 0);
 	assert_int_equal(fake_mapped_frames(&e->fp, HW), 0);
 	/* Policy off: visible again, mapped again. */
 	assert_int_equal(vpci_host_set_policy(e->host, 0), 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe000));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe000, 0xfe000));
 }
 
 /* Reserved frames reach no domain: reserving unmaps them at once, and
@@ -443,15 +424,16 @@ static void reserved_frames_reach_no_domain(void **state)
 
 	fake_fn_set(fn, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	assert_int_equal(vpci_device_add(e->host, DEV), 0);
-	assert_true(mfn_mapped_now(e, HW, 0xfe001));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe001, 0xfe001));
 	assert_int_equal(vpci_host_reserve_frames(e->host, 0xfe001, 1), 0);
-	assert_false(mfn_mapped_now(e, HW, 0xfe001));
-	assert_true(mfn_mapped_now(e, HW, 0xfe002));
+	assert_false(fake_host_frame_mapped(&e->fp, HW, 0xfe001, 0xfe001));
+	assert_true(fake_host_frame_mapped(&e->fp, HW, 0xfe002, 0xfe002));
 	assign(e);
 	guest_enables_all(e, size, a1, 0, 0);
-	assert_false(mfn_ever_mapped(e, GUEST, 0xfe001));
-	assert_true(mfn_mapped_now(e, GUEST, 0xfe000));
-	assert_true(mfn_mapped_now(e, GUEST, 0xfe002));
+	assert_false(
+		fake_host_frame_ever_mapped(&e->fp, GUEST, 0xfe001, 0xfe001));
+	assert_true(fake_host_frame_mapped(&e->fp, GUEST, 0xfe000, 0xfe000));
+	assert_true(fake_host_frame_mapped(&e->fp, GUEST, 0xfe002, 0xfe002));
 	assert_int_equal(vpci_host_reserve_frames(e->host, 0, 0), VPCI_EINVAL);
 	assert_int_equal(vpci_host_reserve_frames(e->host, UINT64_MAX, 2),
 			 VPCI_EINVAL);

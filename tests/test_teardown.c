@@ -156,59 +156,75 @@ enum guest_teardown {
 	NR_GUEST_TEARDOWNS,
 };
 
+/* Sets the pair up (given to the guest, or left with the hardware
+ * domain), runs one way of tearing part of it down while no allocation
+ * succeeds, then destroys the host, still without memory: nothing may
+ * stay mapped. */
+static void without_memory(bool hwdom, unsigned int how,
+			   void (*tear)(struct fixture *e, unsigned int how))
+{
+	void *st;
+	struct fixture *e;
+
+	fixture_setup_hwdom_guest(&st);
+	e = st;
+	add_pair(e, hwdom);
+	if (hwdom) {
+		assert_pair_frames(e, HW, HOST_MFN, all_frames);
+	} else {
+		assign_and_enable_pair(e);
+		assert_pair_frames(e, GUEST, GUEST_GFN, all_frames);
+	}
+	e->fp.allocs_until_failure = 0;
+	tear(e, how);
+	assert_int_equal(vpci_host_destroy(e->host), 0);
+	e->host = NULL;
+	assert_int_equal(e->fp.nr_mappings, 0);
+	e->fp.allocs_until_failure = -1;
+	fixture_teardown(&st);
+}
+
+static void guest_tear(struct fixture *e, unsigned int how)
+{
+	switch (how) {
+	case GUEST_B_DECODING_OFF:
+		vpci_write(e->guest, VDEV_B, VPCI_REG_COMMAND, 2, 0);
+		/* Its ROM goes too: a ROM decodes only while memory
+		 * decoding is on. */
+		assert_pair_frames(e, GUEST, GUEST_GFN, a_frames);
+		break;
+	case GUEST_B_ROM_OFF:
+		vpci_write(e->guest, VDEV_B, VPCI_REG_ROM_ADDRESS, 4,
+			   (uint32_t)((GUEST_GFN + ROM_B) << 12));
+		assert_pair_frames(e, GUEST, GUEST_GFN, all_but_rom_b);
+		break;
+	case GUEST_A_ROM_OFF:
+		vpci_write(e->guest, VDEV, VPCI_REG_ROM_ADDRESS, 4,
+			   (uint32_t)((GUEST_GFN + ROM_A) << 12));
+		assert_pair_frames(e, GUEST, GUEST_GFN, a_bars_and_b_frames);
+		break;
+	case GUEST_DEASSIGN_B:
+		assert_int_equal(vpci_deassign_device(e->guest, DEV_B, NULL),
+				 0);
+		assert_pair_frames(e, GUEST, GUEST_GFN, a_frames);
+		break;
+	case GUEST_DESTROY:
+		assert_int_equal(vpci_domain_destroy(e->guest), 0);
+		e->guest = NULL;
+		assert_pair_frames(e, GUEST, GUEST_GFN, no_frames);
+		break;
+	default: /* GUEST_HOST_DESTROY: the host destroy alone */
+		break;
+	}
+}
+
 static void guest_teardown_cutting_shared_runs_needs_no_memory(void **state)
 {
 	unsigned int how;
 
 	(void)state;
-	for (how = 0; how < NR_GUEST_TEARDOWNS; how++) {
-		void *st;
-		struct fixture *e;
-
-		fixture_setup_hwdom_guest(&st);
-		e = st;
-		add_pair(e, false);
-		assign_and_enable_pair(e);
-		assert_pair_frames(e, GUEST, GUEST_GFN, all_frames);
-		e->fp.allocs_until_failure = 0;
-		switch (how) {
-		case GUEST_B_DECODING_OFF:
-			vpci_write(e->guest, VDEV_B, VPCI_REG_COMMAND, 2, 0);
-			/* Its ROM goes too: a ROM decodes only while
-			 * memory decoding is on. */
-			assert_pair_frames(e, GUEST, GUEST_GFN, a_frames);
-			break;
-		case GUEST_B_ROM_OFF:
-			vpci_write(e->guest, VDEV_B, VPCI_REG_ROM_ADDRESS, 4,
-				   (uint32_t)((GUEST_GFN + ROM_B) << 12));
-			assert_pair_frames(e, GUEST, GUEST_GFN, all_but_rom_b);
-			break;
-		case GUEST_A_ROM_OFF:
-			vpci_write(e->guest, VDEV, VPCI_REG_ROM_ADDRESS, 4,
-				   (uint32_t)((GUEST_GFN + ROM_A) << 12));
-			assert_pair_frames(e, GUEST, GUEST_GFN,
-					   a_bars_and_b_frames);
-			break;
-		case GUEST_DEASSIGN_B:
-			assert_int_equal(
-				vpci_deassign_device(e->guest, DEV_B, NULL), 0);
-			assert_pair_frames(e, GUEST, GUEST_GFN, a_frames);
-			break;
-		case GUEST_DESTROY:
-			assert_int_equal(vpci_domain_destroy(e->guest), 0);
-			e->guest = NULL;
-			assert_pair_frames(e, GUEST, GUEST_GFN, no_frames);
-			break;
-		default:
-			break;
-		}
-		/* Then the rest, still without memory. */
-		assert_int_equal(vpci_host_destroy(e->host), 0);
-		e->host = NULL;
-		assert_int_equal(e->fp.nr_mappings, 0);
-		e->fp.allocs_until_failure = -1;
-		fixture_teardown(&st);
-	}
+	for (how = 0; how < NR_GUEST_TEARDOWNS; how++)
+		without_memory(false, how, guest_tear);
 }
 
 /* What the hardware domain's side tears down while no allocation
@@ -222,49 +238,40 @@ enum hwdom_teardown {
 	NR_HW_TEARDOWNS,
 };
 
+static void hwdom_tear(struct fixture *e, unsigned int how)
+{
+	switch (how) {
+	case HW_B_DECODING_OFF:
+		vpci_write(e->hwdom, DEV_B, VPCI_REG_COMMAND, 2, 0);
+		assert_pair_frames(e, HW, HOST_MFN, a_frames);
+		assert_int_equal(vpci_process_pending(e->hwdom), 0);
+		break;
+	case HW_B_ROM_OFF:
+		vpci_write(e->hwdom, DEV_B, VPCI_REG_ROM_ADDRESS, 4,
+			   (uint32_t)((HOST_MFN + ROM_B) << 12));
+		assert_pair_frames(e, HW, HOST_MFN, all_but_rom_b);
+		break;
+	case HW_REMOVE_B:
+		assert_int_equal(vpci_device_remove(e->host, DEV_B), 0);
+		assert_pair_frames(e, HW, HOST_MFN, a_frames);
+		break;
+	case HW_DESTROY:
+		assert_int_equal(vpci_domain_destroy(e->hwdom), 0);
+		e->hwdom = NULL;
+		assert_pair_frames(e, HW, HOST_MFN, no_frames);
+		break;
+	default:
+		break;
+	}
+}
+
 static void hwdom_teardown_cutting_shared_runs_needs_no_memory(void **state)
 {
 	unsigned int how;
 
 	(void)state;
-	for (how = 0; how < NR_HW_TEARDOWNS; how++) {
-		void *st;
-		struct fixture *e;
-
-		fixture_setup_hwdom_guest(&st);
-		e = st;
-		add_pair(e, true);
-		assert_pair_frames(e, HW, HOST_MFN, all_frames);
-		e->fp.allocs_until_failure = 0;
-		switch (how) {
-		case HW_B_DECODING_OFF:
-			vpci_write(e->hwdom, DEV_B, VPCI_REG_COMMAND, 2, 0);
-			assert_pair_frames(e, HW, HOST_MFN, a_frames);
-			assert_int_equal(vpci_process_pending(e->hwdom), 0);
-			break;
-		case HW_B_ROM_OFF:
-			vpci_write(e->hwdom, DEV_B, VPCI_REG_ROM_ADDRESS, 4,
-				   (uint32_t)((HOST_MFN + ROM_B) << 12));
-			assert_pair_frames(e, HW, HOST_MFN, all_but_rom_b);
-			break;
-		case HW_REMOVE_B:
-			assert_int_equal(vpci_device_remove(e->host, DEV_B), 0);
-			assert_pair_frames(e, HW, HOST_MFN, a_frames);
-			break;
-		case HW_DESTROY:
-			assert_int_equal(vpci_domain_destroy(e->hwdom), 0);
-			e->hwdom = NULL;
-			assert_pair_frames(e, HW, HOST_MFN, no_frames);
-			break;
-		default:
-			break;
-		}
-		assert_int_equal(vpci_host_destroy(e->host), 0);
-		e->host = NULL;
-		assert_int_equal(e->fp.nr_mappings, 0);
-		e->fp.allocs_until_failure = -1;
-		fixture_teardown(&st);
-	}
+	for (how = 0; how < NR_HW_TEARDOWNS; how++)
+		without_memory(true, how, hwdom_tear);
 }
 
 /* ---------------------------- rule 6: a failed unmap is not forgotten */
