@@ -20,7 +20,10 @@ count_meson() {
 	failed=$((failed + fail))
 }
 
-step() { echo; echo "=== $*"; }
+# Each step's header says how long the run has taken so far, so the
+# 10-minute budget can be checked step by step.
+t_start=$(date +%s)
+step() { echo; echo "=== [$(( $(date +%s) - t_start )) s] $*"; }
 
 run_meson_tests() { # NAME BUILDDIR [meson test args]
 	local name=$1 dir=$2; shift 2
@@ -151,24 +154,39 @@ else
 	failed=$((failed + ${vmm_bad:-0}))
 fi
 
-step "fuzzers (libFuzzer, short runs over the seed corpora)"
+step "fuzzers (libFuzzer, short runs over the seed corpora, two at a time)"
 if CC=clang setup build/fuzz -Dfuzz=true -Dtests=disabled -Dharness=disabled; then
+	fuzzers=()
 	for f in build/fuzz/fuzz/fuzz_*; do
-		[ -f "$f" ] && [ -x "$f" ] || continue
+		[ -f "$f" ] && [ -x "$f" ] && fuzzers+=("$f")
+	done
+	for f in "${fuzzers[@]}"; do
 		name=$(basename "$f")
-		corpus=fuzz/corpus/${name#fuzz_}
-		scratch=$(mktemp -d) # new inputs land here, not in the tree
-		if "$f" -runs=20000 -max_total_time=15 "$scratch" "$corpus" >"$log_dir/$name.txt" 2>&1; then
+		(
+			corpus=fuzz/corpus/${name#fuzz_}
+			scratch=$(mktemp -d) # new inputs land here, not in the tree
+			"$f" -runs=20000 -max_total_time=15 "$scratch" "$corpus" \
+				>"$log_dir/$name.txt" 2>&1
+			echo $? >"$log_dir/$name.rc"
+			rm -rf "$scratch"
+		) &
+		# One per core: each is single-threaded.
+		while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+	done
+	wait
+	for f in "${fuzzers[@]}"; do
+		name=$(basename "$f")
+		if [ "$(cat "$log_dir/$name.rc" 2>/dev/null)" = 0 ]; then
 			echo "  ok   $name"; passed=$((passed + 1))
 		else
 			echo "  FAIL $name"; tail -30 "$log_dir/$name.txt"; failed=$((failed + 1))
 		fi
-		rm -rf "$scratch"
 	done
 else
 	failed=$((failed + 1))
 fi
 
 echo
+echo "=== [$(( $(date +%s) - t_start )) s] done"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
