@@ -186,9 +186,13 @@ static void changes_without_spare_nodes_fail_cleanly(void **state)
 	/* A hole in the middle needs one more node. */
 	assert_int_equal(del(b, 40, 60), VPCI_ENOSPC);
 	assert_seg(b, 50, 0, 99, 1);
+	/* More nodes than were ever allocated (they come in chunks). */
 	b->fx.fp.allocs_until_failure = 0;
-	assert_int_equal(vpci_fidx_reserve(&b->idx, 1), VPCI_ENOMEM);
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 1000), VPCI_ENOMEM);
+	assert_seg(b, 50, 0, 99, 1);
 	b->fx.fp.allocs_until_failure = -1;
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 1000), 0);
+	assert_int_equal(del(b, 40, 60), 0);
 }
 
 static void edges_of_the_frame_space_work(void **state)

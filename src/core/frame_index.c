@@ -14,7 +14,12 @@
  *
  * Nodes are never allocated during a change: they come from a spare list
  * filled beforehand by vpci_fidx_reserve(), so the caller decides when
- * allocation may fail. Frame numbers are below 2^52 in practice; the code
+ * allocation may fail. They are allocated in chunks (doubling, up to a
+ * few KiB), not one by one: enabling a BAR reserves a few nodes in two
+ * indexes, and a node each was most of a hardware-domain boot's enable
+ * phase. The spare list still holds exactly what was reserved, so a
+ * caller that reserved too little fails (VPCI_ENOSPC) as it would with
+ * single allocations. Frame numbers are below 2^52 in practice; the code
  * still never computes last + 1 or start - 1 across the 64-bit wrap.
  */
 #include "internal.h"
@@ -51,31 +56,53 @@ static struct vpci_fseg *to_list(struct vpci_fseg *t, size_t *nr)
 
 void vpci_fidx_destroy(struct vpci_fidx *idx)
 {
-	size_t nr;
-	struct vpci_fseg *n = to_list(idx->root, &nr);
+	struct vpci_fidx_chunk *c = idx->chunks;
 
-	while (n) {
-		struct vpci_fseg *next = n->right;
+	while (c) {
+		struct vpci_fidx_chunk *next = c->next;
 
-		vpci_free(idx->host, n);
-		n = next;
-	}
-	for (n = idx->spare; n;) {
-		struct vpci_fseg *next = n->right;
-
-		vpci_free(idx->host, n);
-		n = next;
+		vpci_free(idx->host, c);
+		c = next;
 	}
 	vpci_fidx_init(idx, idx->host);
+}
+
+/* Chunk sizes: the index doubles, from a few nodes (most indexes stay
+ * small) up to what fits 2 KiB (half a page: any hypervisor's small-object
+ * allocator serves it, and zeroing it stays cheap). */
+#define CHUNK_MIN_NODES 4u
+#define CHUNK_MAX_NODES                                                        \
+	((2048u - sizeof(struct vpci_fidx_chunk)) / sizeof(struct vpci_fseg))
+
+static int add_chunk(struct vpci_fidx *idx)
+{
+	size_t nr = idx->nr_nodes;
+	struct vpci_fidx_chunk *c;
+
+	if (nr < CHUNK_MIN_NODES)
+		nr = CHUNK_MIN_NODES;
+	if (nr > CHUNK_MAX_NODES)
+		nr = CHUNK_MAX_NODES;
+	c = vpci_zalloc(idx->host, sizeof(*c) + nr * sizeof(c->nodes[0]));
+	if (!c)
+		return VPCI_ENOMEM;
+	c->next = idx->chunks;
+	c->nr_nodes = nr;
+	idx->chunks = c;
+	idx->nr_unreserved = nr;
+	idx->nr_nodes += nr;
+	return 0;
 }
 
 int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare)
 {
 	while (idx->nr_spare < nr_spare) {
-		struct vpci_fseg *n = vpci_zalloc(idx->host, sizeof(*n));
+		struct vpci_fseg *n;
 
-		if (!n)
+		if (!idx->nr_unreserved && add_chunk(idx))
 			return VPCI_ENOMEM;
+		n = &idx->chunks->nodes[idx->chunks->nr_nodes -
+					idx->nr_unreserved--];
 		n->right = idx->spare;
 		idx->spare = n;
 		idx->nr_spare++;

@@ -26,16 +26,27 @@ struct vpci_fseg {
 	struct vpci_fseg *right;
 };
 
+/* Nodes are allocated in chunks, freed only with the whole index. */
+struct vpci_fidx_chunk {
+	struct vpci_fidx_chunk *next;
+	size_t nr_nodes;
+	struct vpci_fseg nodes[];
+};
+
 /*
  * Reference-counted coverage of frame ranges (frame_index.c). Changing it
  * never allocates: nodes come from a spare list the caller fills with
- * vpci_fidx_reserve() beforehand.
+ * vpci_fidx_reserve() beforehand. Reserving hands out nodes of the newest
+ * chunk (nr_unreserved of them are left) before allocating another.
  */
 struct vpci_fidx {
 	struct vpci_fseg *root;
 	struct vpci_fseg *spare; /* linked through ->right */
 	size_t nr_segs;
 	size_t nr_spare;
+	struct vpci_fidx_chunk *chunks; /* newest first */
+	size_t nr_unreserved;		/* tail of the newest chunk */
+	size_t nr_nodes;		/* in every chunk */
 	uint32_t seed;
 	struct vpci_host *host;
 };
@@ -48,8 +59,10 @@ typedef int vpci_fidx_visit_fn(void *arg, const struct vpci_fseg *seg);
 
 void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
 void vpci_fidx_destroy(struct vpci_fidx *idx);
-/* Make sure at least nr_spare nodes are spare. Errors: VPCI_ENOMEM (the
- * coverage is unchanged; some nodes may have joined the spare list). */
+/* Make sure at least nr_spare nodes are spare (exactly that many join
+ * the spare list; more may be allocated, in chunks, for later calls).
+ * Errors: VPCI_ENOMEM (the coverage is unchanged; some nodes may have
+ * joined the spare list). */
 int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare);
 /*
  * Count [start, last] once more, translated by delta; rose (may be NULL)
