@@ -37,6 +37,17 @@ VPCI_BEGIN_DECLS
 #define VPCI_REG_PRIMARY_BUS 0x18
 #define VPCI_REG_SECONDARY_BUS 0x19
 #define VPCI_REG_SUBORDINATE_BUS 0x1a
+#define VPCI_REG_SEC_LATENCY_TIMER 0x1b
+#define VPCI_REG_IO_BASE 0x1c /* and I/O limit at 0x1d */
+#define VPCI_REG_SEC_STATUS 0x1e
+#define VPCI_REG_MEMORY_BASE 0x20 /* and memory limit at 0x22 */
+#define VPCI_REG_PREF_MEMORY_BASE 0x24 /* and limit at 0x26 */
+#define VPCI_REG_PREF_BASE_UPPER32 0x28
+#define VPCI_REG_PREF_LIMIT_UPPER32 0x2c
+#define VPCI_REG_IO_BASE_UPPER16 0x30 /* and I/O limit upper 16 at 0x32 */
+#define VPCI_REG_BRIDGE_CONTROL 0x3e
+#define VPCI_BRIDGE_IO_32 0x1u /* I/O base bits 3:0: 32-bit window */
+#define VPCI_BRIDGE_PREF_MEM_64 0x1u /* prefetchable base 3:0: 64-bit */
 #define VPCI_REG_ROM_ADDRESS1 0x38
 #define VPCI_TYPE1_NR_BARS 2
 
@@ -98,6 +109,36 @@ VPCI_BEGIN_DECLS
 #define VPCI_CAP_ID_EA 0x14 /* enhanced allocation */
 #define VPCI_CAP_LIST_NEXT 1
 #define VPCI_EXT_CAP_START 0x100
+#define VPCI_EXT_CAP_ID_ERR 0x0001u /* Advanced Error Reporting */
+
+/* Registers inside capabilities, relative to the capability's header */
+#define VPCI_PM_PMC 0x02u /* power management capabilities */
+#define VPCI_PM_CTRL 0x04u /* PMCSR */
+#define VPCI_PM_DATA 0x06u /* bridge extensions, data */
+#define VPCI_MSI_FLAGS 0x02u /* message control */
+#define VPCI_MSI_ADDRESS_LO 0x04u
+#define VPCI_MSI_ADDRESS_HI 0x08u /* 64-bit capable functions only */
+#define VPCI_MSIX_FLAGS 0x02u /* message control */
+#define VPCI_MSIX_TABLE 0x04u /* table offset and BIR */
+#define VPCI_MSIX_PBA 0x08u /* PBA offset and BIR */
+#define VPCI_EXP_FLAGS 0x02u /* PCI Express capabilities register */
+#define VPCI_EXP_DEVCAP 0x04u
+#define VPCI_EXP_DEVCTL 0x08u
+#define VPCI_EXP_DEVSTA 0x0au
+#define VPCI_EXP_LNKCAP 0x0cu
+#define VPCI_EXP_LNKCTL 0x10u
+#define VPCI_EXP_LNKSTA 0x12u
+#define VPCI_EXP_SLTCAP 0x14u
+#define VPCI_EXP_SLTSTA 0x1au
+#define VPCI_EXP_RTCAP 0x1eu
+#define VPCI_EXP_RTSTA 0x20u
+#define VPCI_EXP_DEVCAP2 0x24u
+#define VPCI_EXP_DEVCTL2 0x28u
+#define VPCI_EXP_LNKCAP2 0x2cu
+#define VPCI_EXP_LNKCTL2 0x30u
+#define VPCI_EXP_LNKSTA2 0x32u
+#define VPCI_ERR_UNCOR_STATUS 0x04u /* AER */
+#define VPCI_ERR_COR_STATUS 0x10u
 
 VPCI_END_DECLS
 

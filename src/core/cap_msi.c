@@ -21,9 +21,6 @@
 #include "caps.h"
 #include "irq.h"
 
-#define MSI_CTRL 2u
-#define MSI_ADDR_LO 4u
-#define MSI_ADDR_HI 8u
 #define CTRL_ENABLE 0x0001u
 #define CTRL_MMC_SHIFT 1u
 #define CTRL_MME_SHIFT 4u
@@ -85,7 +82,7 @@ static void msi_sync(struct vpci_dev *dev, struct msi *msi, bool rebind)
 
 static void hw_ctrl_write(struct vpci_dev *dev, const struct msi *msi)
 {
-	unsigned int reg = msi->pos + MSI_CTRL;
+	unsigned int reg = msi->pos + VPCI_MSI_FLAGS;
 	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
 
 	hw &= ~(uint32_t)(CTRL_ENABLE | CTRL_MME_MASK);
@@ -142,7 +139,7 @@ static uint32_t addr_read(const struct vpci_dev *dev, unsigned int reg,
 			  unsigned int size, void *data)
 {
 	const struct msi *msi = data;
-	bool hi = reg == msi->pos + MSI_ADDR_HI;
+	bool hi = reg == msi->pos + VPCI_MSI_ADDRESS_HI;
 
 	(void)dev;
 	(void)size;
@@ -155,7 +152,7 @@ static void addr_write(struct vpci_dev *dev, unsigned int reg,
 	struct msi *msi = data;
 
 	(void)size;
-	if (reg == msi->pos + MSI_ADDR_HI)
+	if (reg == msi->pos + VPCI_MSI_ADDRESS_HI)
 		msi->addr = (msi->addr & 0xffffffffull) | (uint64_t)val << 32;
 	else /* bits 1:0 are reserved, read as 0 */
 		msi->addr = (msi->addr & ~0xffffffffull) | (val & ~3u);
@@ -227,15 +224,15 @@ static uint32_t pending_read(const struct vpci_dev *dev, unsigned int reg,
 static int add_regs(struct vpci_dev *dev, struct msi *msi)
 {
 	unsigned int pos = msi->pos;
-	int rc = vpci_add_register(dev, ctrl_read, ctrl_write, pos + MSI_CTRL,
-				   2, msi, NULL);
+	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
+				   pos + VPCI_MSI_FLAGS, 2, msi, NULL);
 
 	if (!rc)
 		rc = vpci_add_register(dev, addr_read, addr_write,
-				       pos + MSI_ADDR_LO, 4, msi, NULL);
+				       pos + VPCI_MSI_ADDRESS_LO, 4, msi, NULL);
 	if (!rc && msi->is64)
 		rc = vpci_add_register(dev, addr_read, addr_write,
-				       pos + MSI_ADDR_HI, 4, msi, NULL);
+				       pos + VPCI_MSI_ADDRESS_HI, 4, msi, NULL);
 	if (!rc)
 		rc = vpci_add_register(dev, data_read, data_write,
 				       msi->data_reg, 2, msi, NULL);
@@ -261,7 +258,7 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (!msi)
 		return VPCI_ENOMEM;
 	cap->state = msi;
-	ctrl = vpci_phys_read(host, dev->sbdf, pos + MSI_CTRL, 2);
+	ctrl = vpci_phys_read(host, dev->sbdf, pos + VPCI_MSI_FLAGS, 2);
 	msi->pos = (uint16_t)pos;
 	msi->mmc = (uint8_t)((ctrl >> CTRL_MMC_SHIFT) & 7u);
 	if (msi->mmc > MAX_LOG2_VECTORS)
@@ -283,8 +280,9 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	}
 	/* Start from reset: nothing enabled behind the emulation's back. */
 	if (ctrl & (CTRL_ENABLE | CTRL_MME_MASK))
-		vpci_phys_write(host, dev->sbdf, pos + MSI_CTRL, 2,
-				ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_MME_MASK));
+		vpci_phys_write(
+			host, dev->sbdf, pos + VPCI_MSI_FLAGS, 2,
+			ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_MME_MASK));
 	if (msi->pvm)
 		vpci_phys_write(host, dev->sbdf, msi->mask_reg, 4, 0);
 	cap->visible = true;

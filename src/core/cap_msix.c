@@ -28,9 +28,6 @@
 #include "irq.h"
 #include "msix.h"
 
-#define MSIX_CTRL 2u
-#define MSIX_TABLE 4u
-#define MSIX_PBA 8u
 #define CTRL_QSIZE 0x07ffu
 #define CTRL_FMASK 0x4000u
 #define CTRL_ENABLE 0x8000u
@@ -143,7 +140,7 @@ static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 
 static void hw_ctrl_write(struct vpci_dev *dev, const struct vpci_msix *msix)
 {
-	unsigned int reg = msix->pos + MSIX_CTRL;
+	unsigned int reg = msix->pos + VPCI_MSIX_FLAGS;
 	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
 
 	hw &= ~(uint32_t)(CTRL_FMASK | CTRL_ENABLE);
@@ -183,7 +180,8 @@ static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
 
 	(void)dev;
 	(void)size;
-	return reg == msix->pos + MSIX_TABLE ? msix->table_reg : msix->pba_reg;
+	return reg == msix->pos + VPCI_MSIX_TABLE ? msix->table_reg
+						  : msix->pba_reg;
 }
 
 /* ------------------------------------------------------------- set-up */
@@ -191,14 +189,16 @@ static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
 static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 {
 	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
-				   msix->pos + MSIX_CTRL, 2, msix, NULL);
+				   msix->pos + VPCI_MSIX_FLAGS, 2, msix, NULL);
 
 	if (!rc)
 		rc = vpci_add_register(dev, location_read, NULL,
-				       msix->pos + MSIX_TABLE, 4, msix, NULL);
+				       msix->pos + VPCI_MSIX_TABLE, 4, msix,
+				       NULL);
 	if (!rc)
 		rc = vpci_add_register(dev, location_read, NULL,
-				       msix->pos + MSIX_PBA, 4, msix, NULL);
+				       msix->pos + VPCI_MSIX_PBA, 4, msix,
+				       NULL);
 	return rc;
 }
 
@@ -208,7 +208,7 @@ static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 static int sink_regs(struct vpci_dev *dev, unsigned int pos)
 {
 	static const uint8_t regs[][2] = {
-		{MSIX_CTRL, 2}, {MSIX_TABLE, 4}, {MSIX_PBA, 4}};
+		{VPCI_MSIX_FLAGS, 2}, {VPCI_MSIX_TABLE, 4}, {VPCI_MSIX_PBA, 4}};
 	unsigned int i;
 	int rc = 0;
 
@@ -231,7 +231,7 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 
 	if (!vpci_irq_msix_emulated(dev))
 		return 0; /* guests: hidden; hardware domain: the hardware */
-	if (pos + MSIX_PBA + 4u > VPCI_CFG_STD_SIZE) {
+	if (pos + VPCI_MSIX_PBA + 4u > VPCI_CFG_STD_SIZE) {
 		vpci_log(host, VPCI_LOG_ERROR,
 			 "%pS: MSI-X capability at 0x%x runs past 0xff",
 			 dev->sbdf, pos);
@@ -244,7 +244,7 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 		cap->visible = false;
 		return sink_regs(dev, pos);
 	}
-	ctrl = vpci_phys_read(host, dev->sbdf, pos + MSIX_CTRL, 2);
+	ctrl = vpci_phys_read(host, dev->sbdf, pos + VPCI_MSIX_FLAGS, 2);
 	n = (ctrl & CTRL_QSIZE) + 1u;
 	msix = vpci_zalloc(host, sizeof(*msix) + n * sizeof(msix->entries[0]));
 	if (!msix)
@@ -252,8 +252,9 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	msix->dev = dev;
 	msix->pos = (uint16_t)pos;
 	msix->nr_entries = (uint16_t)n;
-	msix->table_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_TABLE, 4);
-	msix->pba_reg = vpci_phys_read(host, dev->sbdf, pos + MSIX_PBA, 4);
+	msix->table_reg =
+		vpci_phys_read(host, dev->sbdf, pos + VPCI_MSIX_TABLE, 4);
+	msix->pba_reg = vpci_phys_read(host, dev->sbdf, pos + VPCI_MSIX_PBA, 4);
 	/* Where the table and PBA are, as the header located them. */
 	msix->table_bir = dev->hdr->msix[0].bir;
 	msix->pba_bir = dev->hdr->msix[1].bir;
@@ -261,7 +262,7 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	msix->pba_off = dev->hdr->msix[1].offset;
 	/* Start from reset: disabled, every entry masked (6.8.2.9). */
 	if (ctrl & (CTRL_ENABLE | CTRL_FMASK))
-		vpci_phys_write(host, dev->sbdf, pos + MSIX_CTRL, 2,
+		vpci_phys_write(host, dev->sbdf, pos + VPCI_MSIX_FLAGS, 2,
 				ctrl & ~(uint32_t)(CTRL_ENABLE | CTRL_FMASK));
 	if (!vpci_msix_location_ok(dev, pos)) {
 		vpci_free(host, msix);

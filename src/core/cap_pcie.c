@@ -27,19 +27,6 @@
 #include "internal.h"
 #include "caps.h"
 
-#define EXP_FLAGS 0x02u
-#define EXP_DEVCAP 0x04u
-#define EXP_DEVCTL 0x08u
-#define EXP_DEVSTA 0x0au
-#define EXP_LNKCAP 0x0cu
-#define EXP_LNKCTL 0x10u
-#define EXP_LNKSTA 0x12u
-#define EXP_DEVCAP2 0x24u
-#define EXP_DEVCTL2 0x28u
-#define EXP_LNKCAP2 0x2cu
-#define EXP_LNKCTL2 0x30u
-#define EXP_LNKSTA2 0x32u
-
 #define FLAGS_VERSION 0x000fu
 #define FLAGS_SLOT 0x0100u
 #define DEVCAP_FLR (1u << 28)
@@ -131,19 +118,19 @@ static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
 {
 	/* clang-format off */
 	static const struct pcie_reg regs[] = {
-		{EXP_FLAGS, 2, false, flags_read, NULL, {0}},
-		{EXP_DEVCAP, 4, false, devcap_read, NULL, {0}},
-		{EXP_DEVCTL, 2, false, devctl_read, devctl_write, {0}},
-		{EXP_DEVSTA, 2, false, hw_ro_read, devsta_write,
+		{VPCI_EXP_FLAGS, 2, false, flags_read, NULL, {0}},
+		{VPCI_EXP_DEVCAP, 4, false, devcap_read, NULL, {0}},
+		{VPCI_EXP_DEVCTL, 2, false, devctl_read, devctl_write, {0}},
+		{VPCI_EXP_DEVSTA, 2, false, hw_ro_read, devsta_write,
 		 {.ro = 0xffffu & ~DEVSTA_ERRORS, .rw1c = DEVSTA_ERRORS}},
-		{EXP_LNKCAP, 4, false, hw_ro_read, NULL, {0}},
-		{EXP_LNKCTL, 2, false, hw_ro_read, NULL, {0}},
-		{EXP_LNKSTA, 2, false, hw_ro_read, NULL, {0}},
-		{EXP_DEVCAP2, 4, true, hw_ro_read, NULL, {0}},
-		{EXP_DEVCTL2, 2, true, hw_ro_read, NULL, {0}},
-		{EXP_LNKCAP2, 4, true, hw_ro_read, NULL, {0}},
-		{EXP_LNKCTL2, 2, true, hw_ro_read, NULL, {0}},
-		{EXP_LNKSTA2, 2, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKCAP, 4, false, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKCTL, 2, false, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKSTA, 2, false, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_DEVCAP2, 4, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_DEVCTL2, 2, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKCAP2, 4, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKCTL2, 2, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKSTA2, 2, true, hw_ro_read, NULL, {0}},
 	};
 	/* clang-format on */
 	struct vpci_host *host = dev->host;
@@ -158,14 +145,15 @@ static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
 		return VPCI_ENOMEM;
 	cap->state = pcie;
 	pcie->flags = (uint16_t)(vpci_phys_read(host, dev->sbdf,
-						pos + EXP_FLAGS, 2) &
+						pos + VPCI_EXP_FLAGS, 2) &
 				 ~(uint32_t)FLAGS_SLOT);
-	pcie->devcap = vpci_phys_read(host, dev->sbdf, pos + EXP_DEVCAP, 4) &
-		       ~DEVCAP_FLR;
+	pcie->devcap =
+		vpci_phys_read(host, dev->sbdf, pos + VPCI_EXP_DEVCAP, 4) &
+		~DEVCAP_FLR;
 	/* The guest's latches start as the hardware has them. */
 	pcie->devctl_latched =
-		(uint16_t)(vpci_phys_read(host, dev->sbdf, pos + EXP_DEVCTL,
-					  2) &
+		(uint16_t)(vpci_phys_read(host, dev->sbdf,
+					  pos + VPCI_EXP_DEVCTL, 2) &
 			   DEVCTL_GUEST_LATCHED);
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]) && !rc; i++) {
 		if (regs[i].v2 && (pcie->flags & FLAGS_VERSION) < 2u)

@@ -17,8 +17,6 @@
 #include "internal.h"
 #include "caps.h"
 
-#define PM_PMC 2u
-#define PM_PMCSR 4u
 #define PMC_KEPT 0x0027u /* version (2:0), DSI (5) */
 #define PMCSR_STATE 0x0003u
 #define PMCSR_NO_SOFT_RESET 0x0008u
@@ -69,23 +67,26 @@ static int pm_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	struct pm *pm;
 	int rc;
 
-	if (!vpci_dev_is_guest(dev) || pos + PM_PMCSR + 2u > VPCI_CFG_STD_SIZE)
+	if (!vpci_dev_is_guest(dev) ||
+	    pos + VPCI_PM_CTRL + 2u > VPCI_CFG_STD_SIZE)
 		return 0; /* the hardware domain's; or cut short: hidden */
 	pm = vpci_zalloc(host, sizeof(*pm));
 	if (!pm)
 		return VPCI_ENOMEM;
 	cap->state = pm;
-	pm->pmc = (uint16_t)(vpci_phys_read(host, dev->sbdf, pos + PM_PMC, 2) &
+	pm->pmc = (uint16_t)(vpci_phys_read(host, dev->sbdf, pos + VPCI_PM_PMC,
+					    2) &
 			     PMC_KEPT);
 	/* Whatever the previous owner left, the guest gets it in D0. */
-	pmcsr = vpci_phys_read(host, dev->sbdf, pos + PM_PMCSR, 2);
+	pmcsr = vpci_phys_read(host, dev->sbdf, pos + VPCI_PM_CTRL, 2);
 	if (pmcsr & PMCSR_STATE)
-		vpci_phys_write(host, dev->sbdf, pos + PM_PMCSR, 2,
+		vpci_phys_write(host, dev->sbdf, pos + VPCI_PM_CTRL, 2,
 				pmcsr & ~(uint32_t)PMCSR_STATE);
-	rc = vpci_add_register(dev, pmc_read, NULL, pos + PM_PMC, 2, pm, NULL);
+	rc = vpci_add_register(dev, pmc_read, NULL, pos + VPCI_PM_PMC, 2, pm,
+			       NULL);
 	if (!rc)
 		rc = vpci_add_register(dev, pmcsr_read, pmcsr_write,
-				       pos + PM_PMCSR, 2, pm, NULL);
+				       pos + VPCI_PM_CTRL, 2, pm, NULL);
 	cap->visible = !rc;
 	return rc;
 }

@@ -50,11 +50,11 @@
 #include <string.h>
 
 #include "hwmodel.h"
+#include "vpci/pci_regs.h"
 #include "vpci/vpci.h"
 
 #define HDR_END 0x40u
 #define CONV_END 0x100u
-#define STATUS_ERR_BITS 0xf900u /* PCI 3.0 6.2.3: bits 8, 11-15 */
 
 /* One register's behaviour: bytes [offset, offset + width) little-endian. */
 struct reg_mask {
@@ -67,30 +67,32 @@ struct reg_mask {
 static const struct reg_mask common_regs[] = {
 	/* I/O, memory, bus master, parity, SERR, INTx disable (PCIe 3.0
 	 * 7.5.1.1 hardwires 3, 4, 5, 7 and 9 to 0). */
-	{ 0x04, 2, 0x0547, 0 },
-	{ 0x06, 2, 0, STATUS_ERR_BITS },
-	{ 0x0c, 1, 0xff, 0 }, /* cache line size */
-	{ 0x0d, 1, 0xff, 0 }, /* latency timer */
-	{ 0x3c, 1, 0xff, 0 }, /* interrupt line */
+	{VPCI_REG_COMMAND, 2, 0x0547, 0},
+	{VPCI_REG_STATUS, 2, 0, VPCI_STATUS_RW1C_MASK},
+	{VPCI_REG_CACHE_LINE_SIZE, 1, 0xff, 0},
+	{VPCI_REG_LATENCY_TIMER, 1, 0xff, 0},
+	{VPCI_REG_INTERRUPT_LINE, 1, 0xff, 0},
 };
 
 static const struct reg_mask bridge_regs[] = {
-	{ 0x18, 4, 0xffffffff, 0 },	 /* bus numbers, secondary latency */
-	{ 0x1c, 2, 0xf0f0, 0 },		 /* I/O base/limit; 3:0 = width */
-	{ 0x1e, 2, 0, STATUS_ERR_BITS }, /* secondary status */
-	{ 0x20, 4, 0xfff0fff0, 0 },	 /* memory base/limit */
-	{ 0x24, 4, 0xfff0fff0, 0 },	 /* prefetchable base/limit */
-	{ 0x3e, 2, 0x007f, 0 },		 /* bridge control 6:0 */
+	/* bus numbers, secondary latency timer */
+	{VPCI_REG_PRIMARY_BUS, 4, 0xffffffff, 0},
+	/* I/O base and limit; bits 3:0 of each give the width */
+	{VPCI_REG_IO_BASE, 2, 0xf0f0, 0},
+	{VPCI_REG_SEC_STATUS, 2, 0, VPCI_STATUS_RW1C_MASK},
+	{VPCI_REG_MEMORY_BASE, 4, 0xfff0fff0, 0},
+	{VPCI_REG_PREF_MEMORY_BASE, 4, 0xfff0fff0, 0},
+	{VPCI_REG_BRIDGE_CONTROL, 2, 0x007f, 0}, /* bits 6:0 */
 };
 
 /* Upper halves of bridge windows exist only when the low nibble says so
  * (PCI-to-PCI bridge 1.2, 3.2.5.6 and 3.2.5.10). */
 static const struct reg_mask bridge_io32_regs[] = {
-	{ 0x30, 4, 0xffffffff, 0 },
+	{VPCI_REG_IO_BASE_UPPER16, 4, 0xffffffff, 0},
 };
 static const struct reg_mask bridge_pref64_regs[] = {
-	{ 0x28, 4, 0xffffffff, 0 },
-	{ 0x2c, 4, 0xffffffff, 0 },
+	{VPCI_REG_PREF_BASE_UPPER32, 4, 0xffffffff, 0},
+	{VPCI_REG_PREF_LIMIT_UPPER32, 4, 0xffffffff, 0},
 };
 
 /* Registers inside a capability; offset relative to its header. */
@@ -99,31 +101,40 @@ struct cap_mask {
 	struct reg_mask reg;
 };
 
+#define PM   VPCI_CAP_ID_PM
+#define MSI  VPCI_CAP_ID_MSI
+#define MSIX VPCI_CAP_ID_MSIX
+#define EXP  VPCI_CAP_ID_EXP
 static const struct cap_mask std_cap_regs[] = {
-	{ 0x01, { 0x02, 2, 0, 0 } },	      /* PM capabilities */
-	{ 0x01, { 0x04, 2, 0x1f03, 0x8000 } }, /* PMCSR: state, PME, data sel */
-	{ 0x01, { 0x06, 2, 0, 0 } },	      /* bridge ext, data */
-	{ 0x05, { 0x02, 2, 0x0071, 0 } },     /* MSI control: enable, MME */
-	{ 0x11, { 0x02, 2, 0xc000, 0 } },     /* MSI-X control: enable, mask */
-	{ 0x11, { 0x04, 4, 0, 0 } },	      /* table offset/BIR */
-	{ 0x11, { 0x08, 4, 0, 0 } },	      /* PBA offset/BIR */
-	{ 0x10, { 0x02, 2, 0, 0 } },	      /* PCIe capabilities */
-	{ 0x10, { 0x04, 4, 0, 0 } },	      /* device capabilities */
-	{ 0x10, { 0x0a, 2, 0, 0x000f } },     /* device status: error bits */
-	{ 0x10, { 0x0c, 4, 0, 0 } },	      /* link capabilities */
-	{ 0x10, { 0x12, 2, 0, 0xc000 } },     /* link status: LBMS, LABS */
-	{ 0x10, { 0x14, 4, 0, 0 } },	      /* slot capabilities */
-	{ 0x10, { 0x1a, 2, 0, 0x011f } },     /* slot status events */
-	{ 0x10, { 0x1e, 2, 0, 0 } },	      /* root capabilities */
-	{ 0x10, { 0x20, 4, 0, 0x00010000 } }, /* root status: PME status */
-	{ 0x10, { 0x24, 4, 0, 0 } },	      /* device capabilities 2 */
-	{ 0x10, { 0x2c, 4, 0, 0 } },	      /* link capabilities 2 */
-	{ 0x10, { 0x32, 2, 0, 0 } },	      /* link status 2 */
+	{PM, {VPCI_PM_PMC, 2, 0, 0}},
+	/* PMCSR: power state, PME enable, data select; PME status */
+	{PM, {VPCI_PM_CTRL, 2, 0x1f03, 0x8000}},
+	{PM, {VPCI_PM_DATA, 2, 0, 0}},
+	{MSI, {VPCI_MSI_FLAGS, 2, 0x0071, 0}},	 /* enable, MME */
+	{MSIX, {VPCI_MSIX_FLAGS, 2, 0xc000, 0}}, /* enable, function mask */
+	{MSIX, {VPCI_MSIX_TABLE, 4, 0, 0}},
+	{MSIX, {VPCI_MSIX_PBA, 4, 0, 0}},
+	{EXP, {VPCI_EXP_FLAGS, 2, 0, 0}},
+	{EXP, {VPCI_EXP_DEVCAP, 4, 0, 0}},
+	{EXP, {VPCI_EXP_DEVSTA, 2, 0, 0x000f}}, /* error bits */
+	{EXP, {VPCI_EXP_LNKCAP, 4, 0, 0}},
+	{EXP, {VPCI_EXP_LNKSTA, 2, 0, 0xc000}}, /* LBMS, LABS */
+	{EXP, {VPCI_EXP_SLTCAP, 4, 0, 0}},
+	{EXP, {VPCI_EXP_SLTSTA, 2, 0, 0x011f}}, /* slot events */
+	{EXP, {VPCI_EXP_RTCAP, 2, 0, 0}},
+	{EXP, {VPCI_EXP_RTSTA, 4, 0, 0x00010000}}, /* PME status */
+	{EXP, {VPCI_EXP_DEVCAP2, 4, 0, 0}},
+	{EXP, {VPCI_EXP_LNKCAP2, 4, 0, 0}},
+	{EXP, {VPCI_EXP_LNKSTA2, 2, 0, 0}},
 };
+#undef PM
+#undef MSI
+#undef MSIX
+#undef EXP
 
 static const struct cap_mask ext_cap_regs[] = {
-	{ 0x0001, { 0x04, 4, 0, 0xffffffff } }, /* AER uncorrectable status */
-	{ 0x0001, { 0x10, 4, 0, 0xffffffff } }, /* AER correctable status */
+	{VPCI_EXT_CAP_ID_ERR, {VPCI_ERR_UNCOR_STATUS, 4, 0, 0xffffffff}},
+	{VPCI_EXT_CAP_ID_ERR, {VPCI_ERR_COR_STATUS, 4, 0, 0xffffffff}},
 };
 
 /* ---------------------------------------------------------------- masks */
@@ -187,12 +198,14 @@ static void init_regions(struct hwmodel_fn *fn)
 static void init_header(struct hwmodel_fn *fn)
 {
 	SET_REGS(fn, common_regs);
-	if ((fn->cfg[0x0e] & 0x7f) != 1)
+	if ((fn->cfg[VPCI_REG_HEADER_TYPE] & VPCI_HEADER_TYPE_MASK) !=
+	    VPCI_HEADER_TYPE_BRIDGE)
 		return;
 	SET_REGS(fn, bridge_regs);
-	if ((fn->cfg[0x1c] & 0xf) == 1)
+	if ((fn->cfg[VPCI_REG_IO_BASE] & 0xf) == VPCI_BRIDGE_IO_32)
 		SET_REGS(fn, bridge_io32_regs);
-	if ((fn->cfg[0x24] & 0xf) == 1)
+	if ((fn->cfg[VPCI_REG_PREF_MEMORY_BASE] & 0xf) ==
+	    VPCI_BRIDGE_PREF_MEM_64)
 		SET_REGS(fn, bridge_pref64_regs);
 }
 
@@ -203,14 +216,14 @@ static uint64_t bar_wmask(const struct topo_bar *bar)
 
 	switch (bar->kind) {
 	case TOPO_BAR_IO:
-		return addr_bits & 0xfffffffcull;
+		return addr_bits & VPCI_BAR_IO_ADDR_MASK;
 	case TOPO_BAR_ROM:
-		return (addr_bits & 0xfffff800ull) | 1u;
+		return (addr_bits & VPCI_ROM_ADDR_MASK) | VPCI_ROM_ENABLE;
 	case TOPO_BAR_MEM64_LO:
 	case TOPO_BAR_MEM64_HI:
-		return addr_bits & ~0xfull;
+		return addr_bits & ~(uint64_t)~VPCI_BAR_MEM_ADDR_MASK;
 	default:
-		return addr_bits & 0xfffffff0ull;
+		return addr_bits & VPCI_BAR_MEM_ADDR_MASK;
 	}
 }
 
@@ -219,11 +232,11 @@ static uint32_t bar_type_bits(const struct topo_bar *bar, uint32_t captured)
 {
 	switch (bar->kind) {
 	case TOPO_BAR_IO:
-		return 1u;
+		return VPCI_BAR_SPACE_IO;
 	case TOPO_BAR_ROM:
-		return captured & 1u; /* the enable bit, writable */
+		return captured & VPCI_ROM_ENABLE; /* writable */
 	default:
-		return captured & 0xfu;
+		return captured & (uint32_t)~VPCI_BAR_MEM_ADDR_MASK;
 	}
 }
 
