@@ -270,6 +270,32 @@ static void guest_with_nothing_emulated_sees_no_list(void **state)
 	assert_int_equal(gr(e, VPCI_REG_CAP_PTR, 1), 0);
 }
 
+/* A list longer than most: twenty vendor capabilities, then PCI Express
+ * and PM. The two at its end are emulated as in a short list. */
+static void guest_sees_capabilities_past_a_long_list(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
+	unsigned int ids[48], pos[48], p;
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0x40);
+	for (p = 0x40; p < 0x90; p += 4)
+		set_cap(fn, p, VPCI_CAP_ID_VENDOR, p + 4);
+	set_cap(fn, 0x90, VPCI_CAP_ID_EXP, 0xd0);
+	fake_fn_set(fn, 0x90 + 2, 2, 0x0002); /* v2 endpoint */
+	set_cap(fn, 0xd0, VPCI_CAP_ID_PM, 0);
+	fake_fn_set(fn, 0xd0 + 2, 2, 0x0003);
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	assert_int_equal(read_list(e->hwdom, DEV, ids, NULL), 22);
+	assign(e);
+	assert_int_equal(read_list(e->guest, VDEV, ids, pos), 2);
+	assert_int_equal(ids[0], VPCI_CAP_ID_EXP);
+	assert_int_equal(pos[0], 0x90);
+	assert_int_equal(ids[1], VPCI_CAP_ID_PM);
+	assert_int_equal(pos[1], 0xd0);
+}
+
 /* ----------------------------------------------------- PCI Express, PM */
 
 static void guest_pcie_capability_shows_hardware_without_slot_or_flr(
@@ -390,6 +416,7 @@ int main(void)
 		T(hwdom_list_reads_as_on_hardware),
 		T(guest_without_interrupt_hooks_sees_no_msi),
 		T(guest_with_nothing_emulated_sees_no_list),
+		T(guest_sees_capabilities_past_a_long_list),
 		T(guest_pcie_capability_shows_hardware_without_slot_or_flr),
 		T(guest_pcie_control_only_safe_bits_reach_hardware),
 		T(guest_pm_keeps_the_device_in_d0),

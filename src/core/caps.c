@@ -138,13 +138,19 @@ enum vpci_cap_walk_end vpci_cap_walk(const struct vpci_host *host,
 struct collect {
 	struct vpci_cap *caps;
 	unsigned int nr;
+	unsigned int capacity;
 	bool ext;
+	bool full; /* a capability did not fit: the walk stopped */
 };
 
 static int collect_one(void *arg, unsigned int pos, uint32_t header)
 {
 	struct collect *c = arg;
 
+	if (c->nr == c->capacity) {
+		c->full = true;
+		return 1;
+	}
 	c->caps[c->nr++] = (struct vpci_cap){
 		.header = header,
 		.pos = (uint16_t)pos,
@@ -165,25 +171,46 @@ static bool has_express_cap(const struct vpci_caps *c)
 	return false;
 }
 
-static int read_lists(struct vpci_dev *dev, struct vpci_caps *c)
+/* Both lists into a scratch array of capacity entries (col->full: it
+ * was too small). */
+static int collect_lists(struct vpci_dev *dev, struct vpci_caps *c,
+			 struct collect *col, unsigned int capacity)
 {
-	struct collect col = {0};
-	unsigned int nr_std;
-
-	col.caps = vpci_zalloc(dev->host, (VPCI_CAP_STD_MAX + VPCI_CAP_EXT_MAX) *
-						  sizeof(*col.caps));
-	if (!col.caps)
+	*col = (struct collect){.capacity = capacity};
+	col->caps = vpci_zalloc(dev->host, capacity * sizeof(*col->caps));
+	if (!col->caps)
 		return VPCI_ENOMEM;
-	vpci_cap_walk(dev->host, dev->sbdf, false, collect_one, &col, NULL);
-	nr_std = col.nr;
-	c->nr_std = (uint16_t)nr_std;
-	c->caps = col.caps; /* for has_express_cap */
-	if (has_express_cap(c)) {
-		col.ext = true;
-		vpci_cap_walk(dev->host, dev->sbdf, true, collect_one, &col,
+	vpci_cap_walk(dev->host, dev->sbdf, false, collect_one, col, NULL);
+	c->nr_std = (uint16_t)col->nr;
+	c->caps = col->caps; /* for has_express_cap */
+	if (!col->full && has_express_cap(c)) {
+		col->ext = true;
+		vpci_cap_walk(dev->host, dev->sbdf, true, collect_one, col,
 			      NULL);
 	}
-	c->nr_ext = (uint16_t)(col.nr - nr_std);
+	c->nr_ext = (uint16_t)(col->nr - c->nr_std);
+	return 0;
+}
+
+/* Functions have a handful of capabilities; a list as long as the space
+ * allows (a thousand entries) is read again into room for all of them,
+ * rather than every function zeroing that room (24 KiB) at set-up. */
+#define CAPS_FIRST_GUESS 16u
+
+static int read_lists(struct vpci_dev *dev, struct vpci_caps *c)
+{
+	struct collect col;
+	int rc = collect_lists(dev, c, &col, CAPS_FIRST_GUESS);
+
+	if (!rc && col.full) {
+		vpci_free(dev->host, col.caps);
+		rc = collect_lists(dev, c, &col,
+				   VPCI_CAP_STD_MAX + VPCI_CAP_EXT_MAX);
+	}
+	if (rc) {
+		c->caps = NULL;
+		return rc;
+	}
 	c->caps = vpci_zalloc(dev->host, (col.nr ? col.nr : 1u) *
 						 sizeof(*c->caps));
 	if (c->caps)
