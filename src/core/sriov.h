@@ -12,26 +12,7 @@
 
 #include "internal.h"
 
-/* SR-IOV extended capability (PCIe 6.0 section 9.3.3), offsets from it. */
-#define VPCI_EXT_CAP_ID_SRIOV 0x0010u
-#define VPCI_SRIOV_CTRL 0x08u
-#define VPCI_SRIOV_INITIAL_VFS 0x0cu
-#define VPCI_SRIOV_TOTAL_VFS 0x0eu
-#define VPCI_SRIOV_NUM_VFS 0x10u
-#define VPCI_SRIOV_VF_OFFSET 0x14u
-#define VPCI_SRIOV_VF_STRIDE 0x16u
-#define VPCI_SRIOV_VF_DID 0x1au
-#define VPCI_SRIOV_SUP_PGSIZE 0x1cu
-#define VPCI_SRIOV_SYS_PGSIZE 0x20u
-#define VPCI_SRIOV_BAR0 0x24u
-#define VPCI_SRIOV_CAP_BYTES 0x40u
-
-#define VPCI_SRIOV_CTRL_VFE 0x0001u  /* VF Enable */
-#define VPCI_SRIOV_CTRL_VFM 0x0002u  /* VF Migration Enable */
-#define VPCI_SRIOV_CTRL_VFMI 0x0004u /* VF Migration Interrupt Enable */
-#define VPCI_SRIOV_CTRL_MSE 0x0008u  /* VF Memory Space Enable */
-#define VPCI_SRIOV_CTRL_ARI 0x0010u  /* ARI Capable Hierarchy */
-#define VPCI_SRIOV_CTRL_TAG10 0x0020u
+/* The capability's registers are in vpci/pci_regs.h. */
 #define VPCI_SRIOV_NR_BARS 6u
 
 /*

@@ -28,19 +28,9 @@
 
 #include "hwmodel.h"
 #include "topology_internal.h"
+#include "vpci/pci_regs.h"
 #include "vpci/vpci.h"
 
-#define SRIOV_ID 0x0010u
-#define SRIOV_CTRL 0x08u
-#define SRIOV_STATUS 0x0au
-#define SRIOV_TOTAL 0x0eu
-#define SRIOV_NUM 0x10u
-#define SRIOV_OFFSET 0x14u
-#define SRIOV_STRIDE 0x16u
-#define SRIOV_SPS 0x20u
-#define SRIOV_BAR0 0x24u
-#define SRIOV_END 0x40u
-#define CTRL_VFE 0x1u
 #define VF_EXP_POS 0x40u
 #define VF_MSIX_POS 0x80u
 #define EXP_BYTES 0x3cu
@@ -74,11 +64,11 @@ static uint64_t lowest_bit(uint64_t v)
 static uint64_t vf_bar_base(const struct hwmodel_fn *fn, unsigned int pos,
 			    unsigned int i)
 {
-	uint32_t lo = get(fn->cfg, pos + SRIOV_BAR0 + 4u * i, 4);
+	uint32_t lo = get(fn->cfg, pos + VPCI_SRIOV_BAR0 + 4u * i, 4);
 	uint64_t base = lo & 0xfffffff0u;
 
 	if ((lo & 6u) == 4u && i + 1u < 6u)
-		base |= (uint64_t)get(fn->cfg, pos + SRIOV_BAR0 + 4u * i + 4u,
+		base |= (uint64_t)get(fn->cfg, pos + VPCI_SRIOV_BAR0 + 4u * i + 4u,
 				      4)
 			<< 32;
 	return base;
@@ -90,7 +80,7 @@ static uint64_t nominal_size(const struct topo_fn *tfn,
 			     unsigned int i)
 {
 	const struct topo_attrs *a = &tfn->attrs;
-	unsigned int total = get(fn->cfg, pos + SRIOV_TOTAL, 2);
+	unsigned int total = get(fn->cfg, pos + VPCI_SRIOV_TOTAL_VFS, 2);
 	uint64_t base = vf_bar_base(fn, pos, i), bytes;
 
 	if (a->nr_resources > 7u + i && total &&
@@ -109,7 +99,7 @@ static uint64_t nominal_size(const struct topo_fn *tfn,
 
 static uint64_t page_bytes(const struct hwmodel_fn *fn, unsigned int pos)
 {
-	uint32_t sps = get(fn->cfg, pos + SRIOV_SPS, 4);
+	uint32_t sps = get(fn->cfg, pos + VPCI_SRIOV_SYS_PGSIZE, 4);
 
 	if (!sps || (sps & (sps - 1u)) || sps > (1u << 20))
 		return 4096u;
@@ -123,7 +113,7 @@ static void set_bar_masks(struct hwmodel_pf *pf, struct hwmodel_fn *fn)
 	unsigned int i;
 
 	for (i = 0; i < 6u; i++) {
-		unsigned int off = pf->pos + SRIOV_BAR0 + 4u * i;
+		unsigned int off = pf->pos + VPCI_SRIOV_BAR0 + 4u * i;
 		uint32_t lo = get(fn->cfg, off, 4);
 		uint64_t size = pf->bar_bytes[i], wmask;
 		bool is64 = (lo & 6u) == 4u && i + 1u < 6u;
@@ -150,14 +140,14 @@ static void init_pf_masks(struct hwmodel_pf *pf, struct hwmodel_fn *fn,
 {
 	unsigned int pos = pf->pos, i;
 
-	memset(fn->wmask + pos + 4u, 0, SRIOV_END - 4u);
-	memset(fn->w1cmask + pos + 4u, 0, SRIOV_END - 4u);
-	put(fn->wmask, pos + SRIOV_CTRL, 2, 0x003f);
-	put(fn->w1cmask, pos + SRIOV_STATUS, 2, 0x0001);
-	put(fn->wmask, pos + SRIOV_NUM, 2, 0xffff);
-	put(fn->wmask, pos + SRIOV_SPS, 4, 0xffffffffu);
+	memset(fn->wmask + pos + 4u, 0, VPCI_SRIOV_CAP_BYTES - 4u);
+	memset(fn->w1cmask + pos + 4u, 0, VPCI_SRIOV_CAP_BYTES - 4u);
+	put(fn->wmask, pos + VPCI_SRIOV_CTRL, 2, 0x003f);
+	put(fn->w1cmask, pos + VPCI_SRIOV_STATUS, 2, 0x0001);
+	put(fn->wmask, pos + VPCI_SRIOV_NUM_VFS, 2, 0xffff);
+	put(fn->wmask, pos + VPCI_SRIOV_SYS_PGSIZE, 4, 0xffffffffu);
 	for (i = 0; i < 6u; i++) {
-		uint32_t lo = get(fn->cfg, pos + SRIOV_BAR0 + 4u * i, 4);
+		uint32_t lo = get(fn->cfg, pos + VPCI_SRIOV_BAR0 + 4u * i, 4);
 
 		/* A register reading 0 (or I/O, or type 3): none there. */
 		if (!lo || (lo & 1u) || (lo & 6u) == 6u)
@@ -231,8 +221,8 @@ static void vf_config(const struct hwmodel_pf *pf, const uint8_t *pfcfg,
 static bool vf_sbdf(vpci_sbdf_t pf, const uint8_t *cfg, unsigned int pos,
 		    unsigned int n, vpci_sbdf_t *out)
 {
-	uint32_t rid = (pf & 0xffffu) + get(cfg, pos + SRIOV_OFFSET, 2) +
-		       n * get(cfg, pos + SRIOV_STRIDE, 2);
+	uint32_t rid = (pf & 0xffffu) + get(cfg, pos + VPCI_SRIOV_VF_OFFSET, 2) +
+		       n * get(cfg, pos + VPCI_SRIOV_VF_STRIDE, 2);
 
 	if (rid > 0xffffu)
 		return false;
@@ -250,8 +240,8 @@ static void vfs_free(struct hwmodel_pf *pf)
 static void vfs_create(const struct hwmodel *hw, struct hwmodel_pf *pf,
 		       const struct hwmodel_fn *pfn)
 {
-	unsigned int nr = get(pfn->cfg, pf->pos + SRIOV_NUM, 2);
-	unsigned int total = get(pfn->cfg, pf->pos + SRIOV_TOTAL, 2), n;
+	unsigned int nr = get(pfn->cfg, pf->pos + VPCI_SRIOV_NUM_VFS, 2);
+	unsigned int total = get(pfn->cfg, pf->pos + VPCI_SRIOV_TOTAL_VFS, 2), n;
 	struct topo_fn *tfn;
 	vpci_sbdf_t sbdf;
 
@@ -299,8 +289,8 @@ static unsigned int find_sriov(const struct topo_fn *tfn)
 		return 0;
 	nr = topo_ext_caps(tfn, caps, TOPO_MAX_EXT_CAPS);
 	for (i = 0; i < nr && !pos; i++)
-		if (caps[i].id == SRIOV_ID &&
-		    caps[i].offset + SRIOV_END <= TOPO_CONFIG_MAX)
+		if (caps[i].id == VPCI_EXT_CAP_ID_SRIOV &&
+		    caps[i].offset + VPCI_SRIOV_CAP_BYTES <= TOPO_CONFIG_MAX)
 			pos = caps[i].offset;
 	free(caps);
 	return pos;
@@ -332,7 +322,7 @@ int hwmodel_sriov_init(struct hwmodel *hw, const struct topology *topo)
 	for (i = 0; i < hw->nr_pfs; i++) {
 		const struct hwmodel_fn *pfn = hwmodel_find(hw, hw->pfs[i].sbdf);
 
-		if (get(pfn->cfg, hw->pfs[i].pos + SRIOV_CTRL, 2) & CTRL_VFE)
+		if (get(pfn->cfg, hw->pfs[i].pos + VPCI_SRIOV_CTRL, 2) & VPCI_SRIOV_CTRL_VFE)
 			vfs_create(hw, &hw->pfs[i], pfn);
 	}
 	return 0;
@@ -375,9 +365,9 @@ void hwmodel_sriov_written(struct hwmodel *hw, struct hwmodel_fn *fn,
 		bool on;
 
 		if (pf->sbdf != fn->sbdf || reg + size <= pf->pos ||
-		    reg >= pf->pos + SRIOV_END)
+		    reg >= pf->pos + VPCI_SRIOV_CAP_BYTES)
 			continue;
-		on = get(fn->cfg, pf->pos + SRIOV_CTRL, 2) & CTRL_VFE;
+		on = get(fn->cfg, pf->pos + VPCI_SRIOV_CTRL, 2) & VPCI_SRIOV_CTRL_VFE;
 		if (on && !pf->nr_vfs) {
 			vfs_create(hw, pf, fn);
 			hw->vf_changes++;
@@ -385,7 +375,7 @@ void hwmodel_sriov_written(struct hwmodel *hw, struct hwmodel_fn *fn,
 			vfs_free(pf);
 			hw->vf_changes++;
 		}
-		if (reg < pf->pos + SRIOV_SPS + 4u && reg + size > pf->pos + SRIOV_SPS)
+		if (reg < pf->pos + VPCI_SRIOV_SYS_PGSIZE + 4u && reg + size > pf->pos + VPCI_SRIOV_SYS_PGSIZE)
 			set_bar_masks(pf, fn);
 	}
 }

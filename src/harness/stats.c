@@ -117,7 +117,7 @@ static bool bar_range(const struct topo_fn *fn, unsigned int b,
 {
 	const struct topo_bar *bar = &fn->bars[b];
 
-	if (!(fn->config[0x04] & 0x02) || !bar->size_known || !bar->addr ||
+	if (!(fn->config[VPCI_REG_COMMAND] & VPCI_CMD_MEMORY) || !bar->size_known || !bar->addr ||
 	    (bar->kind != TOPO_BAR_MEM32 && bar->kind != TOPO_BAR_MEM64_LO))
 		return false;
 	r->start = bar->addr;
@@ -297,7 +297,7 @@ static void print_sriov(const struct session *s, const struct topology *topo,
 			continue;
 		nr_pf++;
 		vfs = a->is_pf ? a->sriov_totalvfs
-			       : cfg16(fn->config, pf->pos + 0x0e);
+			       : cfg16(fn->config, pf->pos + VPCI_SRIOV_TOTAL_VFS);
 		total += vfs;
 		if (a->is_pf) {
 			enabled += a->sriov_numvfs;
@@ -305,11 +305,12 @@ static void print_sriov(const struct session *s, const struct topology *topo,
 			/* As the hardware holds it now (--vfs). */
 			const uint8_t *c = hwmodel_find(&s->hw, fn->sbdf)->cfg;
 
-			if (cfg16(c, pf->pos + 0x08) & 1u)
-				enabled += cfg16(c, pf->pos + 0x10);
+			if (cfg16(c, pf->pos + VPCI_SRIOV_CTRL) &
+			    VPCI_SRIOV_CTRL_VFE)
+				enabled += cfg16(c, pf->pos + VPCI_SRIOV_NUM_VFS);
 		}
 		for (b = 0; pf && b < 6; b++) {
-			uint64_t sps = cfg16(fn->config, pf->pos + 0x20);
+			uint64_t sps = cfg16(fn->config, pf->pos + VPCI_SRIOV_SYS_PGSIZE);
 			uint64_t page = sps && !(sps & (sps - 1u)) ? 4096u * sps
 								  : 4096u;
 
@@ -397,6 +398,31 @@ static int selected(const struct session *s, struct topology *shown)
 	return 0;
 }
 
+/*
+ * A function's Vendor and Device IDs. A VF's own registers read 0xffff
+ * (SR-IOV 1.1, 3.4.1.1 and 3.4.1.2): it is known by its PF's Vendor ID
+ * and the VF Device ID in the PF's SR-IOV capability, as Linux shows it.
+ */
+static void fn_ids(const struct session *s, const struct topology *topo,
+		   const struct topo_fn *fn, unsigned int *vendor,
+		   unsigned int *device)
+{
+	const struct topo_fn *pf_fn = NULL;
+	const struct hwmodel_pf *pf = NULL;
+
+	if (fn->attrs.is_vf) {
+		pf_fn = topology_find(topo, fn->attrs.physfn);
+		pf = model_pf(s, fn->attrs.physfn);
+	}
+	if (pf_fn && pf) {
+		*vendor = cfg16(pf_fn->config, VPCI_REG_VENDOR_ID);
+		*device = cfg16(pf_fn->config, pf->pos + VPCI_SRIOV_VF_DID);
+	} else {
+		*vendor = cfg16(fn->config, VPCI_REG_VENDOR_ID);
+		*device = cfg16(fn->config, VPCI_REG_DEVICE_ID);
+	}
+}
+
 static void print_summary(const struct session *s, const struct topology *topo,
 			  FILE *out)
 {
@@ -446,11 +472,13 @@ static void print_summary(const struct session *s, const struct topology *topo,
 	for (i = 0; i < topo->nr_fns; i++) {
 		const struct topo_fn *fn = &topo->fns[i];
 		const uint8_t *c = fn->config;
+		unsigned int vendor, device;
 
 		if (!assignable(s, fn))
 			continue;
-		fprintf(out, "  %s %02x%02x: %02x%02x:%02x%02x\n",
-			text_sbdf_str(fn->sbdf, name), c[0x0b], c[0x0a], c[1],
-			c[0], c[3], c[2]);
+		fn_ids(s, topo, fn, &vendor, &device);
+		fprintf(out, "  %s %02x%02x: %04x:%04x\n",
+			text_sbdf_str(fn->sbdf, name), c[VPCI_REG_CLASS_DEVICE + 1],
+			c[VPCI_REG_CLASS_DEVICE], vendor, device);
 	}
 }

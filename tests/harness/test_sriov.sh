@@ -133,6 +133,18 @@ for name in cap-ide cap-phy32 cap-dvsec-cxl; do
 		grep -q "^sr-iov vf bars: $nr_regions, total "; then pass; else
 		fail "$label: stats does not count $nr_regions VF BARs"
 	fi
+	# Its list of assignable functions names each VF as Linux does: the
+	# PF's vendor and the VF Device ID (a VF's own ID registers read
+	# 0xffff).
+	H stats --vfs "0000:$pf=$total" "$t" 2>/dev/null |
+		awk '/^  [0-9a-f]+:[0-9a-f]+:/ { print $1, $3 }' >"$WORK/assignable"
+	bad=0
+	for ((n = 0; n < total; n++)); do
+		vf=0000:$(rid_name "$pfrid" "$offset" "$n" "$stride")
+		grep -qx "$vf $vendor:$did" "$WORK/assignable" || bad=1
+	done
+	[ $bad = 0 ] && pass ||
+		fail "$label: stats lists VFs as $(grep -v "^0000:$pf " "$WORK/assignable" | head -1), want $vendor:$did"
 
 	# A guest given VF 1: lspci reads it cleanly.
 	vf1=0000:$(rid_name "$pfrid" "$offset" 1 "$stride")
