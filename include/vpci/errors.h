@@ -21,7 +21,7 @@ enum vpci_error {
 	VPCI_EBUSY = -5,    /* in use, or map work pending */
 	VPCI_ENOTSUP = -6,  /* not supported by this platform */
 	VPCI_ERANGE = -7,   /* outside config space or a valid range */
-	VPCI_EPERM = -8,    /* hidden or read-only device, shared frames */
+	VPCI_EPERM = -8,    /* hidden or read-only, shared frames, a VF */
 	VPCI_ERESTART = -9, /* not finished: call again */
 	VPCI_ENOSPC = -10,  /* a fixed-size table is full */
 	VPCI_EIO = -11,     /* hardware did not answer as expected */

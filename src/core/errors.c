@@ -13,7 +13,10 @@ const char *vpci_strerror(int err)
 		[-VPCI_EBUSY] = "busy",
 		[-VPCI_ENOTSUP] = "not supported by this platform",
 		[-VPCI_ERANGE] = "out of range",
-		[-VPCI_EPERM] = "not permitted (hidden or read-only device)",
+		[-VPCI_EPERM] = "not permitted for this function (hidden, "
+				 "read-only, sharing a frame with another "
+				 "domain's, or a VF its PF controls); the "
+				 "log says which",
 		[-VPCI_ERESTART] = "not finished, call again",
 		[-VPCI_ENOSPC] = "no space left in a fixed-size table",
 		[-VPCI_EIO] = "hardware did not answer as expected",
