@@ -354,6 +354,43 @@ static int check_add(const struct window *w, uint64_t start, uint64_t last,
 	return 0;
 }
 
+/*
+ * The common changes, done in one descent instead of a window: a range
+ * that neither overlaps nor touches any segment (a BAR enabled on frames
+ * of its own) becomes one new segment, and removing a range that is
+ * exactly one segment counted once drops it. Neither leaves neighbours
+ * to merge: there is a gap on each side.
+ */
+static bool touches_nothing(const struct vpci_fidx *idx, uint64_t start,
+			    uint64_t last)
+{
+	const struct vpci_fseg *s = vpci_fidx_find(idx, start ? start - 1 : 0);
+
+	return !s || (last < UINT64_MAX && s->start > last + 1);
+}
+
+static void insert_alone(struct vpci_fidx *idx, struct vpci_fseg *n)
+{
+	struct vpci_fseg **link = &idx->root;
+
+	while (*link && (*link)->prio >= n->prio)
+		link = n->start < (*link)->start ? &(*link)->left
+						 : &(*link)->right;
+	split(*link, n->start, &n->left, &n->right);
+	*link = n;
+}
+
+/* The link holding the segment that starts at start, or NULL. */
+static struct vpci_fseg **link_of(struct vpci_fidx *idx, uint64_t start)
+{
+	struct vpci_fseg **link = &idx->root;
+
+	while (*link && (*link)->start != start)
+		link = start < (*link)->start ? &(*link)->left
+					      : &(*link)->right;
+	return *link ? link : NULL;
+}
+
 int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 		  uint64_t delta, vpci_fidx_edge_fn *rose, void *arg,
 		  const struct vpci_fseg **conflict)
@@ -367,6 +404,14 @@ int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 
 	if (start > last)
 		return VPCI_EINVAL;
+	if (touches_nothing(idx, start, last)) {
+		if (!idx->nr_spare)
+			return VPCI_ENOSPC;
+		insert_alone(idx, take_node(idx, start, last, delta, 1));
+		if (rose)
+			rose(arg, start, last, delta);
+		return 0;
+	}
 	window_open(idx, start, last, &w);
 	rc = check_add(&w, start, last, delta, &nodes, conflict);
 	if (!rc && nodes > idx->nr_spare)
@@ -414,6 +459,15 @@ int vpci_fidx_remove(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 
 	if (start > last)
 		return VPCI_EINVAL;
+	link = link_of(idx, start);
+	if (link && (*link)->last == last && (*link)->count == 1) {
+		n = *link;
+		*link = join(n->left, n->right);
+		if (fell)
+			fell(arg, n->start, n->last, n->delta);
+		drop_node(idx, n);
+		return 0;
+	}
 	window_open(idx, start, last, &w);
 	/* Every frame must be covered: walk the run from start. */
 	for (n = w.list; n && !covered; n = n->right) {
