@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A function's life: when it gets vPCI state and when it loses it. A
- * physical function is added and removed here; it has state while its
- * owner (the hardware domain, or the guest it is assigned to) has vPCI on
- * for it, and loses it when it changes hands (assignment, deassignment,
- * a guest's or the hardware domain's destruction) or is made read-only.
+ * physical function is made and unmade here, whether the platform added
+ * it or a PF's VF Enable did (sriov_vf.c decides when a VF comes and
+ * goes; vpci_dev_create and vpci_dev_destroy carry it out). It has state
+ * while its owner (the hardware domain, or the guest it is assigned to)
+ * has vPCI on for it, and loses it when it changes hands (assignment,
+ * deassignment, a guest's or the hardware domain's destruction) or is
+ * made read-only.
  * host.c, domain.c and assign.c decide *whether* a transition is allowed;
  * this file carries it out.
  *
@@ -174,7 +177,41 @@ int vpci_dev_build_or_readonly(struct vpci_dev *dev)
 	return 0;
 }
 
+int vpci_dev_state_for_owner(struct vpci_dev *dev)
+{
+	int rc = vpci_dev_wants_state(dev) ? vpci_dev_state_build(dev) : 0;
+
+	/* A guest's (or read-only) function's frames leave the hardware
+	 * domain from now on. */
+	if (!rc)
+		rc = vpci_guard_sync_claim(dev);
+	return rc;
+}
+
 /* ------------------------------------------ physical functions come, go */
+
+int vpci_dev_create(struct vpci_host *host, vpci_sbdf_t sbdf,
+		    struct vpci_dev **out)
+{
+	struct vpci_dev *dev;
+	int rc;
+
+	*out = NULL;
+	if (vpci_sbdf_map_lookup(&host->devices, sbdf))
+		return VPCI_EEXIST;
+	dev = vpci_zalloc(host, sizeof(*dev));
+	if (!dev)
+		return VPCI_ENOMEM;
+	dev->host = host;
+	dev->sbdf = sbdf;
+	rc = vpci_sbdf_map_insert(&host->devices, sbdf, dev);
+	if (rc) {
+		vpci_free(host, dev);
+		return rc;
+	}
+	*out = dev;
+	return 0;
+}
 
 static void dev_destroy(struct vpci_dev *dev)
 {
@@ -182,6 +219,12 @@ static void dev_destroy(struct vpci_dev *dev)
 	vpci_sriov_destroy(dev);
 	vpci_guard_unclaim(dev);
 	vpci_free(dev->host, dev);
+}
+
+void vpci_dev_destroy(struct vpci_dev *dev)
+{
+	vpci_sbdf_map_remove(&dev->host->devices, dev->sbdf);
+	dev_destroy(dev);
 }
 
 /* A local visitor: taking a global function's address would need the GOT
@@ -241,20 +284,9 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	int rc;
 
 	vpci_lock(host);
-	rc = VPCI_EEXIST;
-	if (vpci_sbdf_map_lookup(&host->devices, sbdf))
+	rc = vpci_dev_create(host, sbdf, &dev);
+	if (rc)
 		goto out;
-	rc = VPCI_ENOMEM;
-	dev = vpci_zalloc(host, sizeof(*dev));
-	if (!dev)
-		goto out;
-	dev->host = host;
-	dev->sbdf = sbdf;
-	rc = vpci_sbdf_map_insert(&host->devices, sbdf, dev);
-	if (rc) {
-		vpci_free(host, dev);
-		goto out;
-	}
 	rc = vpci_sriov_probe(dev);
 	if (!rc)
 		rc = vpci_dev_build_or_readonly(dev);
@@ -267,8 +299,7 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	if (!rc)
 		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
 	if (rc) {
-		vpci_sbdf_map_remove(&host->devices, sbdf);
-		dev_destroy(dev);
+		vpci_dev_destroy(dev);
 		if (rc == VPCI_EPERM)
 			quarantine(host, sbdf);
 	}
@@ -293,8 +324,7 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 	else
 		rc = vpci_sriov_remove_vfs(dev); /* EBUSY: one is assigned */
 	if (!rc) {
-		vpci_sbdf_map_remove(&host->devices, sbdf);
-		dev_destroy(dev);
+		vpci_dev_destroy(dev);
 		rc = vpci_group_sweep(host, &host->hw_group);
 	}
 	vpci_unlock(host);
@@ -360,10 +390,7 @@ int vpci_dev_to_guest(struct vpci_dev *dev, struct vpci_domain *dom,
 	dev->guest_sbdf = guest_sbdf;
 	dev->emulator = ops;
 	dev->emulator_arg = arg;
-	rc = vpci_dev_wants_state(dev) ? vpci_dev_state_build(dev) : 0;
-	/* From now on the hardware domain never gets its frames. */
-	if (!rc)
-		rc = vpci_guard_sync_claim(dev);
+	rc = vpci_dev_state_for_owner(dev);
 	if (rc) {
 		vpci_log(host, VPCI_LOG_ERROR,
 			 "%pS: cannot build state for "

@@ -266,6 +266,18 @@ int vpci_dev_reserve_readonly(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* Mark dev hidden and read-only (reserved beforehand): its state goes and
  * its frames leave the hardware domain for good. */
 void vpci_dev_make_readonly(struct vpci_dev *dev);
+/* Build the state dev's owner wants (none for some: read-only, external
+ * emulator) and claim its frames if it is a guest's or read-only.
+ * Errors: those of vpci_dev_state_build(), VPCI_ENOMEM. */
+int vpci_dev_state_for_owner(struct vpci_dev *dev);
+/* A new function at sbdf in the host's map, without state (*out).
+ * Errors: VPCI_EEXIST (sbdf has one), VPCI_ENOMEM. Functions added by the
+ * platform and VFs made on VF Enable are both made here ... */
+int vpci_dev_create(struct vpci_host *host, vpci_sbdf_t sbdf,
+		    struct vpci_dev **out);
+/* ... and unmade here: out of the map, state torn down, frames
+ * unclaimed, SR-IOV state (a PF's) or index slot (a VF's) dropped. */
+void vpci_dev_destroy(struct vpci_dev *dev);
 /* Free every physical function (host teardown). */
 void vpci_devices_destroy(struct vpci_host *host);
 /* The hardware domain came (went): its functions get (lose) state. */

@@ -5,6 +5,8 @@
  * Disable, and what makes a VF differ from any other function (its BARs
  * are slices of the PF's VF BARs, its IDs are the PF's vendor and the VF
  * Device ID, its memory decodes by the PF's VF Memory Space Enable).
+ * A VF is made, given state and unmade by device.c's lifecycle, like any
+ * function; this file says when (all of a PF's VFs at once, or none).
  * Everything else -- views, mapping, MSI/MSI-X, assignment -- is the
  * same code as for any function. The capability's registers are
  * cap_sriov.c's.
@@ -221,24 +223,15 @@ static bool vf_rid(const struct vpci_sriov *s, unsigned int n,
 	return true;
 }
 
-static void free_vf(struct vpci_dev *vf)
-{
-	vpci_dev_state_teardown(vf);
-	vpci_guard_unclaim(vf);
-	vpci_free(vf->host, vf);
-}
-
-/* Undo the first nr insertions of a creation that cannot complete. */
+/* Unmake the first nr VFs (device.c's lifecycle, as any function) and
+ * drop the PF's table of them. */
 static void unwind(struct vpci_sriov *s, unsigned int nr)
 {
-	unsigned int n;
-
-	for (n = 0; n < nr; n++) {
-		vpci_sbdf_map_remove(&s->pf->host->devices, s->vfs[n]->sbdf);
-		vpci_free(s->pf->host, s->vfs[n]);
-	}
+	while (nr--)
+		vpci_dev_destroy(s->vfs[nr]);
 	vpci_free(s->pf->host, s->vfs);
 	s->vfs = NULL;
+	s->nr_vfs = 0;
 }
 
 /* Allocate and insert every VF before any gets state, so that nothing
@@ -264,29 +257,17 @@ static int insert_all(struct vpci_sriov *s, unsigned int nr)
 			rc = VPCI_ERANGE;
 			break;
 		}
-		if (vpci_sbdf_map_lookup(&host->devices, sbdf)) {
+		rc = vpci_dev_create(host, sbdf, &vf);
+		if (rc == VPCI_EEXIST)
 			vpci_log(host, VPCI_LOG_ERROR,
 				 "%pS: VF %u's routing ID %pS is already a "
 				 "function's (offset %u, stride %u): VF "
 				 "Enable refused",
 				 s->pf->sbdf, n, sbdf, s->offset, s->stride);
-			rc = VPCI_EEXIST;
+		if (rc)
 			break;
-		}
-		vf = vpci_zalloc(host, sizeof(*vf));
-		if (!vf) {
-			rc = VPCI_ENOMEM;
-			break;
-		}
-		vf->host = host;
-		vf->sbdf = sbdf;
 		vf->vf_of = s;
 		vf->vf_index = (uint16_t)n;
-		rc = vpci_sbdf_map_insert(&host->devices, sbdf, vf);
-		if (rc) {
-			vpci_free(host, vf);
-			break;
-		}
 		s->vfs[n] = vf;
 	}
 	if (rc)
@@ -323,24 +304,14 @@ int vpci_sriov_create_vfs(struct vpci_sriov *s)
 	 * be built is not made read-only (that mark is the SBDF's and would
 	 * outlive this attempt): VF Enable is refused whole, and no VF is
 	 * left for the hardware domain to reach raw. */
-	for (n = 0; n < nr && !rc; n++) {
-		struct vpci_dev *vf = s->vfs[n];
-
-		rc = vpci_dev_wants_state(vf) ? vpci_dev_state_build(vf) : 0;
-		if (!rc)
-			rc = vpci_guard_sync_claim(vf);
-	}
+	for (n = 0; n < nr && !rc; n++)
+		rc = vpci_dev_state_for_owner(s->vfs[n]);
 	if (rc) {
 		vpci_log(host, VPCI_LOG_ERROR,
 			 "%pS: the state of its %u VFs cannot be built (%s): "
 			 "VF Enable refused",
 			 s->pf->sbdf, nr, vpci_strerror(rc));
-		while (nr--) {
-			vpci_sbdf_map_remove(&host->devices, s->vfs[nr]->sbdf);
-			free_vf(s->vfs[nr]);
-		}
-		vpci_free(host, s->vfs);
-		s->vfs = NULL;
+		unwind(s, nr);
 		return rc;
 	}
 	s->nr_vfs = (uint16_t)nr;
@@ -360,10 +331,8 @@ int vpci_sriov_remove_vfs(struct vpci_dev *pf)
 	for (n = s->nr_vfs; n--;) {
 		struct vpci_dev *vf = s->vfs[n];
 
-		if (!vf)
-			continue;
-		vpci_sbdf_map_remove(&host->devices, vf->sbdf);
-		free_vf(vf);
+		if (vf)
+			vpci_dev_destroy(vf);
 	}
 	vpci_free(host, s->vfs);
 	s->vfs = NULL;
