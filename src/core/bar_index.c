@@ -341,8 +341,9 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	for_each_contrib(bar, p->first, p->last, count_contrib, &op);
 	ranges = op.g->nr_wanted_ranges + op.nr;
 	rc = reserve_total(w, 2u * ranges + 1u);
-	if (!rc && m->nr_spare < 2u * ranges + 2u)
-		rc = vpci_fidx_reserve(m, 2u * ranges + 2u);
+	/* And one more in mapped, for the run map_run records first. */
+	if (!rc)
+		rc = vpci_fidx_reserve(m, 2u * ranges + 3u);
 	if (rc)
 		return rc;
 	op.nr = 0;
@@ -378,6 +379,8 @@ int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
 	if (bar->in_index && want && bar->first_gfn == p.first &&
 	    bar->last_gfn == p.last && bar->delta == p.delta)
 		return 0;
+	if (!want && !bar->in_index && !bar->blocked)
+		return 0; /* nothing to leave (unused slots, mostly) */
 	vpci_bar_unblock(vpci_owner_group(dev), bar);
 	vpci_bar_leave(dev, bar);
 	if (!want)

@@ -94,7 +94,7 @@ static int add_chunk(struct vpci_fidx *idx)
 	return 0;
 }
 
-int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare)
+int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare)
 {
 	while (idx->nr_spare < nr_spare) {
 		struct vpci_fseg *n;

@@ -59,11 +59,18 @@ typedef int vpci_fidx_visit_fn(void *arg, const struct vpci_fseg *seg);
 
 void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
 void vpci_fidx_destroy(struct vpci_fidx *idx);
+/* vpci_fidx_reserve()'s allocating part. */
+int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare);
 /* Make sure at least nr_spare nodes are spare (exactly that many join
  * the spare list; more may be allocated, in chunks, for later calls).
  * Errors: VPCI_ENOMEM (the coverage is unchanged; some nodes may have
- * joined the spare list). */
-int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare);
+ * joined the spare list). Inline: most calls find enough spare already. */
+static inline int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare)
+{
+	if (idx->nr_spare >= nr_spare)
+		return 0;
+	return vpci_fidx_reserve_more(idx, nr_spare);
+}
 /*
  * Count [start, last] once more, translated by delta; rose (may be NULL)
  * hears of each run that was not covered before. Errors: VPCI_EINVAL
