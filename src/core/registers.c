@@ -5,48 +5,70 @@
  * an access reaches, and whether it may, is decided before this (config_access.c);
  * what a register does is its handler's business (header.c, caps).
  */
-#include "internal.h"
+#include "dispatch.h"
 
-/* ---------------------------------------------------- the register index */
+/* ------------------------------------------------------ the dword plan */
 
-static uint16_t *lb_slot(struct vpci_regtable *t, unsigned int dword)
-{
-	if (dword < VPCI_STD_DWORDS)
-		return &t->lb_std[dword];
-	return t->lb_ext ? &t->lb_ext[dword - VPCI_STD_DWORDS] : NULL;
-}
-
-/* Index of the first register ending after byte reg (O(1)). */
+/* Index of the first register ending after byte reg: a binary search,
+ * so that adding and removing registers needs no plan. */
 static unsigned int first_register_after(const struct vpci_regtable *t,
 					 unsigned int reg)
 {
-	unsigned int dword = reg / 4u, i;
+	unsigned int lo = 0, hi = t->nr;
 
-	if (dword < VPCI_STD_DWORDS)
-		i = t->lb_std[dword];
-	else if (t->lb_ext)
-		i = t->lb_ext[dword - VPCI_STD_DWORDS];
-	else
-		i = t->nr; /* nothing lives in extended space */
-	while (i < t->nr &&
-	       (unsigned int)t->regs[i].offset + t->regs[i].size <= reg)
-		i++;
-	return i;
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2u;
+
+		if ((unsigned int)t->regs[mid].offset + t->regs[mid].size <=
+		    reg)
+			lo = mid + 1u;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
-static void rebuild_index(struct vpci_regtable *t)
+/* The four bytes of a dword as bits 0-3: which ones a register covers. */
+static unsigned int register_bytes(const struct vpci_register *r)
 {
-	unsigned int d, i = 0;
-	unsigned int nr_dwords = t->lb_ext ? VPCI_CFG_SPACE_SIZE / 4u
-					   : VPCI_STD_DWORDS;
+	return ((1u << r->size) - 1u) << (r->offset & 3u);
+}
+
+/* One pass over dwords and registers together: O(dwords + registers). */
+static void plan_build(struct vpci_regtable *t)
+{
+	unsigned int d, i = 0, j;
+	unsigned int nr_dwords = t->plan_ext ? VPCI_CFG_SPACE_SIZE / 4u
+					     : VPCI_STD_DWORDS;
 
 	for (d = 0; d < nr_dwords; d++) {
+		unsigned int covered = 0;
+		uint16_t *slot = d < VPCI_STD_DWORDS
+					 ? &t->plan_std[d]
+					 : &t->plan_ext[d - VPCI_STD_DWORDS];
+
 		while (i < t->nr &&
 		       (unsigned int)t->regs[i].offset + t->regs[i].size <=
 			       d * 4u)
 			i++;
-		*lb_slot(t, d) = (uint16_t)i;
+		for (j = i; j < t->nr && t->regs[j].offset < d * 4u + 4u; j++)
+			covered |= register_bytes(&t->regs[j]);
+		*slot = (uint16_t)(i | covered << VPCI_PLAN_COVERED_SHIFT);
 	}
+	t->plan_stale = false;
+}
+
+/* dword's plan entry, the plan rebuilt first if registers changed. */
+static inline __attribute__((always_inline)) unsigned int
+plan_entry(struct vpci_regtable *t, unsigned int dword)
+{
+	if (__builtin_expect(t->plan_stale, 0))
+		plan_build(t);
+	if (dword < VPCI_STD_DWORDS)
+		return t->plan_std[dword];
+	if (t->plan_ext)
+		return t->plan_ext[dword - VPCI_STD_DWORDS];
+	return t->nr; /* nothing lives in extended space: all gaps */
 }
 
 static int ensure_capacity(struct vpci_host *host, struct vpci_regtable *t,
@@ -55,10 +77,12 @@ static int ensure_capacity(struct vpci_host *host, struct vpci_regtable *t,
 	struct vpci_register *regs;
 	unsigned int cap;
 
-	if (offset >= VPCI_CFG_STD_SIZE && !t->lb_ext) {
-		t->lb_ext = vpci_zalloc(host, VPCI_EXT_DWORDS * sizeof(uint16_t));
-		if (!t->lb_ext)
+	if (offset >= VPCI_CFG_STD_SIZE && !t->plan_ext) {
+		t->plan_ext =
+			vpci_zalloc(host, VPCI_EXT_DWORDS * sizeof(uint16_t));
+		if (!t->plan_ext)
 			return VPCI_ENOMEM;
+		t->plan_stale = true;
 	}
 	if (t->nr < t->capacity)
 		return 0;
@@ -81,7 +105,7 @@ static int ensure_capacity(struct vpci_host *host, struct vpci_regtable *t,
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t)
 {
 	vpci_free(host, t->regs);
-	vpci_free(host, t->lb_ext);
+	vpci_free(host, t->plan_ext);
 	__builtin_memset(t, 0, sizeof(*t));
 }
 
@@ -157,7 +181,7 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		.library = t->library_phase,
 	};
 	t->nr++;
-	rebuild_index(t);
+	t->plan_stale = true;
 	return 0;
 }
 
@@ -181,7 +205,7 @@ int vpci_remove_registers(struct vpci_dev *dev, unsigned int offset,
 	__builtin_memmove(&t->regs[first], &t->regs[end],
 			  (t->nr - end) * sizeof(t->regs[0]));
 	t->nr = (uint16_t)(t->nr - (end - first));
-	rebuild_index(t);
+	t->plan_stale = true;
 	return 0;
 }
 
@@ -239,18 +263,6 @@ void vpci_write_val(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 
 /* ------------------------------------------------------------- dispatch */
 
-static inline bool passthrough_gaps(const struct vpci_dev *dev)
-{
-	return !dev->owner || dev->owner->cfg.kind != VPCI_DOMAIN_GUEST;
-}
-
-bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev)
-{
-	/* The hardware domain and the hypervisor owner see real hardware in
-	 * gaps; a guest sees PCI reserved-register semantics (read 0). */
-	return passthrough_gaps(dev);
-}
-
 /* Largest naturally aligned access of at most n bytes at pos. */
 static unsigned int chunk_size(unsigned int pos, unsigned int n)
 {
@@ -267,7 +279,7 @@ static uint32_t gap_read(const struct vpci_dev *dev, unsigned int pos,
 	uint32_t val = 0;
 	unsigned int done = 0;
 
-	if (!vpci_dev_passthrough_gaps(dev))
+	if (!vpci_gaps_pass_through(dev))
 		return 0;
 	while (done < n) {
 		unsigned int c = chunk_size(pos + done, n - done);
@@ -284,7 +296,7 @@ static void gap_write(const struct vpci_dev *dev, unsigned int pos,
 {
 	unsigned int done = 0;
 
-	if (!vpci_dev_passthrough_gaps(dev))
+	if (!vpci_gaps_pass_through(dev))
 		return;
 	while (done < n) {
 		unsigned int c = chunk_size(pos + done, n - done);
@@ -295,21 +307,19 @@ static void gap_write(const struct vpci_dev *dev, unsigned int pos,
 	}
 }
 
-/* The handler's value, within the register's size. */
-static inline uint32_t handler_read(const struct vpci_dev *dev,
-				    const struct vpci_register *r)
-{
-	uint32_t val = r->read ? r->read(dev, r->offset, r->size, r->data) : 0;
-
-	return val & vpci_size_mask(r->size);
-}
-
-/* What an access reads: reserved bits, RsvdP and RsvdZ alike, read as 0
- * (PCIe Base 6.0 section 7.4, "Reserved and Preserved"). */
+/*
+ * What an access reads: the handler's value within the register's size,
+ * reserved bits, RsvdP and RsvdZ alike, as 0 (PCIe Base 6.0 section 7.4,
+ * "Reserved and Preserved"). The mask is taken before the handler runs.
+ */
 static inline uint32_t register_read(const struct vpci_dev *dev,
 				     const struct vpci_register *r)
 {
-	return handler_read(dev, r) & ~(r->masks.rsvdz | r->masks.rsvdp);
+	uint32_t visible =
+		vpci_size_mask(r->size) & ~(r->masks.rsvdz | r->masks.rsvdp);
+
+	return r->read ? r->read(dev, r->offset, r->size, r->data) & visible
+		       : 0;
 }
 
 /*
@@ -319,68 +329,124 @@ static inline uint32_t register_read(const struct vpci_dev *dev,
 static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 			   unsigned int from, unsigned int n, uint32_t wval)
 {
-	const struct vpci_reg_masks *m = &r->masks;
+	const struct vpci_reg_masks m = r->masks;
 	uint32_t bytes = vpci_size_mask(n) << (from * 8u);
-	uint32_t keep = m->ro | m->rsvdp;
+	uint32_t keep = m.ro | m.rsvdp;
 	uint32_t old = 0, val;
 
 	if (!r->write)
 		return;
 	/* RsvdP bits keep the handler's own value, which readers never see:
 	 * software preserves them, so the hardware behind keeps them. */
-	if (bytes != vpci_size_mask(r->size) || keep)
-		old = handler_read(dev, r) & ~m->rsvdz;
+	if ((bytes != vpci_size_mask(r->size) || keep) && r->read)
+		old = r->read(dev, r->offset, r->size, r->data) &
+		      vpci_size_mask(r->size) & ~m.rsvdz;
 	val = (old & ~bytes) | (wval & bytes);
 	val = (val & ~keep) | (old & keep);
-	val &= ~m->rsvdz;
-	val = (val & ~m->rw1c) | (wval & bytes & m->rw1c);
+	val &= ~m.rsvdz;
+	val = (val & ~m.rw1c) | (wval & bytes & m.rw1c);
 	r->write(dev, r->offset, r->size, val, r->data);
 }
 
+/* Bytes [pos, pos + n) of one dword, as a bit mask of those bytes. */
+static inline unsigned int dword_bytes(unsigned int pos, unsigned int n)
+{
+	return ((1u << n) - 1u) << (pos & 3u);
+}
+
+/* The four bits of a byte mask as 0x00/0xff bytes of a 32-bit value (each
+ * bit moved to the bottom of its byte, then spread over it). */
+static inline uint32_t byte_mask(unsigned int bytes)
+{
+	return ((bytes * 0x00204081u) & 0x01010101u) * 0xffu;
+}
+
 /*
- * The common case, kept free of calls: the access is exactly one whole
- * register. The index points at the first register ending after the
- * dword's start, so an aligned register is that one or the next.
+ * An access inside one dword that is exactly one register: found from the
+ * plan entry, which names the first register ending after the dword's
+ * start; at most three more precede the one at reg.
  */
 static inline __attribute__((always_inline)) const struct vpci_register *
-exact_register(const struct vpci_regtable *t, unsigned int reg,
-	       unsigned int size)
+exact_register(const struct vpci_regtable *t, unsigned int entry,
+	       unsigned int reg, unsigned int size)
 {
-	unsigned int dword = reg / 4u, i;
-	const struct vpci_register *r;
+	unsigned int i = entry & VPCI_PLAN_FIRST;
 
-	if (dword < VPCI_STD_DWORDS)
-		i = t->lb_std[dword];
-	else if (t->lb_ext)
-		i = t->lb_ext[dword - VPCI_STD_DWORDS];
-	else
-		return NULL;
-	for (r = &t->regs[i]; i < t->nr && r->offset <= reg; i++, r++)
-		if (r->offset == reg)
-			return r->size == size ? r : NULL;
+	for (; i < t->nr && t->regs[i].offset <= reg; i++)
+		if (t->regs[i].offset == reg)
+			return t->regs[i].size == size ? &t->regs[i] : NULL;
 	return NULL;
 }
 
 /*
- * The other common case: an access starting on a dword boundary that no
- * register touches. The index entry of that dword is the first register
- * ending after its start, so the access is a gap exactly when that
- * register (if any) starts at or after the access's end.
+ * A 4-byte access at a dword holding registers and gap bytes. The gap
+ * bytes come from one physical 4-byte read (config reads have no side
+ * effects; the register bytes of it are dropped), each register from its
+ * handler. A handler may not change the table, but if one did the walk
+ * stays inside it.
  */
-static inline __attribute__((always_inline)) bool
-dword_gap(const struct vpci_regtable *t, unsigned int reg, unsigned int size)
+static __attribute__((noinline)) uint32_t
+dword_read_mixed(struct vpci_dev *dev, unsigned int reg, unsigned int entry)
 {
-	unsigned int dword = reg / 4u, i;
+	const struct vpci_regtable *t = &dev->regs;
+	unsigned int gap = ~entry >> VPCI_PLAN_COVERED_SHIFT & 0xfu;
+	unsigned int i;
+	uint32_t val = 0;
 
-	if (reg & 3u)
-		return false;
-	if (dword < VPCI_STD_DWORDS)
-		i = t->lb_std[dword];
-	else if (t->lb_ext)
-		i = t->lb_ext[dword - VPCI_STD_DWORDS];
-	else
-		return true; /* nothing lives in extended space */
-	return i >= t->nr || t->regs[i].offset >= reg + size;
+	if (gap && vpci_gaps_pass_through(dev))
+		val = vpci_phys_read(dev->host, dev->sbdf, reg, 4) &
+		      byte_mask(gap);
+	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
+		const struct vpci_register *r = &t->regs[i];
+		unsigned int at = r->offset;
+
+		if (at >= reg + 4u)
+			break;
+		if (at >= reg)
+			val |= register_read(dev, r) << ((at - reg) * 8u);
+	}
+	return val;
+}
+
+/*
+ * The same for a write: each register gets its bytes, each run of gap
+ * bytes goes to the hardware in naturally aligned pieces, in address
+ * order. Never a 4-byte physical write over register bytes: those are
+ * emulated (status is RW1C: a write-back would clear what it read).
+ */
+static __attribute__((noinline)) void
+dword_write_mixed(struct vpci_dev *dev, unsigned int reg, unsigned int entry,
+		  uint32_t val)
+{
+	const struct vpci_regtable *t = &dev->regs;
+	unsigned int gap = ~entry >> VPCI_PLAN_COVERED_SHIFT & 0xfu;
+	unsigned int i = entry & VPCI_PLAN_FIRST, pos = 0;
+
+	while (pos < 4u) {
+		const struct vpci_register *r;
+
+		if (gap & (1u << pos)) {
+			unsigned int n = 1;
+
+			while (pos + n < 4u && (gap & (1u << (pos + n))))
+				n++;
+			gap_write(dev, reg + pos, n, val >> (pos * 8u));
+			pos += n;
+			continue;
+		}
+		/* Covered: the next register starts here (one never
+		 * straddles a dword), unless a handler changed the table. */
+		while (i < t->nr && t->regs[i].offset < reg + pos)
+			i++;
+		if (i >= t->nr || t->regs[i].offset != reg + pos) {
+			pos++;
+			continue;
+		}
+		r = &t->regs[i++];
+		register_write(dev, r, 0, r->size,
+			       (val >> (pos * 8u)) & vpci_size_mask(r->size));
+		pos += r->size;
+	}
 }
 
 /* An access over several registers and gaps: split, then merge. */
@@ -422,16 +488,26 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 		       unsigned int size)
 {
 	const struct vpci_register *exact;
+	unsigned int entry, bytes, covered;
 
 	if (!vpci_access_ok(reg, size))
 		return vpci_size_mask(size);
-	exact = exact_register(&dev->regs, reg, size);
-	if (exact)
-		return register_read(dev, exact);
-	if (dword_gap(&dev->regs, reg, size))
-		return passthrough_gaps(dev)
+	if ((reg & 3u) + size > 4u)
+		return read_split(dev, reg, size); /* crosses a dword */
+	entry = plan_entry(&dev->regs, reg / 4u);
+	bytes = dword_bytes(reg, size);
+	covered = (entry >> VPCI_PLAN_COVERED_SHIFT) & bytes;
+	if (!covered)
+		return vpci_gaps_pass_through(dev)
 			       ? vpci_phys_read(dev->host, dev->sbdf, reg, size)
 			       : 0;
+	exact = covered == bytes
+			? exact_register(&dev->regs, entry, reg, size)
+			: NULL;
+	if (exact)
+		return register_read(dev, exact);
+	if (size == 4u)
+		return dword_read_mixed(dev, reg, entry);
 	return read_split(dev, reg, size);
 }
 
@@ -474,15 +550,30 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 		    uint32_t val)
 {
 	const struct vpci_register *exact;
+	unsigned int entry, bytes, covered;
 
 	if (!vpci_access_ok(reg, size))
 		return;
 	val &= vpci_size_mask(size);
-	exact = exact_register(&dev->regs, reg, size);
+	if ((reg & 3u) + size > 4u) {
+		write_split(dev, reg, size, val); /* crosses a dword */
+		return;
+	}
+	entry = plan_entry(&dev->regs, reg / 4u);
+	bytes = dword_bytes(reg, size);
+	covered = (entry >> VPCI_PLAN_COVERED_SHIFT) & bytes;
+	if (!covered) {
+		if (vpci_gaps_pass_through(dev))
+			vpci_phys_write(dev->host, dev->sbdf, reg, size, val);
+		return;
+	}
+	exact = covered == bytes
+			? exact_register(&dev->regs, entry, reg, size)
+			: NULL;
 	if (exact)
 		register_write(dev, exact, 0, size, val);
-	else if (!dword_gap(&dev->regs, reg, size))
+	else if (size == 4u)
+		dword_write_mixed(dev, reg, entry, val);
+	else
 		write_split(dev, reg, size, val);
-	else if (passthrough_gaps(dev))
-		vpci_phys_write(dev->host, dev->sbdf, reg, size, val);
 }

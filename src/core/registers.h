@@ -28,22 +28,37 @@ struct vpci_register {
 };
 
 /*
- * A device's emulated registers, sorted by offset and never overlapping.
- * lb[d] is the index of the first register ending after byte 4*d, so an
- * access finds its registers in O(1) whatever their number. Extended space
- * gets its index only once a register lives there.
+ * A device's emulated registers, sorted by offset and never overlapping
+ * (a register is 1, 2 or 4 bytes at an offset aligned to its size, so it
+ * never straddles a dword). Each dword of config space has a plan entry:
+ * the index of the first register ending after the dword's start (bits
+ * 0-10) and which of its four bytes registers cover (bits 12-15; the
+ * others are "gap" bytes). A 4-byte access reads its plan and knows at
+ * once whether it is one register, a gap or a mix. An entry of 0 is a
+ * dword of gaps, so a zeroed table is an empty one. Extended space gets
+ * plan entries only once a register lives there.
+ *
+ * Adding or removing a register only marks the plan stale; the first
+ * access after that rebuilds it, once, so building a device's state
+ * costs one plan build, not one per register.
  */
+#define VPCI_PLAN_FIRST 0x07ffu
+#define VPCI_PLAN_COVERED_SHIFT 12u
+#define VPCI_PLAN_ALL_COVERED 0xfu
+
 struct vpci_regtable {
 	struct vpci_register *regs;
 	uint16_t nr;
 	uint16_t capacity;
-	uint16_t lb_std[VPCI_STD_DWORDS];
-	uint16_t *lb_ext; /* VPCI_EXT_DWORDS entries, or NULL */
+	bool plan_stale;    /* registers changed since the plan was built */
 	bool library_phase; /* registers added now are the library's */
+	uint16_t plan_std[VPCI_STD_DWORDS];
+	uint16_t *plan_ext; /* VPCI_EXT_DWORDS entries, or NULL */
 };
 
+_Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
+	       "a register index fits a plan entry");
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
-bool vpci_dev_passthrough_gaps(const struct vpci_dev *dev);
 
 #endif /* VPCI_REGISTERS_H */
