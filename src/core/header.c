@@ -86,6 +86,30 @@ static unsigned int decode_change(struct vpci_header *hdr, uint32_t cmd)
 	return changed ? VPCI_ALL_SLOTS : 0u;
 }
 
+/*
+ * A command write that leaves memory decoding as it is, on a device with
+ * no map work and no held write left over, needs no map work either: the
+ * hardware gets it at once, as vpci_bars_apply() would have done after
+ * finding nothing to do -- without its walk over the BAR slots. (Held
+ * writes and pending ranges outside the queue are left only by a failure
+ * path; those writes take the full path.)
+ */
+static bool decoding_stays(const struct vpci_dev *dev, uint32_t cmd)
+{
+	const struct vpci_header *hdr = dev->hdr;
+	unsigned int slot;
+
+	if ((hdr->cmd ^ cmd) & VPCI_CMD_MEMORY)
+		return false;
+	if (vpci_held(hdr, VPCI_HELD_CMD) || vpci_held(hdr, VPCI_HELD_ROM) ||
+	    vpci_owner_group(dev)->retry)
+		return false;
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
+		if (hdr->bars[slot].nr_pend)
+			return false;
+	return true;
+}
+
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
 {
 	if (!vpci_bars_pending(dev))
@@ -142,6 +166,11 @@ static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	if (dropped_while_pending(dev, reg))
 		return;
 	/* The hardware domain's writes all reach the hardware. */
+	if (decoding_stays(dev, val)) {
+		dev->hdr->cmd = (uint16_t)val;
+		vpci_phys_write(dev->host, dev->sbdf, VPCI_REG_COMMAND, 2, val);
+		return;
+	}
 	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val, 0, false);
 	vpci_bars_apply(dev, decode_change(dev->hdr, val), false);
 }
@@ -160,17 +189,27 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int size, uint32_t val, void *data)
 {
 	unsigned int mask;
+	bool fast;
 
 	(void)size;
 	(void)data;
 	if (dropped_while_pending(dev, reg))
 		return;
+	fast = decoding_stays(dev, val);
 	mask = decode_change(dev->hdr, val & GUEST_CMD_BITS);
 	/* The guest's bits over the hardware's others; written only when
 	 * that changes something there. */
 	val = dev->hdr->cmd;
 	if (intx_forced(dev))
 		val |= VPCI_CMD_INTX_DISABLE;
+	if (fast) {
+		uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+		uint32_t want = (hw & ~(uint32_t)GUEST_CMD_BITS) | val;
+
+		if (want != hw)
+			vpci_phys_write(dev->host, dev->sbdf, reg, 2, want);
+		return;
+	}
 	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,
 	     0xffffu & ~(uint32_t)GUEST_CMD_BITS, true);
 	vpci_bars_apply(dev, mask, false);
