@@ -1,22 +1,74 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The register dispatch's fast path (registers.c owns the rest): inline in
- * the config entry points (config_access.c), so that the commonest
- * accesses -- an aligned dword that is one whole 4-byte register or no
- * register at all -- make no call between the entry point and the
- * handler or the platform. Everything else goes to vpci_dev_read/write.
- * Private to the core.
+ * The fast path of one config access, inline in each entry point
+ * (config_access.c, ecam.c): the device lookup of the commonest view and
+ * the register dispatch of an aligned dword, so that such an access makes
+ * no call between the entry point and the handler or the platform. A
+ * dword that is one whole 4-byte register or only gap bytes is done here;
+ * one mixing registers and gaps goes to registers.c with its plan entry;
+ * everything else takes the general path (config_access.c's views,
+ * vpci_dev_read/write). Private to the core.
  */
 #ifndef VPCI_DISPATCH_H
 #define VPCI_DISPATCH_H
 
 #include "internal.h"
 
+/* registers.c: a 4-byte access at an aligned dword holding registers and
+ * gap bytes both, or several registers; entry is the dword's plan entry. */
+uint32_t vpci_dword_read_mixed(struct vpci_dev *dev, unsigned int reg,
+			       unsigned int entry);
+void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
+			    unsigned int entry, uint32_t val);
+
 /* The hardware domain and the hypervisor owner see real hardware in
  * gaps; a guest sees PCI reserved-register semantics (read 0). */
 static inline bool vpci_gaps_pass_through(const struct vpci_dev *dev)
 {
 	return !dev->owner || dev->owner->cfg.kind != VPCI_DOMAIN_GUEST;
+}
+
+/* The four bits of a byte mask as 0x00/0xff bytes of a 32-bit value (each
+ * bit moved to the bottom of its byte, then spread over it). */
+static inline uint32_t vpci_byte_mask(unsigned int bytes)
+{
+	return ((bytes * 0x00204081u) & 0x01010101u) * 0xffu;
+}
+
+/*
+ * A 4-byte read of an aligned dword holding several registers, or
+ * registers and gap bytes (entry: its plan entry). The gap bytes come
+ * from one physical 4-byte read (config reads have no side effects; the
+ * register bytes of it are dropped), each register from its handler. A
+ * handler may not change the table; if one did, the walk stays inside it
+ * and inside the dword.
+ */
+static inline __attribute__((always_inline)) uint32_t
+vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
+			     unsigned int entry)
+{
+	const struct vpci_regtable *t = &dev->regs;
+	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
+	unsigned int i;
+	uint32_t val = 0;
+
+	if (covered != VPCI_PLAN_ALL_COVERED && vpci_gaps_pass_through(dev))
+		val = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
+						4) &
+		      vpci_byte_mask(~covered & 0xfu);
+	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
+		const struct vpci_register *r = &t->regs[i];
+		unsigned int at = (unsigned int)r->offset - reg;
+		uint32_t visible = r->visible;
+
+		if (at >= 4u)
+			break;
+		if (r->read)
+			val |= (r->read(dev, r->offset, r->size, r->data) &
+				visible)
+			       << (at * 8u);
+	}
+	return val;
 }
 
 /*
@@ -47,13 +99,10 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 							   dev->sbdf, reg, 4)
 			       : 0;
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
-	if ((entry >> VPCI_PLAN_COVERED_SHIFT) != VPCI_PLAN_ALL_COVERED ||
-	    r->size != 4u)
-		return vpci_dev_read(dev, reg, 4);
+	if (r->size != 4u)
+		return vpci_dword_read_mixed_inline(dev, reg, entry);
 	/* Reserved bits read as 0, as in registers.c's register_read. */
-	return r->read ? r->read(dev, reg, 4, r->data) &
-				 ~(r->masks.rsvdz | r->masks.rsvdp)
-		       : 0;
+	return r->read ? r->read(dev, reg, 4, r->data) & r->visible : 0;
 }
 
 static inline __attribute__((always_inline)) void
@@ -80,18 +129,86 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 		return;
 	}
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
-	if ((entry >> VPCI_PLAN_COVERED_SHIFT) != VPCI_PLAN_ALL_COVERED ||
-	    r->size != 4u) {
-		vpci_dev_write(dev, reg, 4, val);
+	if (r->size != 4u) {
+		vpci_dword_write_mixed(dev, reg, entry, val);
 		return;
 	}
 	if (!r->write)
 		return; /* read-only */
 	/* Only a register without masks takes the value as it is. */
-	if (r->masks.ro | r->masks.rw1c | r->masks.rsvdp | r->masks.rsvdz)
+	if (r->flags & VPCI_REG_MASKED)
 		vpci_dev_write(dev, reg, 4, val);
 	else
 		r->write(dev, reg, 4, val, r->data);
+}
+
+/*
+ * The commonest case of config_access.c's view_of(), on its own so that
+ * it stays small enough to inline into every entry point: the function
+ * dom sees at sbdf when that is plain vPCI emulation (VIEW_VPCI). NULL:
+ * anything else, which the general path decides. The two must agree on
+ * VIEW_VPCI (a change to the view rules changes both).
+ */
+static inline __attribute__((always_inline)) struct vpci_dev *
+vpci_direct_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	const struct vpci_host *host = dom->host;
+	struct vpci_dev *dev;
+
+	if (dom->cfg.kind == VPCI_DOMAIN_GUEST) {
+		if ((sbdf & ~7u) == VPCI_BRIDGE_SBDF)
+			return NULL;
+		dev = vpci_sbdf_map_lookup(&dom->vdevs, sbdf);
+		return dev && !dev->emulator ? dev : NULL;
+	}
+	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI) || host->policy)
+		return NULL;
+	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
+	if (!dev || dev->owner ||
+	    vpci_sbdf_set_contains(&host->readonly, sbdf))
+		return NULL;
+	return dev;
+}
+
+/*
+ * The fast path of every config entry point (vpci_read/write,
+ * vpci_config_read/write, ECAM): an aligned 4-byte access to a function
+ * under plain vPCI emulation. True: done (*val read); false: take the
+ * general path. Checks what the general path checks, in the order that
+ * costs least for this case.
+ */
+static inline __attribute__((always_inline)) bool
+vpci_direct_read(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		 unsigned int size, uint32_t *val)
+{
+	struct vpci_dev *dev;
+
+	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
+	    !vpci_domain_has_bridge(dom)) /* vpci_config_claimed() */
+		return false;
+	vpci_lock(dom->host);
+	dev = vpci_direct_dev(dom, sbdf);
+	if (dev)
+		*val = vpci_dispatch_dword_read(dev, reg);
+	vpci_unlock(dom->host);
+	return dev != NULL;
+}
+
+static inline __attribute__((always_inline)) bool
+vpci_direct_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
+		  unsigned int size, uint32_t val)
+{
+	struct vpci_dev *dev;
+
+	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
+	    !vpci_domain_has_bridge(dom)) /* vpci_config_claimed() */
+		return false;
+	vpci_lock(dom->host);
+	dev = vpci_direct_dev(dom, sbdf);
+	if (dev)
+		vpci_dispatch_dword_write(dev, reg, val);
+	vpci_unlock(dom->host);
+	return dev != NULL;
 }
 
 #endif /* VPCI_DISPATCH_H */

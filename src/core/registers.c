@@ -130,7 +130,7 @@ static int check_masks(const struct vpci_reg_masks *m, unsigned int size)
 static void refuse_overlap(const struct vpci_dev *dev, unsigned int offset,
 			   unsigned int size, const struct vpci_register *r)
 {
-	if (!r->library || dev->regs.library_phase)
+	if (!(r->flags & VPCI_REG_LIBRARY) || dev->regs.library_phase)
 		return;
 	vpci_log(dev->host, VPCI_LOG_ERROR,
 		 "%pS: register 0x%x (%u bytes) refused: it overlaps 0x%x "
@@ -176,9 +176,15 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		.write = write,
 		.data = data,
 		.masks = *masks,
+		.visible = vpci_size_mask(size) &
+			   ~(masks->rsvdz | masks->rsvdp),
 		.offset = (uint16_t)offset,
 		.size = (uint8_t)size,
-		.library = t->library_phase,
+		.flags = (uint8_t)((t->library_phase ? VPCI_REG_LIBRARY : 0u) |
+				   (masks->ro | masks->rw1c | masks->rsvdp |
+						    masks->rsvdz
+					    ? VPCI_REG_MASKED
+					    : 0u)),
 	};
 	t->nr++;
 	t->plan_stale = true;
@@ -315,8 +321,7 @@ static void gap_write(const struct vpci_dev *dev, unsigned int pos,
 static inline uint32_t register_read(const struct vpci_dev *dev,
 				     const struct vpci_register *r)
 {
-	uint32_t visible =
-		vpci_size_mask(r->size) & ~(r->masks.rsvdz | r->masks.rsvdp);
+	uint32_t visible = r->visible;
 
 	return r->read ? r->read(dev, r->offset, r->size, r->data) & visible
 		       : 0;
@@ -354,13 +359,6 @@ static inline unsigned int dword_bytes(unsigned int pos, unsigned int n)
 	return ((1u << n) - 1u) << (pos & 3u);
 }
 
-/* The four bits of a byte mask as 0x00/0xff bytes of a 32-bit value (each
- * bit moved to the bottom of its byte, then spread over it). */
-static inline uint32_t byte_mask(unsigned int bytes)
-{
-	return ((bytes * 0x00204081u) & 0x01010101u) * 0xffu;
-}
-
 /*
  * An access inside one dword that is exactly one register: found from the
  * plan entry, which names the first register ending after the dword's
@@ -378,34 +376,24 @@ exact_register(const struct vpci_regtable *t, unsigned int entry,
 	return NULL;
 }
 
-/*
- * A 4-byte access at a dword holding registers and gap bytes. The gap
- * bytes come from one physical 4-byte read (config reads have no side
- * effects; the register bytes of it are dropped), each register from its
- * handler. A handler may not change the table, but if one did the walk
- * stays inside it.
- */
-static __attribute__((noinline)) uint32_t
-dword_read_mixed(struct vpci_dev *dev, unsigned int reg, unsigned int entry)
+uint32_t vpci_dword_read_mixed(struct vpci_dev *dev, unsigned int reg,
+			       unsigned int entry)
 {
-	const struct vpci_regtable *t = &dev->regs;
-	unsigned int gap = ~entry >> VPCI_PLAN_COVERED_SHIFT & 0xfu;
-	unsigned int i;
-	uint32_t val = 0;
+	return vpci_dword_read_mixed_inline(dev, reg, entry);
+}
 
-	if (gap && vpci_gaps_pass_through(dev))
-		val = vpci_phys_read(dev->host, dev->sbdf, reg, 4) &
-		      byte_mask(gap);
-	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
-		const struct vpci_register *r = &t->regs[i];
-		unsigned int at = r->offset;
-
-		if (at >= reg + 4u)
-			break;
-		if (at >= reg)
-			val |= register_read(dev, r) << ((at - reg) * 8u);
-	}
-	return val;
+/* A write of a whole register: the value as it is when no mask asks for
+ * more (the common case), else through register_write(). */
+static inline void register_write_whole(struct vpci_dev *dev,
+					const struct vpci_register *r,
+					uint32_t val)
+{
+	if (!r->write)
+		return;
+	if (r->flags & VPCI_REG_MASKED)
+		register_write(dev, r, 0, r->size, val);
+	else
+		r->write(dev, r->offset, r->size, val, r->data);
 }
 
 /*
@@ -414,39 +402,29 @@ dword_read_mixed(struct vpci_dev *dev, unsigned int reg, unsigned int entry)
  * order. Never a 4-byte physical write over register bytes: those are
  * emulated (status is RW1C: a write-back would clear what it read).
  */
-static __attribute__((noinline)) void
-dword_write_mixed(struct vpci_dev *dev, unsigned int reg, unsigned int entry,
-		  uint32_t val)
+void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
+			    unsigned int entry, uint32_t val)
 {
 	const struct vpci_regtable *t = &dev->regs;
-	unsigned int gap = ~entry >> VPCI_PLAN_COVERED_SHIFT & 0xfu;
-	unsigned int i = entry & VPCI_PLAN_FIRST, pos = 0;
+	unsigned int i, pos = 0;
 
-	while (pos < 4u) {
-		const struct vpci_register *r;
+	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
+		const struct vpci_register *r = &t->regs[i];
+		unsigned int at = (unsigned int)r->offset - reg;
+		uint32_t part;
 
-		if (gap & (1u << pos)) {
-			unsigned int n = 1;
-
-			while (pos + n < 4u && (gap & (1u << (pos + n))))
-				n++;
-			gap_write(dev, reg + pos, n, val >> (pos * 8u));
-			pos += n;
-			continue;
-		}
-		/* Covered: the next register starts here (one never
-		 * straddles a dword), unless a handler changed the table. */
-		while (i < t->nr && t->regs[i].offset < reg + pos)
-			i++;
-		if (i >= t->nr || t->regs[i].offset != reg + pos) {
-			pos++;
-			continue;
-		}
-		r = &t->regs[i++];
-		register_write(dev, r, 0, r->size,
-			       (val >> (pos * 8u)) & vpci_size_mask(r->size));
-		pos += r->size;
+		if (at >= 4u || at < pos)
+			break;
+		if (at > pos)
+			gap_write(dev, reg + pos, at - pos, val >> (pos * 8u));
+		/* 1 or 2 bytes: a 4-byte register is a whole dword. */
+		part = (val >> (at * 8u)) & ((1u << (r->size * 8u)) - 1u);
+		pos = at + r->size;
+		register_write_whole(dev, r, part);
 	}
+	/* Trailing gap bytes (never register bytes: the plan says so). */
+	if (pos < 4u && !((entry >> VPCI_PLAN_COVERED_SHIFT) >> pos))
+		gap_write(dev, reg + pos, 4u - pos, val >> (pos * 8u));
 }
 
 /* An access over several registers and gaps: split, then merge. */
@@ -507,7 +485,7 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	if (exact)
 		return register_read(dev, exact);
 	if (size == 4u)
-		return dword_read_mixed(dev, reg, entry);
+		return vpci_dword_read_mixed(dev, reg, entry);
 	return read_split(dev, reg, size);
 }
 
@@ -573,7 +551,7 @@ void vpci_dev_write(struct vpci_dev *dev, unsigned int reg, unsigned int size,
 	if (exact)
 		register_write(dev, exact, 0, size, val);
 	else if (size == 4u)
-		dword_write_mixed(dev, reg, entry, val);
+		vpci_dword_write_mixed(dev, reg, entry, val);
 	else
 		write_split(dev, reg, size, val);
 }

@@ -22,10 +22,14 @@ struct vpci_register {
 	vpci_write_fn *write;
 	void *data;
 	struct vpci_reg_masks masks;
+	uint32_t visible; /* what reads show: the size, less reserved bits */
 	uint16_t offset;
 	uint8_t size;
-	bool library; /* added by the library's own state build */
+	uint8_t flags; /* VPCI_REG_* */
 };
+
+#define VPCI_REG_LIBRARY 0x1u /* added by the library's own state build */
+#define VPCI_REG_MASKED 0x2u  /* has ro, rw1c, rsvdp or rsvdz bits */
 
 /*
  * A device's emulated registers, sorted by offset and never overlapping
