@@ -87,27 +87,19 @@ static unsigned int decode_change(struct vpci_header *hdr, uint32_t cmd)
 }
 
 /*
- * A command write that leaves memory decoding as it is, on a device with
- * no map work and no held write left over, needs no map work either: the
- * hardware gets it at once, as vpci_bars_apply() would have done after
- * finding nothing to do -- without its walk over the BAR slots. (Held
- * writes and pending ranges outside the queue are left only by a failure
- * path; those writes take the full path.)
+ * A command write that leaves memory decoding as it is needs no map work:
+ * the hardware gets it at once, as vpci_bars_apply() would have done
+ * after walking every BAR slot to find nothing to do. Callers have
+ * checked that no map work is queued. Work outside the queue is left only
+ * by vpci_bars_fail(), which always holds a command write: a held write
+ * takes the full path, which performs it.
  */
 static bool decoding_stays(const struct vpci_dev *dev, uint32_t cmd)
 {
 	const struct vpci_header *hdr = dev->hdr;
-	unsigned int slot;
 
-	if ((hdr->cmd ^ cmd) & VPCI_CMD_MEMORY)
-		return false;
-	if (vpci_held(hdr, VPCI_HELD_CMD) || vpci_held(hdr, VPCI_HELD_ROM) ||
-	    vpci_owner_group(dev)->retry)
-		return false;
-	for (slot = 0; slot < VPCI_NR_SLOTS; slot++)
-		if (hdr->bars[slot].nr_pend)
-			return false;
-	return true;
+	return !((hdr->cmd ^ cmd) & VPCI_CMD_MEMORY) &&
+	       !vpci_held(hdr, VPCI_HELD_CMD) && !vpci_held(hdr, VPCI_HELD_ROM);
 }
 
 static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
@@ -297,12 +289,19 @@ static void guest_bar_write(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int size, uint32_t val, void *data)
 {
 	struct vpci_bar *slot = data, *bar = low_slot(slot);
+	uint64_t before = bar->guest_addr;
 
 	(void)size;
 	if (dropped_while_pending(dev, reg))
 		return;
 	set_half(&bar->guest_addr, slot != bar, val);
 	bar->guest_addr &= bar->addr_mask;
+	/* The address it holds already: the BAR is where that puts it
+	 * (mapped, or not wanted), unless it waits, blocked, for a retry. */
+	if (bar->guest_addr == before && !bar->blocked &&
+	    !vpci_held(dev->hdr, VPCI_HELD_CMD) &&
+	    !vpci_held(dev->hdr, VPCI_HELD_ROM))
+		return;
 	/* With decoding on this moves the mapping; a sizing pattern is never
 	 * mapped (see bar_placement), so a probe unmaps until restored. */
 	vpci_bars_apply(dev, slot_bit(dev, bar), false);
@@ -511,9 +510,10 @@ static int add_guest_regs(struct vpci_dev *dev)
 	static const struct reg_def common[] = {
 		{VPCI_REG_VENDOR_ID, 4, 0, id_read, NULL, {0}},
 		{VPCI_REG_COMMAND, 2, 0, guest_cmd_read, guest_cmd_write, {0}},
+		/* No ro mask: the handler keeps only the RW1C bits of a
+		 * write, so a whole-register write needs no read first. */
 		{VPCI_REG_STATUS, 2, 0, guest_status_read, guest_status_write,
-		 {.ro = 0xffffu & ~(uint32_t)VPCI_STATUS_RW1C_MASK,
-		  .rw1c = VPCI_STATUS_RW1C_MASK}},
+		 {.rw1c = VPCI_STATUS_RW1C_MASK}},
 		{VPCI_REG_REVISION, 4, 0, hw_ro_read, NULL, {0}},
 		{VPCI_REG_CACHE_LINE_SIZE, 1, LATCH(cache_line), latch_read,
 		 latch_write, {0}},
