@@ -53,8 +53,6 @@ bool vpci_config_claimed(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 	return vpci_domain_has_bridge(dom);
 }
 
-#define ACCESS_INLINE static inline __attribute__((always_inline))
-
 static struct view guest_view(const struct vpci_domain *dom,
 				     vpci_sbdf_t sbdf)
 {
@@ -112,33 +110,6 @@ static struct view view_of(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 {
 	return dom->cfg.kind == VPCI_DOMAIN_GUEST ? guest_view(dom, sbdf)
 						  : hwdom_view(dom, sbdf);
-}
-
-/*
- * The commonest case of view_of(), on its own so that it stays small
- * enough to inline into every entry point: the function dom sees at sbdf
- * when that is plain vPCI emulation (VIEW_VPCI). NULL: anything else,
- * which the general path decides (both agree on VIEW_VPCI).
- */
-ACCESS_INLINE struct vpci_dev *direct_dev(const struct vpci_domain *dom,
-					  vpci_sbdf_t sbdf)
-{
-	const struct vpci_host *host = dom->host;
-	struct vpci_dev *dev;
-
-	if (dom->cfg.kind == VPCI_DOMAIN_GUEST) {
-		if ((sbdf & ~7u) == VPCI_BRIDGE_SBDF)
-			return NULL;
-		dev = vpci_sbdf_map_lookup(&dom->vdevs, sbdf);
-		return dev && !dev->emulator ? dev : NULL;
-	}
-	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI) || host->policy)
-		return NULL;
-	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
-	if (!dev || dev->owner ||
-	    vpci_sbdf_set_contains(&host->readonly, sbdf))
-		return NULL;
-	return dev;
 }
 
 struct vpci_dev *vpci_domain_lookup(const struct vpci_domain *dom,
@@ -263,46 +234,6 @@ static void give_up_waiting(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 		 sbdf);
 }
 
-/*
- * The fast path of every entry point: an aligned 4-byte access to a
- * function under plain vPCI emulation. True: done (*val read); false:
- * take the general path. Checks what the general path checks, in an order
- * that costs least for this case.
- */
-ACCESS_INLINE bool direct_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
-			       unsigned int reg, unsigned int size,
-			       uint32_t *val)
-{
-	struct vpci_dev *dev;
-
-	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
-	    !vpci_config_claimed(dom, sbdf))
-		return false;
-	vpci_lock(dom->host);
-	dev = direct_dev(dom, sbdf);
-	if (dev)
-		*val = vpci_dispatch_dword_read(dev, reg);
-	vpci_unlock(dom->host);
-	return dev != NULL;
-}
-
-ACCESS_INLINE bool direct_write(struct vpci_domain *dom, vpci_sbdf_t sbdf,
-				unsigned int reg, unsigned int size,
-				uint32_t val)
-{
-	struct vpci_dev *dev;
-
-	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
-	    !vpci_config_claimed(dom, sbdf))
-		return false;
-	vpci_lock(dom->host);
-	dev = direct_dev(dom, sbdf);
-	if (dev)
-		vpci_dispatch_dword_write(dev, reg, val);
-	vpci_unlock(dom->host);
-	return dev != NULL;
-}
-
 static __attribute__((noinline)) int
 config_read(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 	    unsigned int size, uint32_t *val, uint64_t *token)
@@ -344,7 +275,7 @@ int vpci_config_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 		     unsigned int reg, unsigned int size, uint32_t *val,
 		     uint64_t *token)
 {
-	if (__builtin_expect(direct_read(dom, sbdf, reg, size, val), 1))
+	if (__builtin_expect(vpci_direct_read(dom, sbdf, reg, size, val), 1))
 		return 0;
 	return config_read(dom, sbdf, reg, size, val, token);
 }
@@ -353,7 +284,7 @@ int vpci_config_write(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 		      unsigned int reg, unsigned int size, uint32_t val,
 		      uint64_t *token)
 {
-	if (__builtin_expect(direct_write(dom, sbdf, reg, size, val), 1))
+	if (__builtin_expect(vpci_direct_write(dom, sbdf, reg, size, val), 1))
 		return 0;
 	return config_write(dom, sbdf, reg, size, val, token);
 }
@@ -422,7 +353,7 @@ uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 {
 	uint32_t val;
 
-	if (__builtin_expect(direct_read(dom, sbdf, reg, size, &val), 1))
+	if (__builtin_expect(vpci_direct_read(dom, sbdf, reg, size, &val), 1))
 		return val;
 	return read_waitless(dom, sbdf, reg, size);
 }
@@ -430,7 +361,7 @@ uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 		unsigned int size, uint32_t val)
 {
-	if (__builtin_expect(direct_write(dom, sbdf, reg, size, val), 1))
+	if (__builtin_expect(vpci_direct_write(dom, sbdf, reg, size, val), 1))
 		return;
 	write_waitless(dom, sbdf, reg, size, val);
 }
