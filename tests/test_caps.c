@@ -402,6 +402,47 @@ static void guest_never_sees_rebar(void **state)
 	assert_int_equal(gr(e, REBAR_POS + 8, 4), 0);
 }
 
+/* Every aligned dword a domain reads with one 4-byte access (the entry
+ * points' fast path) against the four bytes read one by one (the general
+ * path), and against ECAM's 4-byte access. */
+static void dwords_match_their_bytes(struct fixture *e, struct vpci_domain *dom,
+				     vpci_sbdf_t sbdf, uint64_t ecam)
+{
+	unsigned int off, i;
+
+	for (off = 0; off < 0x1000; off += 4) {
+		uint32_t bytes = 0;
+		uint64_t via_ecam = 0;
+
+		for (i = 0; i < 4; i++)
+			bytes |= vpci_read(dom, sbdf, off + i, 1) << (i * 8);
+		if (vpci_read(dom, sbdf, off, 4) != bytes)
+			fail_msg("0x%x: dword 0x%x, bytes 0x%x", off,
+				 vpci_read(dom, sbdf, off, 4), bytes);
+		assert_int_equal(vpci_ecam_read(dom, ecam + off, 4, &via_ecam), 0);
+		assert_int_equal(via_ecam, bytes);
+	}
+	(void)e;
+}
+
+static void dword_reads_agree_with_byte_reads_in_both_views(void **state)
+{
+	struct fixture *e = *state;
+	const uint64_t hw_ecam = 0xe0000000ull, g_ecam = 0x30000000ull;
+
+	add_capable_nic(e, VPCI_CMD_MEMORY);
+	assert_int_equal(vpci_domain_add_ecam(e->hwdom, hw_ecam, 0, 0, 255,
+					      NULL),
+			 0);
+	dwords_match_their_bytes(e, e->hwdom, DEV,
+				 hw_ecam + ((uint64_t)VPCI_SBDF_BDF(DEV) << 12));
+	assign(e);
+	assert_int_equal(vpci_domain_add_ecam(e->guest, g_ecam, 0, 0, 0, NULL),
+			 0);
+	dwords_match_their_bytes(e, e->guest, VDEV,
+				 g_ecam + ((uint64_t)VPCI_SBDF_BDF(VDEV) << 12));
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup_hwdom_guest_irq, fixture_teardown)
@@ -423,6 +464,7 @@ int main(void)
 		T(hwdom_rebar_refused_while_decoding_or_unsupported),
 		T(hwdom_rebar_resize_changes_what_maps),
 		T(guest_never_sees_rebar),
+		T(dword_reads_agree_with_byte_reads_in_both_views),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -410,6 +410,45 @@ static void remove_registers_restores_passthrough(void **state)
 	assert_int_equal(vpci_dev_read(b->dev, 0x10, 4), 0x11223340);
 }
 
+static void register_added_after_accesses_is_dispatched_at_once(void **state)
+{
+	struct bench *b = *state;
+	struct latch extra = {.value = 0x5a5a0001};
+
+	/* Read through the plan first, so that it is built ... */
+	assert_int_equal(vpci_dev_read(b->dev, 0x30, 4),
+			 fake_fn_get(b->fn, 0x30, 4));
+	assert_int_equal(vpci_dev_read(b->dev, 0x200, 4),
+			 fake_fn_get(b->fn, 0x200, 4));
+	/* ... then registers change: the next access sees them. */
+	assert_int_equal(vpci_add_register(b->dev, latch_read, latch_write,
+					   0x30, 4, &extra, NULL),
+			 0);
+	assert_int_equal(vpci_dev_read(b->dev, 0x30, 4), 0x5a5a0001);
+	vpci_dev_write(b->dev, 0x30, 4, 0x12345678);
+	assert_int_equal(extra.value, 0x12345678);
+	assert_int_equal(vpci_add_register(b->dev, latch_read, latch_write,
+					   0x202, 2, &extra, NULL),
+			 0);
+	assert_int_equal(vpci_dev_read(b->dev, 0x200, 4),
+			 (0x5678u << 16) | fake_fn_get(b->fn, 0x200, 2));
+	assert_int_equal(vpci_remove_registers(b->dev, 0x30, 4), 0);
+	assert_int_equal(vpci_dev_read(b->dev, 0x30, 4),
+			 fake_fn_get(b->fn, 0x30, 4));
+}
+
+static void mixed_dword_read_touches_the_hardware_once(void **state)
+{
+	struct bench *b = *state;
+
+	/* 0x1c: gap, gap... 0x1d and 0x1e are registers, 0x1f a gap. */
+	b->fx.fp.record_accesses = true;
+	b->fx.fp.nr_accesses = 0;
+	assert_int_equal(vpci_dev_read(b->dev, 0x1c, 4) & 0xff0000ffu,
+			 fake_fn_get(b->fn, 0x1c, 4) & 0xff0000ffu);
+	assert_int_equal(b->fx.fp.nr_accesses, 1);
+}
+
 static void registration_fails_cleanly_without_memory(void **state)
 {
 	struct bench *b = *state;
@@ -441,6 +480,8 @@ int main(void)
 		T(out_of_range_access_is_all_ones_and_dropped),
 		T(add_register_rejects_bad_arguments),
 		T(remove_registers_restores_passthrough),
+		T(register_added_after_accesses_is_dispatched_at_once),
+		T(mixed_dword_read_touches_the_hardware_once),
 		T(registration_fails_cleanly_without_memory),
 #undef T
 	};
