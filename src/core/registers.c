@@ -34,27 +34,41 @@ static unsigned int register_bytes(const struct vpci_register *r)
 	return ((1u << r->size) - 1u) << (r->offset & 3u);
 }
 
-/* One pass over dwords and registers together: O(dwords + registers). */
+static inline uint16_t *plan_slot(struct vpci_regtable *t, unsigned int dword)
+{
+	return dword < VPCI_STD_DWORDS ? &t->plan_std[dword]
+				       : &t->plan_ext[dword - VPCI_STD_DWORDS];
+}
+
+/*
+ * One pass over the registers, filling the dwords up to each: a dword
+ * before register i (and after the one before it) has i as its first
+ * register and no covered byte; a register's own dword gets its bytes.
+ * O(dwords + registers), a store per dword.
+ */
 static void plan_build(struct vpci_regtable *t)
 {
-	unsigned int d, i = 0, j;
 	unsigned int nr_dwords = t->plan_ext ? VPCI_CFG_SPACE_SIZE / 4u
 					     : VPCI_STD_DWORDS;
+	unsigned int d = 0, i;
 
-	for (d = 0; d < nr_dwords; d++) {
-		unsigned int covered = 0;
-		uint16_t *slot = d < VPCI_STD_DWORDS
-					 ? &t->plan_std[d]
-					 : &t->plan_ext[d - VPCI_STD_DWORDS];
+	for (i = 0; i < t->nr; i++) {
+		const struct vpci_register *r = &t->regs[i];
+		unsigned int rd = r->offset / 4u;
+		unsigned int bytes = register_bytes(r)
+				     << VPCI_PLAN_COVERED_SHIFT;
 
-		while (i < t->nr &&
-		       (unsigned int)t->regs[i].offset + t->regs[i].size <=
-			       d * 4u)
-			i++;
-		for (j = i; j < t->nr && t->regs[j].offset < d * 4u + 4u; j++)
-			covered |= register_bytes(&t->regs[j]);
-		*slot = (uint16_t)(i | covered << VPCI_PLAN_COVERED_SHIFT);
+		if (rd >= nr_dwords)
+			break; /* cannot happen: extended space has a plan */
+		while (d < rd)
+			*plan_slot(t, d++) = (uint16_t)i;
+		if (d == rd)
+			*plan_slot(t, d++) = (uint16_t)(i | bytes);
+		else /* a later register of the same dword */
+			*plan_slot(t, rd) |= (uint16_t)bytes;
 	}
+	while (d < nr_dwords)
+		*plan_slot(t, d++) = t->nr;
 	t->plan_stale = false;
 }
 
