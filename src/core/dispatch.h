@@ -135,11 +135,14 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 	}
 	if (!r->write)
 		return; /* read-only */
-	/* Only a register without masks takes the value as it is. */
-	if (r->flags & VPCI_REG_MASKED)
-		vpci_dev_write(dev, reg, 4, val);
-	else
+	/* A register without masks takes the value as it is; without ro or
+	 * RsvdP bits, with RsvdZ bits cleared (as registers.c does). */
+	if (!(r->flags & VPCI_REG_MASKED))
 		r->write(dev, reg, 4, val, r->data);
+	else if (!(r->masks.ro | r->masks.rsvdp))
+		r->write(dev, reg, 4, val & ~r->masks.rsvdz, r->data);
+	else
+		vpci_dev_write(dev, reg, 4, val);
 }
 
 /*

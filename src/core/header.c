@@ -195,11 +195,13 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	if (intx_forced(dev))
 		val |= VPCI_CMD_INTX_DISABLE;
 	if (fast) {
-		uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 2);
+		uint32_t hw = vpci_phys_read(dev->host, dev->sbdf,
+					     VPCI_REG_COMMAND, 2);
 		uint32_t want = (hw & ~(uint32_t)GUEST_CMD_BITS) | val;
 
 		if (want != hw)
-			vpci_phys_write(dev->host, dev->sbdf, reg, 2, want);
+			vpci_phys_write(dev->host, dev->sbdf,
+					VPCI_REG_COMMAND, 2, want);
 		return;
 	}
 	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,

@@ -396,49 +396,67 @@ uint32_t vpci_dword_read_mixed(struct vpci_dev *dev, unsigned int reg,
 	return vpci_dword_read_mixed_inline(dev, reg, entry);
 }
 
-/* A write of a whole register: the value as it is when no mask asks for
- * more (the common case), else through register_write(). */
+/*
+ * A write of a whole register. Without ro or RsvdP bits nothing needs the
+ * old value: RW1C bits pass as written and RsvdZ bits go to 0 (what
+ * register_write() makes of it, rw1c and rsvdz never overlapping).
+ */
 static inline void register_write_whole(struct vpci_dev *dev,
 					const struct vpci_register *r,
 					uint32_t val)
 {
 	if (!r->write)
 		return;
-	if (r->flags & VPCI_REG_MASKED)
-		register_write(dev, r, 0, r->size, val);
-	else
+	if (!(r->flags & VPCI_REG_MASKED))
 		r->write(dev, r->offset, r->size, val, r->data);
+	else if (!(r->masks.ro | r->masks.rsvdp))
+		r->write(dev, r->offset, r->size, val & ~r->masks.rsvdz,
+			 r->data);
+	else
+		register_write(dev, r, 0, r->size, val);
 }
 
 /*
- * The same for a write: each register gets its bytes, each run of gap
- * bytes goes to the hardware in naturally aligned pieces, in address
- * order. Never a 4-byte physical write over register bytes: those are
- * emulated (status is RW1C: a write-back would clear what it read).
+ * The same for a write, byte position by byte position in address order:
+ * each register gets its bytes, gap bytes go to the hardware in naturally
+ * aligned pieces (a gap run in a mixed dword is at most three bytes).
+ * Never a 4-byte physical write over register bytes: those are emulated
+ * (status is RW1C: a write-back would clear what it read). If a handler
+ * changed the table, the walk stops where it no longer fits the plan.
  */
 void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int entry, uint32_t val)
 {
 	const struct vpci_regtable *t = &dev->regs;
-	unsigned int i, pos = 0;
+	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
+	unsigned int i = entry & VPCI_PLAN_FIRST, pos = 0;
+	bool pass = vpci_gaps_pass_through(dev);
 
-	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
-		const struct vpci_register *r = &t->regs[i];
-		unsigned int at = (unsigned int)r->offset - reg;
-		uint32_t part;
+	while (pos < 4u) {
+		const struct vpci_register *r;
+		unsigned int size;
 
-		if (at >= 4u || at < pos)
-			break;
-		if (at > pos)
-			gap_write(dev, reg + pos, at - pos, val >> (pos * 8u));
+		if (!(covered & (1u << pos))) {
+			size = !(pos & 1u) && !(covered & (2u << pos)) ? 2u : 1u;
+			if (pass)
+				dev->host->ops->conf_write(
+					dev->host->ctx, dev->sbdf, reg + pos,
+					size,
+					(val >> (pos * 8u)) &
+						((1u << (size * 8u)) - 1u));
+			pos += size;
+			continue;
+		}
+		if (i >= t->nr || t->regs[i].offset != reg + pos)
+			return;
+		r = &t->regs[i++];
 		/* 1 or 2 bytes: a 4-byte register is a whole dword. */
-		part = (val >> (at * 8u)) & ((1u << (r->size * 8u)) - 1u);
-		pos = at + r->size;
-		register_write_whole(dev, r, part);
+		size = r->size;
+		register_write_whole(dev, r,
+				     (val >> (pos * 8u)) &
+					     ((1u << (size * 8u)) - 1u));
+		pos += size;
 	}
-	/* Trailing gap bytes (never register bytes: the plan says so). */
-	if (pos < 4u && !((entry >> VPCI_PLAN_COVERED_SHIFT) >> pos))
-		gap_write(dev, reg + pos, 4u - pos, val >> (pos * 8u));
 }
 
 /* An access over several registers and gaps: split, then merge. */
