@@ -73,6 +73,7 @@ struct vpci_seg_head *vpci_seg_table_get(struct vpci_seg_table *t,
 			  (t->nr - i) * sizeof(t->segs[0]));
 	t->segs[i] = s;
 	t->nr++;
+	t->only = t->nr == 1 ? s : NULL;
 	return s;
 }
 
@@ -83,5 +84,6 @@ void vpci_seg_table_drop(struct vpci_seg_table *t, struct vpci_seg_head *s)
 	__builtin_memmove(&t->segs[i], &t->segs[i + 1],
 			  (t->nr - i - 1) * sizeof(t->segs[0]));
 	t->nr--;
+	t->only = t->nr == 1 ? t->segs[0] : NULL;
 	vpci_free(t->host, s);
 }

@@ -23,6 +23,9 @@ struct vpci_seg_table {
 	size_t nr;
 	size_t capacity;
 	struct vpci_host *host;
+	/* The one member while there is exactly one (else NULL): found
+	 * with a load and a compare, on the machine most have. */
+	struct vpci_seg_head *only;
 };
 
 void vpci_seg_table_init(struct vpci_seg_table *t, struct vpci_host *host);
@@ -37,8 +40,8 @@ struct vpci_seg_head *vpci_seg_table_search(const struct vpci_seg_table *t,
 static inline struct vpci_seg_head *
 vpci_seg_table_find(const struct vpci_seg_table *t, uint16_t seg)
 {
-	if (t->nr == 1) /* the common machine */
-		return t->segs[0]->seg == seg ? t->segs[0] : NULL;
+	if (t->only) /* the common machine */
+		return t->only->seg == seg ? t->only : NULL;
 	return t->nr ? vpci_seg_table_search(t, seg) : NULL;
 }
 
