@@ -363,6 +363,69 @@ static void vf_disable_is_refused_while_a_vf_is_assigned(void **state)
 	assert_null(vpci_device_find(f->host, vf(1)));
 }
 
+/*
+ * A guest holds a function whose BAR lies where VF 1's BAR0 would be:
+ * VF Enable is refused (the VFs would decode in the guest's frame), and
+ * so is adopting VFs a hot-added PF had enabled there.
+ */
+#define GUEST_FN VPCI_SBDF(0, 5, 0, 0)
+#define GUEST_FN_BAR (BAR0_BASE + SRIOV_BAR0_BYTES + 0x1000u)
+
+static void guest_function_in_the_frames_of_a_vf(struct fixture *f)
+{
+	struct fake_fn *fn = fake_fn_add(&f->fp, GUEST_FN);
+
+	fake_fn_set_header(fn, 0x1af4, 0x1000, VPCI_HEADER_TYPE_NORMAL);
+	fake_fn_set_bar(fn, 0, 0x1000, 0);
+	fake_fn_set_bar_addr(fn, 0, GUEST_FN_BAR);
+	assert_int_equal(vpci_device_add(f->host, GUEST_FN), 0);
+	assert_int_equal(vpci_assign_device(f->guest, GUEST_FN, GUEST_VF,
+					    NULL),
+			 0);
+}
+
+static void vf_enable_sharing_a_guest_frame_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct fake_fn *pf = pf_added(f);
+	unsigned int n;
+
+	guest_function_in_the_frames_of_a_vf(f);
+	enable(f, 3, SRIOV_VFE | SRIOV_MSE);
+	assert_int_equal(fake_fn_get(pf, SRIOV_CTRL, 2) &
+				 (SRIOV_VFE | SRIOV_MSE),
+			 0);
+	for (n = 0; n < 3; n++)
+		assert_null(vpci_device_find(f->host, vf(n)));
+	assert_true(fake_log_contains(&f->fp, "0000:05:00.0, which a guest "
+					      "holds; VF Enable refused"));
+	assert_true(fake_log_contains(&f->fp, "BAR0 shares host frame"));
+	assert_false(hw_maps(f, BAR0_BASE));
+	/* One VF stays clear of it: enabled. */
+	enable(f, 1, SRIOV_VFE | SRIOV_MSE);
+	assert_non_null(vpci_device_find(f->host, vf(0)));
+	assert_true(hw_maps(f, BAR0_BASE));
+}
+
+static void vfs_enabled_before_the_pf_was_added_over_a_guest_frame_go(
+	void **state)
+{
+	struct fixture *f = *state;
+	struct fake_fn *pf =
+		sriov_env_add(&f->fp, OFFSET, STRIDE, SRIOV_TOTAL);
+
+	sriov_env_place(pf, BAR0_BASE, BAR2_BASE);
+	guest_function_in_the_frames_of_a_vf(f);
+	fake_fn_set(pf, SRIOV_NUM_VFS, 2, 2);
+	fake_fn_set(pf, SRIOV_CTRL, 2, SRIOV_VFE | SRIOV_MSE);
+	assert_int_equal(vpci_device_add(f->host, SRIOV_PF), 0);
+	assert_int_equal(fake_fn_get(pf, SRIOV_CTRL, 2) &
+				 (SRIOV_VFE | SRIOV_MSE),
+			 0);
+	assert_null(vpci_device_find(f->host, vf(1)));
+	assert_true(fake_log_contains(&f->fp, "VF Enable refused"));
+}
+
 static void a_vf_given_to_a_guest_is_an_ordinary_endpoint(void **state)
 {
 	struct fixture *f = *state;
@@ -513,6 +576,8 @@ int main(void)
 		T(system_page_size_needs_vfs_off_and_one_supported_size),
 		T(assigning_a_vf_not_enabled_says_why),
 		T(vf_disable_is_refused_while_a_vf_is_assigned),
+		T(vf_enable_sharing_a_guest_frame_is_refused),
+		T(vfs_enabled_before_the_pf_was_added_over_a_guest_frame_go),
 		T(a_vf_given_to_a_guest_is_an_ordinary_endpoint),
 		T(a_pf_given_to_a_guest_hides_sr_iov),
 		T(a_hidden_vf_is_the_hypervisors_from_the_start),

@@ -251,7 +251,8 @@ static int check_addable(struct vpci_dev *dev)
 	if (!dev->hdr && !dev_was_sized(dev) &&
 	    !vpci_sbdf_set_contains(&dev->host->readonly, dev->sbdf))
 		vpci_bars_measure(dev);
-	return vpci_guard_addable(dev);
+	return vpci_guard_addable(dev, "made read-only for the hardware "
+				       "domain, memory decoding off");
 }
 
 /*

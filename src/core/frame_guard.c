@@ -253,7 +253,7 @@ bool vpci_guard_guests_hold_functions(const struct vpci_host *host)
 	return false;
 }
 
-int vpci_guard_addable(const struct vpci_dev *dev)
+int vpci_guard_addable(const struct vpci_dev *dev, const char *outcome)
 {
 	struct share_check c;
 
@@ -264,11 +264,10 @@ int vpci_guard_addable(const struct vpci_dev *dev)
 	 * there were then; a newcomer is checked against the guests'. */
 	vpci_log(dev->host, VPCI_LOG_ERROR,
 		 "%pS: not added: its %s shares host frame 0x%llx with the %s "
-		 "of %pS, which a guest holds; made read-only for the hardware "
-		 "domain, memory decoding off",
+		 "of %pS, which a guest holds; %s",
 		 dev->sbdf, slot_names[c.mine.slot[c.found_slot]],
-		 (unsigned long long)c.frame, slot_names[c.other_slot],
-		 c.other);
+		 (unsigned long long)c.frame, slot_names[c.other_slot], c.other,
+		 outcome);
 	return VPCI_EPERM;
 }
 

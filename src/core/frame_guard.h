@@ -28,11 +28,12 @@ int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
  * functions) when a BAR of dev shares a host frame with a BAR or ROM of
  * another function. */
 int vpci_guard_assignable(const struct vpci_dev *dev);
-/* Whether dev, being added, may stay: VPCI_EPERM (logged) when a BAR or
- * the ROM of dev shares a host frame with a BAR or ROM of a function
- * assigned to a guest (the guest would hold dev's registers). Walks only
- * the guests' functions: O(what guests hold), not O(devices). */
-int vpci_guard_addable(const struct vpci_dev *dev);
+/* Whether dev, being added (or a VF being enabled), may stay: VPCI_EPERM
+ * (logged, naming both, then outcome: what the caller does about it)
+ * when a BAR or the ROM of dev shares a host frame with a BAR or ROM of a
+ * function assigned to a guest (the guest would hold dev's registers).
+ * Walks only the guests' functions: O(what guests hold), not O(devices). */
+int vpci_guard_addable(const struct vpci_dev *dev, const char *outcome);
 /* True if a guest holds a physical function (walks the guests' own
  * topologies only; false at once while no guest holds any). */
 bool vpci_guard_guests_hold_functions(const struct vpci_host *host);

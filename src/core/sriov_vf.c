@@ -299,6 +299,16 @@ int vpci_sriov_create_vfs(struct vpci_sriov *s)
 				 s->pf->sbdf, nr);
 		return rc;
 	}
+	/* Nor may a VF's registers decode in a frame a guest holds: the
+	 * rule for any function added (device.c). Checked before any VF has
+	 * state or mappings; the VFs do not decode yet (VF MSE is off). */
+	if (vpci_guard_guests_hold_functions(host))
+		for (n = 0; n < nr && !rc; n++)
+			rc = vpci_guard_addable(s->vfs[n], "VF Enable refused");
+	if (rc) {
+		unwind(s, nr);
+		return rc;
+	}
 	/* Like vpci_device_add(): hardware domain's (or the hypervisor's,
 	 * when hidden), state built if it wants one. A VF whose state cannot
 	 * be built is not made read-only (that mark is the SBDF's and would
@@ -347,13 +357,23 @@ void vpci_sriov_adopt(struct vpci_dev *pf)
 {
 	struct vpci_sriov *s = pf->sriov;
 
+	int rc;
+
 	if (!s || !(s->ctrl & VPCI_SRIOV_CTRL_VFE) || !s->num_vfs)
 		return;
-	if (vpci_sriov_create_vfs(s))
+	rc = vpci_sriov_create_vfs(s);
+	if (rc == VPCI_EPERM) {
+		/* They may decode already, in the guest's frame: off, as a
+		 * refused VF Enable would have left them (logged). */
+		s->ctrl &= (uint16_t)~(VPCI_SRIOV_CTRL_VFE |
+				       VPCI_SRIOV_CTRL_MSE);
+		pf_write(s, VPCI_SRIOV_CTRL, 2, s->ctrl);
+	} else if (rc) {
 		vpci_log(pf->host, VPCI_LOG_ERROR,
 			 "%pS: the %u VFs enabled before vPCI knew the PF "
 			 "are not emulated",
 			 pf->sbdf, s->num_vfs);
+	}
 }
 
 void vpci_sriov_destroy(struct vpci_dev *dev)
