@@ -177,6 +177,8 @@ static int for_each_contrib(const struct vpci_bar *bar, uint64_t first,
 	struct vpci_range ex;
 	int rc;
 
+	if (vpci_rangeset_is_empty(&bar->excluded)) /* most BARs */
+		return fn(arg, first, last);
 	while (off <= end) {
 		if (vpci_rangeset_find_first(&bar->excluded, off, end, &ex))
 			return fn(arg, first + off, last);
@@ -306,13 +308,25 @@ void vpci_bar_leave(struct vpci_dev *dev, struct vpci_bar *bar)
 }
 
 /* Make sure idx holds at least nr_nodes nodes, segments and spare. */
+/* Reserving a few nodes more than asked when some are missing lets the
+ * next BARs enabled (a boot enables thousands) find theirs spare. */
+#define RESERVE_AHEAD 8u
+
 static int reserve_total(struct vpci_fidx *idx, size_t nr_nodes)
 {
 	size_t have = idx->nr_segs + idx->nr_spare;
 
 	if (nr_nodes <= have)
 		return 0;
-	return vpci_fidx_reserve(idx, idx->nr_spare + (nr_nodes - have));
+	return vpci_fidx_reserve(idx, idx->nr_spare + (nr_nodes - have) +
+					      RESERVE_AHEAD);
+}
+
+static int reserve_spare(struct vpci_fidx *idx, size_t nr_spare)
+{
+	if (nr_spare <= idx->nr_spare)
+		return 0;
+	return vpci_fidx_reserve(idx, nr_spare + RESERVE_AHEAD);
 }
 
 /*
@@ -343,7 +357,7 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	rc = reserve_total(w, 2u * ranges + 1u);
 	/* And one more in mapped, for the run map_run records first. */
 	if (!rc)
-		rc = vpci_fidx_reserve(m, 2u * ranges + 3u);
+		rc = reserve_spare(m, 2u * ranges + 3u);
 	if (rc)
 		return rc;
 	op.nr = 0;

@@ -53,7 +53,8 @@ static bool bar_wants(const struct vpci_bar *bar, uint64_t pos, uint64_t *end)
 	}
 	clip(end, bar->last_gfn);
 	off = pos - bar->first_gfn;
-	if (!vpci_rangeset_find_first(&bar->excluded, off,
+	if (!vpci_rangeset_is_empty(&bar->excluded) &&
+	    !vpci_rangeset_find_first(&bar->excluded, off,
 				      bar->last_gfn - bar->first_gfn, &ex)) {
 		if (ex.start <= off) {
 			clip(end, bar->first_gfn + ex.last);
