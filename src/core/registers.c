@@ -450,11 +450,9 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 		if (i >= t->nr || t->regs[i].offset != reg + pos)
 			return;
 		r = &t->regs[i++];
-		/* 1 or 2 bytes: a 4-byte register is a whole dword. */
 		size = r->size;
 		register_write_whole(dev, r,
-				     (val >> (pos * 8u)) &
-					     ((1u << (size * 8u)) - 1u));
+				     (val >> (pos * 8u)) & vpci_size_mask(size));
 		pos += size;
 	}
 }
