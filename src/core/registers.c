@@ -417,12 +417,14 @@ static inline void register_write_whole(struct vpci_dev *dev,
 }
 
 /*
- * The same for a write, byte position by byte position in address order:
- * each register gets its bytes, gap bytes go to the hardware in naturally
- * aligned pieces (a gap run in a mixed dword is at most three bytes).
- * Never a 4-byte physical write over register bytes: those are emulated
- * (status is RW1C: a write-back would clear what it read). If a handler
- * changed the table, the walk stops where it no longer fits the plan.
+ * The same for a write. A guest's gap bytes are dropped, so only its
+ * registers are written. Otherwise byte position by byte position in
+ * address order: each register gets its bytes, gap bytes go to the
+ * hardware in naturally aligned pieces (a gap run in a mixed dword is at
+ * most three bytes). Never a 4-byte physical write over register bytes:
+ * those are emulated (status is RW1C: a write-back would clear what it
+ * read). If a handler changed the table, the walk stops where it no
+ * longer fits the plan.
  */
 void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int entry, uint32_t val)
@@ -430,20 +432,32 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 	const struct vpci_regtable *t = &dev->regs;
 	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
 	unsigned int i = entry & VPCI_PLAN_FIRST, pos = 0;
-	bool pass = vpci_gaps_pass_through(dev);
 
+	if (!vpci_gaps_pass_through(dev)) {
+		/* A guest's gap bytes are dropped: only the registers. */
+		for (; i < t->nr; i++) {
+			const struct vpci_register *r = &t->regs[i];
+			unsigned int at = (unsigned int)r->offset - reg;
+
+			if (at >= 4u)
+				break;
+			register_write_whole(dev, r,
+					     (val >> (at * 8u)) &
+						     vpci_size_mask(r->size));
+		}
+		return;
+	}
 	while (pos < 4u) {
 		const struct vpci_register *r;
 		unsigned int size;
 
 		if (!(covered & (1u << pos))) {
 			size = !(pos & 1u) && !(covered & (2u << pos)) ? 2u : 1u;
-			if (pass)
-				dev->host->ops->conf_write(
-					dev->host->ctx, dev->sbdf, reg + pos,
-					size,
-					(val >> (pos * 8u)) &
-						((1u << (size * 8u)) - 1u));
+			dev->host->ops->conf_write(dev->host->ctx, dev->sbdf,
+						   reg + pos, size,
+						   (val >> (pos * 8u)) &
+							   ((1u << (size * 8u)) -
+							    1u));
 			pos += size;
 			continue;
 		}
