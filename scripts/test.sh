@@ -137,11 +137,12 @@ esac
 # or inside QEMU's emulated SVM CPU where the host has no usable KVM.
 step "Linux booted on libvpci: vpci-vmm (tests/vmm/run.sh)"
 # Bounded in real time: runs not reached in the budget are reported as
-# not run (a boot inside emulated SVM needs a minute of a whole core).
-VPCI_VMM_BUDGET=${VPCI_VMM_BUDGET:-100} tests/vmm/run.sh build/gcc \
+# not run (the four boots inside emulated SVM need about a minute of a
+# whole core).
+VPCI_VMM_BUDGET=${VPCI_VMM_BUDGET:-120} tests/vmm/run.sh build/gcc \
 	>"$log_dir/vmm.txt" 2>&1
 vmm_rc=$?
-grep -E '^(mode|boots took|vpci-vmm |qemu|SKIP|---|vmm boots|  (ok|FAIL|not run))' "$log_dir/vmm.txt" |
+grep -E '^(mode|outer boot|boots took|vpci-vmm |qemu|SKIP|---|vmm boots|  (ok|FAIL|not run))' "$log_dir/vmm.txt" |
 	sed 's/^/  /'
 if [ $vmm_rc -eq 77 ]; then
 	echo "  (skipped)"

@@ -8,9 +8,9 @@
 #
 # VPCI_VMM_BUDGET (seconds, default 600) bounds the boots in real time:
 # runs not reached by then are reported as not run, not as failures (a
-# boot inside emulated SVM takes a minute of CPU, and far longer on a
+# boot inside emulated SVM takes 7-20 s of CPU, and far longer on a
 # machine whose cores other jobs share); every run that finished is
-# checked in full.
+# checked in full. outer.times (stamp.py) says where the time went.
 set -u
 cd "$(dirname "$0")/../.."
 build=${1:?usage: run.sh BUILD_DIR [OUT_DIR]}
@@ -84,7 +84,7 @@ else
 		set -- $r
 		name=$1 capture=$2; shift 2
 		printf '%s\n' --kernel /bzImage --init /inner-init --timeout 900 \
-			--progress 10 --append "${VPCI_VMM_APPEND:-quiet}" \
+			--progress ${VPCI_VMM_PROGRESS:-10} --append "${VPCI_VMM_APPEND:-quiet}" \
 			--events "/out/$name.events" \
 			--report "/out/$name.report" "$@" "/captures/$name" \
 			>"$stage/runs/$name"
@@ -99,23 +99,34 @@ else
 		modules/02-kvm.ko="$modules/arch/x86/kvm/kvm.ko" \
 		modules/03-kvm-amd.ko="$modules/arch/x86/kvm/kvm-amd.ko" \
 		"${specs[@]}" || skip "cannot build the outer initramfs"
-	timeout "$budget" qemu-system-x86_64 -accel tcg \
+	python3 tests/vmm/stamp.py "$out/outer.console" "$out/outer.times" \
+		"$budget" qemu-system-x86_64 -accel tcg \
 		-cpu EPYC,+svm,phys-bits=48 -m 1G \
-		-icount shift=1,sleep=off \
+		${VPCI_VMM_ICOUNT--icount shift=1,sleep=off} \
 		-kernel "$bzimage" -initrd "$stage/initramfs.cpio" \
-		-append "console=ttyS0 acpi=off reboot=t panic=-1 quiet" \
+		-append "console=ttyS0 acpi=off reboot=t panic=-1 ${VPCI_VMM_OUTER_APPEND:-quiet}" \
 		-nographic -no-reboot -net none \
 		-device isa-debug-exit,iobase=0x501,iosize=4 \
-		</dev/null >"$out/outer.console" 2>&1
+		-chardev file,id=files,path="$out/outer.files" \
+		-device isa-debugcon,iobase=0x402,chardev=files
 	echo "qemu: exit $? (runs failed: $(awk '/^vpci-outer-done/ {print $2}' "$out/outer.console" | tr -d '\r'))"
 	grep -q "vpci-outer: no KVM" "$out/outer.console" &&
 		skip "KVM does not load in QEMU's emulated CPU"
-	# Split the outer console into the files the runs wrote.
-	tr -d '\r' <"$out/outer.console" | awk -v dir="$out" '
+	# Each run's time, wall clock and QEMU's CPU time (stamp.py); the
+	# first marker shares a line with the firmware's last words.
+	tr -d '\r' <"$out/outer.times" | awk '
+		{ i = index($0, "vpci-outer-start "); j = index($0, "vpci-outer-run ") }
+		i {
+			if (!booted++) printf "outer boot: %.0f s (%.0f s CPU)\n", $1, $2
+			w = $1; c = $2 }
+		j {
+			split(substr($0, j), r, " ")
+			printf "vpci-vmm %s: exit %s, %.0f s (%.0f s CPU)\n", r[2], r[3], $1 - w, $2 - c }'
+	# The files the runs wrote come back through QEMU's debug console.
+	awk -v dir="$out" '
 		/^vpci-outer-file / { f = dir "/" $2; printf "" > f; next }
 		/^vpci-outer-end / { close(f); f = ""; next }
-		/^vpci-outer-run / { print "vpci-vmm " $2 ": exit " $3; next }
-		f != "" { print >> f }'
+		f != "" { print >> f }' "$out/outer.files" 2>/dev/null
 fi
 echo "boots took $(( $(date +%s) - t0 )) s"
 

@@ -132,6 +132,10 @@ void bar_slots_map(struct bar_slots *bs, uint64_t gfn, uint64_t nr_frames)
 		bs->nr_errors++;
 		return;
 	}
+	/* The guest touches a few pages of a big BAR: backing each with a
+	 * zeroed 2 MiB huge page costs far more than the page (seconds in
+	 * all, when the host is itself an emulated CPU). */
+	madvise(hva, bytes, MADV_NOHUGEPAGE);
 	s = push(bs, gfn * FRAME, bytes, hva);
 	if (s)
 		slot_add(bs, s);

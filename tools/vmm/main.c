@@ -29,9 +29,15 @@
 
 #define CMOS_DATA_PORT 0x71u
 
+/* The guest is there to enumerate PCI, and every instruction is dear
+ * when KVM itself runs in an emulated CPU: no crypto self-tests (the
+ * RSA ones are most of a quiet boot's time there), no speculation
+ * mitigations (SRSO's return thunks tax every function return), no
+ * zeroing of every page allocated, no port 0x80 delays (an exit each). */
 #define DEFAULT_CMDLINE                                                        \
-	"console=ttyS0 reboot=t panic=-1 no_timer_check "             \
-	"i8042.noaux i8042.nokbd"
+	"console=ttyS0 reboot=t panic=-1 no_timer_check io_delay=none "       \
+	"i8042.noaux i8042.nokbd cryptomgr.notests mitigations=off "          \
+	"init_on_alloc=0"
 
 struct vmm {
 	struct session s;
@@ -41,9 +47,12 @@ struct vmm {
 	struct serial uart;
 	FILE *events;
 	FILE *report; /* what the guest's init writes to VMM_REPORT_PORT */
+	uint32_t report_left; /* bytes still to come by frame */
 	uint32_t target_domid;
 	unsigned long nr_msix_accesses, nr_unclaimed, nr_msi_updates;
-	unsigned long nr_exits;
+	unsigned long nr_exits, nr_mmio_exits;
+	/* Exits by port: what a boot costs where every exit is dear. */
+	uint32_t io_exits[65536];
 	bool exited;
 	uint32_t exit_status;
 };
@@ -138,6 +147,21 @@ static uint32_t port_in(struct vmm *v, unsigned int port, unsigned int size)
 	return 0xffffffffu; /* nothing there */
 }
 
+/* The next page of the report, at guest frame gfn (VMM_REPORT_LEN_PORT
+ * says how much is left); a frame outside RAM ends the report. */
+static void report_frame(struct vmm *v, uint64_t gfn)
+{
+	uint32_t bytes = v->report_left < 4096 ? v->report_left : 4096;
+
+	if (gfn >= v->vm.ram_bytes / 4096) {
+		v->report_left = 0;
+		return;
+	}
+	if (v->report)
+		fwrite(v->vm.ram + gfn * 4096, 1, bytes, v->report);
+	v->report_left -= bytes;
+}
+
 static void port_out(struct vmm *v, unsigned int port, unsigned int size,
 		     uint32_t val)
 {
@@ -148,6 +172,10 @@ static void port_out(struct vmm *v, unsigned int port, unsigned int size,
 	} else if (port == VMM_REPORT_PORT && size == 1) {
 		if (v->report)
 			fputc((int)(val & 0xff), v->report);
+	} else if (port == VMM_REPORT_LEN_PORT && size == 4) {
+		v->report_left = val;
+	} else if (port == VMM_REPORT_FRAME_PORT && size == 4) {
+		report_frame(v, val);
 	} else if (port == VMM_EXIT_PORT && size == 4) {
 		v->exited = true;
 		v->exit_status = val;
@@ -159,6 +187,7 @@ static void handle_io(struct vmm *v, struct kvm_run *run)
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	unsigned int size = run->io.size, i;
 
+	v->io_exits[run->io.port]++;
 	for (i = 0; i < run->io.count; i++, data += size) {
 		uint32_t val = 0;
 
@@ -180,6 +209,8 @@ static void handle_mmio(struct vmm *v, struct kvm_run *run)
 	unsigned int len = run->mmio.len;
 	bool write = run->mmio.is_write;
 	int rc;
+
+	v->nr_mmio_exits++;
 
 	if (write) {
 		memcpy(&val, run->mmio.data, len);
@@ -280,6 +311,20 @@ static void print_state(struct vmm *v)
 	}
 }
 
+/* "exits PORT N" per port the guest used, then "exits mmio N" and
+ * "exits total N". */
+static void print_exits(const struct vmm *v)
+{
+	unsigned int port;
+
+	for (port = 0; port < 65536; port++)
+		if (v->io_exits[port])
+			fprintf(v->events, "exits 0x%04x %" PRIu32 "\n", port,
+				v->io_exits[port]);
+	fprintf(v->events, "exits mmio %lu\nexits total %lu\n",
+		v->nr_mmio_exits, v->nr_exits);
+}
+
 static void print_view(struct vmm *v)
 {
 	char dom[16], host[16];
@@ -303,7 +348,7 @@ struct args {
 	uint64_t mem_mib;
 	unsigned int timeout_s;
 	bool no_amd_ext;
-	unsigned int progress_s;
+	double progress_s;
 };
 
 static void usage(FILE *out)
@@ -330,7 +375,8 @@ static void usage(FILE *out)
 		"  --timeout SEC     give up after SEC seconds (default 60)\n"
 		"  --no-amd-ext      no CF8 extended registers even on AMD\n"
 		"  --progress SEC    print the vCPU's rip every SEC seconds of "
-		"CPU time\n");
+		"CPU time (a\n"
+		"                    sampling profile, at 0.01)\n");
 }
 
 static int parse_args(int argc, char **argv, struct args *a,
@@ -369,8 +415,7 @@ static int parse_args(int argc, char **argv, struct args *a,
 		case 't': a->timeout_s = (unsigned int)strtoul(optarg, NULL, 0);
 			break;
 		case 'A': a->no_amd_ext = true; break;
-		case 'P': a->progress_s = (unsigned int)strtoul(optarg, NULL, 0);
-			break;
+		case 'P': a->progress_s = strtod(optarg, NULL); break;
 		case 'g':
 			if (guest_list_parse(&opt->guest, optarg, msg,
 					     sizeof(msg)))
@@ -414,6 +459,25 @@ static unsigned int last_bus(const struct vmm *v)
 	return bus;
 }
 
+static void build_cmdline(struct vmm *v, const struct args *a, char *out,
+			  size_t size)
+{
+	int tsc_khz = ioctl(v->vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
+	size_t len;
+
+	len = (size_t)snprintf(out, size, DEFAULT_CMDLINE " pci=conf1");
+	if (last_bus(v) && len < size)
+		len += (size_t)snprintf(out + len, size - len, ",lastbus=%u",
+					last_bus(v));
+	/* The guest has no kvmclock to say how fast its TSC runs: without
+	 * this it counts PIT ticks to find out. */
+	if (tsc_khz > 0 && len < size)
+		len += (size_t)snprintf(out + len, size - len,
+					" tsc_early_khz=%d", tsc_khz);
+	if (len < size)
+		snprintf(out + len, size - len, " %s", a->append);
+}
+
 static int boot(struct vmm *v, const struct args *a)
 {
 	char msg[512], cmdline[2048];
@@ -436,13 +500,7 @@ static int boot(struct vmm *v, const struct args *a)
 		fprintf(stderr, "vpci-vmm: %s\n", msg);
 		return 2;
 	}
-	if (last_bus(v))
-		snprintf(cmdline, sizeof(cmdline),
-			 DEFAULT_CMDLINE " pci=conf1,lastbus=%u %s",
-			 last_bus(v), a->append);
-	else
-		snprintf(cmdline, sizeof(cmdline),
-			 DEFAULT_CMDLINE " pci=conf1 %s", a->append);
+	build_cmdline(v, a, cmdline, sizeof(cmdline));
 	rc = linux_boot_setup(&v->vm, a->kernel, a->vmlinux, initrd,
 			      initrd_len, cmdline, msg, sizeof(msg));
 	free(initrd);
@@ -456,12 +514,15 @@ static int boot(struct vmm *v, const struct args *a)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
 	alarm(a->timeout_s);
-	if (a->progress_s) {
+	if (a->progress_s > 0) {
 		struct sigaction pa = { .sa_handler = on_progress };
-		struct itimerval every = {
-			.it_interval = { .tv_sec = a->progress_s },
-			.it_value = { .tv_sec = a->progress_s },
+		struct timeval tv = {
+			.tv_sec = (time_t)a->progress_s,
+			.tv_usec = (suseconds_t)((a->progress_s -
+						  (double)(time_t)a->progress_s) *
+						 1e6),
 		};
+		struct itimerval every = { .it_interval = tv, .it_value = tv };
 
 		sigemptyset(&pa.sa_mask);
 		/* CPU time of this process, KVM_RUN's included: the alarm
@@ -469,6 +530,7 @@ static int boot(struct vmm *v, const struct args *a)
 		sigaction(SIGPROF, &pa, NULL);
 		setitimer(ITIMER_PROF, &every, NULL);
 	}
+	fprintf(stderr, "vpci-vmm: booting\n");
 	return run_vcpu(v) ? 1 : 0;
 }
 
@@ -504,6 +566,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (v.events && rc != 2) {
 		print_state(&v);
+		print_exits(&v);
 		bar_slots_print(&v.bars, v.events);
 	}
 	/* Teardown: destroying the host unmaps whatever is still mapped. */
@@ -511,10 +574,10 @@ int main(int argc, char **argv)
 	fprintf(stderr,
 		"vpci-vmm: guest %s (status %" PRIu32 "); msi-x accesses %lu, "
 		"unclaimed mmio %lu, msi bindings %lu, slot errors %lu, "
-		"frames mapped after teardown %" PRIu64 "\n",
+		"frames mapped after teardown %" PRIu64 "; %lu exits\n",
 		v.exited ? "finished" : "did not finish", v.exit_status,
 		v.nr_msix_accesses, v.nr_unclaimed, v.nr_msi_updates,
-		v.bars.nr_errors, bar_slots_frames(&v.bars));
+		v.bars.nr_errors, bar_slots_frames(&v.bars), v.nr_exits);
 	if (v.events) {
 		fprintf(v.events, "teardown-frames %" PRIu64 "\n",
 			bar_slots_frames(&v.bars));

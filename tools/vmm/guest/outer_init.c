@@ -11,8 +11,13 @@
  *   /modules/NN-NAME.ko  loaded in name order (irqbypass, kvm, kvm-amd)
  *   /runs/NAME           one run: vpci-vmm's arguments, one a line
  *
- * Output: "vpci-outer-run NAME STATUS" per run, then per file of /out
- * "vpci-outer-file NAME" ... "vpci-outer-end NAME".
+ * Output: "vpci-outer-start NAME" and "vpci-outer-run NAME STATUS" per
+ * run on the console; per file
+ * of /out "vpci-outer-file NAME" ... "vpci-outer-end NAME" to QEMU's
+ * debug console (isa-debugcon at port 0x402, which QEMU writes to a
+ * host file), or to the console when that port cannot be used. The
+ * files are large (a big capture's events are a MiB): the emulated UART
+ * takes seconds for that, debugcon a string instruction.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -29,6 +34,7 @@
 #include <unistd.h>
 
 #define EXIT_PORT 0x501
+#define FILES_PORT 0x402
 #define MAX_ARGS 64
 
 static int by_name(const struct dirent **a, const struct dirent **b)
@@ -95,6 +101,7 @@ static int run_vmm(const char *name)
 	snprintf(path, sizeof(path), "/runs/%s", name);
 	if (!read_args(path, buf, sizeof(buf), argv))
 		return 255;
+	printf("vpci-outer-start %s\n", name);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -107,9 +114,22 @@ static int run_vmm(const char *name)
 	return status;
 }
 
-static void print_file(const char *name)
+/* len bytes to the files port, or to the console without it. */
+static void put_bytes(const char *buf, size_t len, int have_port)
 {
-	char buf[4096], path[512];
+	if (!have_port) {
+		fwrite(buf, 1, len, stdout);
+		return;
+	}
+	__asm__ volatile("rep outsb"
+			 : "+S"(buf), "+c"(len)
+			 : "d"(FILES_PORT)
+			 : "memory");
+}
+
+static void print_file(const char *name, int have_port)
+{
+	char buf[65536], path[512];
 	size_t n;
 	FILE *f;
 
@@ -117,12 +137,13 @@ static void print_file(const char *name)
 	f = fopen(path, "r");
 	if (!f)
 		return;
-	printf("vpci-outer-file %s\n", name);
-	fflush(stdout);
+	n = (size_t)snprintf(buf, sizeof(buf), "vpci-outer-file %s\n", name);
+	put_bytes(buf, n, have_port);
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, stdout);
+		put_bytes(buf, n, have_port);
 	fclose(f);
-	printf("\nvpci-outer-end %s\n", name);
+	n = (size_t)snprintf(buf, sizeof(buf), "\nvpci-outer-end %s\n", name);
+	put_bytes(buf, n, have_port);
 	unlink(path);
 }
 
@@ -131,11 +152,13 @@ static void print_file(const char *name)
 static void print_out(void)
 {
 	struct dirent **names;
-	int n, i;
+	int n, i, have_port = ioperm(FILES_PORT, 1, 1) == 0;
 
+	fflush(stdout);
 	n = scandir("/out", &names, not_dot, by_name);
 	for (i = 0; i < n; i++)
-		print_file(names[i]->d_name);
+		print_file(names[i]->d_name, have_port);
+	fflush(stdout);
 }
 
 int main(void)
