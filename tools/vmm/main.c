@@ -45,11 +45,13 @@ struct vmm {
 	struct kvm_vm vm;
 	struct bar_slots bars;
 	struct serial uart;
+	struct nvme_models nvme;
 	FILE *events;
 	FILE *report; /* what the guest's init writes to VMM_REPORT_PORT */
 	uint32_t report_left; /* bytes still to come by frame */
 	uint32_t target_domid;
 	unsigned long nr_msix_accesses, nr_unclaimed, nr_msi_updates;
+	unsigned long nr_nvme_accesses;
 	unsigned long nr_exits, nr_mmio_exits;
 	/* Exits by port: what a boot costs where every exit is dear. */
 	uint32_t io_exits[65536];
@@ -79,22 +81,77 @@ static void str_sbdf(vpci_sbdf_t sbdf, char out[16])
 
 /* ------------------------------------------ the replay platform's calls */
 
+/* Map [gpa, gpa + bytes) as slots, less the NVMe model's pages of c
+ * (which trap instead): "trap" lines say which. */
+static void map_around_model(struct vmm *v, struct nvme_ctrl *c,
+			     uint64_t gpa, uint64_t bytes)
+{
+	uint64_t end = gpa + bytes, lo, hi;
+
+	/* The core maps a BAR's pieces (around MSI-X pages) upward, so the
+	 * first piece after an unmap starts at the BAR, where the registers
+	 * are (NVMe puts no MSI-X structure there). */
+	if (!c->bar_gpa || gpa < c->bar_gpa)
+		c->bar_gpa = gpa;
+	lo = c->bar_gpa > gpa ? c->bar_gpa : gpa;
+	hi = c->bar_gpa + NVME_MODEL_BYTES < end ? c->bar_gpa + NVME_MODEL_BYTES
+						  : end;
+	if (lo >= hi) {
+		bar_slots_map(&v->bars, gpa / 4096, bytes / 4096);
+		return;
+	}
+	if (v->events)
+		fprintf(v->events, "trap %s 0x%" PRIx64 " 0x%" PRIx64 "\n",
+			c->name, lo, hi - lo);
+	if (lo > gpa)
+		bar_slots_map(&v->bars, gpa / 4096, (lo - gpa) / 4096);
+	if (end > hi)
+		bar_slots_map(&v->bars, hi / 4096, (end - hi) / 4096);
+}
+
 static void on_map(void *arg, bool map, uint32_t domid, uint64_t gfn,
 		   uint64_t mfn, uint64_t nr_frames,
 		   const struct vpci_map_desc *desc)
 {
 	struct vmm *v = arg;
+	struct nvme_ctrl *c;
+	size_t i;
 
 	(void)mfn;
-	(void)desc;
 	/* The hardware domain keeps mapping what a guest was not given; only
 	 * the booted domain's frames are this VM's. */
 	if (domid != v->target_domid)
 		return;
-	if (map)
+	c = desc ? nvme_models_for_bar(&v->nvme, desc->owner_sbdf, desc->bar)
+		 : NULL;
+	if (map && c) {
+		map_around_model(v, c, gfn * 4096, nr_frames * 4096);
+	} else if (map) {
 		bar_slots_map(&v->bars, gfn, nr_frames);
-	else
+	} else {
 		bar_slots_unmap(&v->bars, gfn, nr_frames);
+		/* BAR 0 no longer decodes there: no more model pages. */
+		for (i = 0; i < v->nvme.nr; i++) {
+			c = &v->nvme.ctrl[i];
+			if (c->bar_gpa >= gfn * 4096 &&
+			    c->bar_gpa < (gfn + nr_frames) * 4096)
+				c->bar_gpa = 0;
+		}
+	}
+}
+
+/* The model of the function whose physical SBDF is host_sbdf (the
+ * interrupt hooks name the device, not the domain's view of it). */
+static struct nvme_ctrl *nvme_of_host(struct vmm *v, vpci_sbdf_t host_sbdf)
+{
+	size_t i;
+
+	for (i = 0; i < v->s.nr_view_by_dom; i++)
+		if (v->s.view_by_dom[i].host_sbdf == host_sbdf &&
+		    !v->s.view_by_dom[i].emulated && !v->s.view_by_dom[i].stub)
+			return nvme_models_for_bar(
+				&v->nvme, v->s.view_by_dom[i].dom_sbdf, 0);
+	return NULL;
 }
 
 static void on_msi_update(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
@@ -107,6 +164,8 @@ static void on_msi_update(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
 		return;
 	v->nr_msi_updates++;
 	str_sbdf(sbdf, name);
+	if (nvme_of_host(v, sbdf))
+		nvme_model_vector(nvme_of_host(v, sbdf), vector, true, msg);
 	if (v->events)
 		fprintf(v->events, "msi %s %u 0x%" PRIx64 " 0x%" PRIx32 "\n",
 			name, vector, msg->address, msg->data);
@@ -121,6 +180,8 @@ static void on_msi_disable(void *arg, uint32_t domid, vpci_sbdf_t sbdf,
 	if (domid != v->target_domid)
 		return;
 	str_sbdf(sbdf, name);
+	if (nvme_of_host(v, sbdf))
+		nvme_model_vector(nvme_of_host(v, sbdf), vector, false, NULL);
 	if (v->events)
 		fprintf(v->events, "msi-off %s %u\n", name, vector);
 }
@@ -208,9 +269,22 @@ static void handle_mmio(struct vmm *v, struct kvm_run *run)
 	uint64_t gpa = run->mmio.phys_addr, val = 0;
 	unsigned int len = run->mmio.len;
 	bool write = run->mmio.is_write;
+	struct nvme_ctrl *c = nvme_models_at(&v->nvme, gpa);
 	int rc;
 
 	v->nr_mmio_exits++;
+	if (c) {
+		if (write)
+			memcpy(&val, run->mmio.data, len);
+		nvme_model_access(&v->nvme, c, &v->vm, gpa, len, write, &val);
+		if (!write)
+			memcpy(run->mmio.data, &val, len);
+		v->nr_nvme_accesses++;
+		if (v->events)
+			fprintf(v->events, "mmio-nvme %c 0x%" PRIx64 " %u\n",
+				write ? 'w' : 'r', gpa, len);
+		return;
+	}
 
 	if (write) {
 		memcpy(&val, run->mmio.data, len);
@@ -323,6 +397,46 @@ static void print_exits(const struct vmm *v)
 				v->io_exits[port]);
 	fprintf(v->events, "exits mmio %lu\nexits total %lu\n",
 		v->nr_mmio_exits, v->nr_exits);
+}
+
+/* Functions of class 01:08:02 (NVMe) get the controller model. A
+ * hardware domain's BARs are mapped as the session opens, before the
+ * model exists: their model pages are cut out of the slots here. */
+static void find_nvme(struct vmm *v)
+{
+	static uint8_t cfg[SESSION_CONFIG_BYTES];
+	char name[16];
+	size_t i;
+
+	nvme_models_init(&v->nvme, v->events);
+	for (i = 0; i < v->s.nr_view_by_dom; i++) {
+		vpci_sbdf_t sbdf = v->s.view_by_dom[i].dom_sbdf;
+		struct nvme_ctrl *c;
+		uint64_t bar;
+
+		session_dom_config(&v->s, sbdf, cfg);
+		if (cfg[0x0b] != 0x01 || cfg[0x0a] != 0x08 || cfg[0x09] != 0x02 ||
+		    (cfg[0x0e] & 0x7f) != 0)
+			continue;
+		str_sbdf(sbdf, name);
+		nvme_models_add(&v->nvme, sbdf, name);
+		c = nvme_models_for_bar(&v->nvme, sbdf, 0);
+		if (!c || !(cfg[0x04] & 0x02) || (cfg[0x10] & 0x01))
+			continue;
+		bar = (uint64_t)(cfg[0x10] | cfg[0x11] << 8 | cfg[0x12] << 16 |
+				 (uint32_t)cfg[0x13] << 24) & ~0xfull;
+		if ((cfg[0x10] & 0x06) == 0x04)
+			bar |= (uint64_t)(cfg[0x14] | cfg[0x15] << 8 |
+					  cfg[0x16] << 16 |
+					  (uint32_t)cfg[0x17] << 24) << 32;
+		if (!bar)
+			continue;
+		c->bar_gpa = bar;
+		bar_slots_unmap(&v->bars, bar / 4096, NVME_MODEL_BYTES / 4096);
+		if (v->events)
+			fprintf(v->events, "trap %s 0x%" PRIx64 " 0x%llx\n",
+				name, bar, NVME_MODEL_BYTES);
+	}
 }
 
 static void print_view(struct vmm *v)
@@ -562,6 +676,7 @@ int main(int argc, char **argv)
 	}
 	if (v.events)
 		print_view(&v);
+	find_nvme(&v);
 	rc = boot(&v, &a);
 	fflush(stdout);
 	if (v.events && rc != 2) {
@@ -573,10 +688,12 @@ int main(int argc, char **argv)
 	session_close(&v.s);
 	fprintf(stderr,
 		"vpci-vmm: guest %s (status %" PRIu32 "); msi-x accesses %lu, "
-		"unclaimed mmio %lu, msi bindings %lu, slot errors %lu, "
+		"unclaimed mmio %lu, nvme model accesses %lu, msi bindings %lu, "
+		"slot errors %lu, "
 		"frames mapped after teardown %" PRIu64 "; %lu exits\n",
 		v.exited ? "finished" : "did not finish", v.exit_status,
-		v.nr_msix_accesses, v.nr_unclaimed, v.nr_msi_updates,
+		v.nr_msix_accesses, v.nr_unclaimed, v.nr_nvme_accesses,
+		v.nr_msi_updates,
 		v.bars.nr_errors, bar_slots_frames(&v.bars), v.nr_exits);
 	if (v.events) {
 		fprintf(v.events, "teardown-frames %" PRIu64 "\n",

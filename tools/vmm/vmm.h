@@ -8,6 +8,7 @@
  *  initramfs.c  the newc archive holding the guest's init
  *  bar_slots.c  frames the core maps, as KVM memory slots
  *  serial.c     a 16550 at 0x3f8 (transmit only)
+ *  nvme_model.c NVMe controller registers, for functions of that class
  */
 #ifndef VMM_H
 #define VMM_H
@@ -16,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include "vpci/platform.h"
 
 /* Guest RAM starts at 0; the first MiB is RAM too, reported reserved
  * above 640 KiB so Linux keeps its hands off the legacy area. */
@@ -121,5 +124,51 @@ void serial_init(struct serial *uart, FILE *out);
 uint8_t serial_in(struct serial *uart, unsigned int off);
 void serial_out(struct serial *uart, unsigned int off, uint8_t val);
 bool serial_irq(const struct serial *uart);
+
+/*
+ * NVMe controllers' registers and admin doorbells (nvme_model.c): the
+ * first NVME_MODEL_BYTES of BAR 0 of each function of class 01:08:02,
+ * kept out of the memory slots so the guest's accesses exit to the model.
+ */
+#define NVME_MAX_CTRLS 8
+#define NVME_MODEL_BYTES 0x2000ull
+
+struct nvme_ctrl {
+	vpci_sbdf_t sbdf; /* as the booted domain sees it */
+	char name[16];
+	uint64_t bar_gpa; /* BAR 0 while its memory is mapped, else 0 */
+	uint32_t cc, aqa;
+	uint64_t asq, acq;
+	uint32_t sq_head, cq_tail;
+	uint8_t cq_phase;
+	bool vector_bound; /* MSI-X entry 0, as the core's hooks last said */
+	uint64_t msi_address;
+	uint32_t msi_data;
+	unsigned long nr_accesses, nr_unsignalled;
+};
+
+struct nvme_models {
+	struct nvme_ctrl ctrl[NVME_MAX_CTRLS];
+	size_t nr;
+	FILE *events; /* "nvme-cqe"/"nvme-irq" lines, or NULL */
+};
+
+void nvme_models_init(struct nvme_models *m, FILE *events);
+void nvme_models_add(struct nvme_models *m, vpci_sbdf_t sbdf,
+		     const char *name);
+/* The controller whose BAR bar is that of function sbdf (BAR 0 only). */
+struct nvme_ctrl *nvme_models_for_bar(struct nvme_models *m,
+				      vpci_sbdf_t sbdf, unsigned int bar);
+/* The controller whose model pages hold gpa, or NULL. */
+struct nvme_ctrl *nvme_models_at(struct nvme_models *m, uint64_t gpa);
+/* One guest access of len bytes at gpa (inside c's pages); a read's
+ * value goes to *val. Doorbell writes may complete commands in guest RAM
+ * and signal the bound vector through KVM. */
+void nvme_model_access(struct nvme_models *m, struct nvme_ctrl *c,
+		       struct kvm_vm *vm, uint64_t gpa, unsigned int len,
+		       bool write, uint64_t *val);
+/* The core bound (or unbound) MSI-X entry vector of c's function. */
+void nvme_model_vector(struct nvme_ctrl *c, unsigned int vector, bool bound,
+		       const struct vpci_msi_msg *msg);
 
 #endif /* VMM_H */
