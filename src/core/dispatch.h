@@ -56,7 +56,19 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 		val = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
 						4) &
 		      vpci_byte_mask(~covered & 0xfu);
-	for (i = entry & VPCI_PLAN_FIRST; i < t->nr; i++) {
+	i = entry & VPCI_PLAN_FIRST;
+	if (__builtin_expect((entry & VPCI_PLAN_ONE) != 0, 1) && i < t->nr) {
+		/* One register and gap bytes (the commonest mix): no walk. */
+		const struct vpci_register *r = &t->regs[i];
+		uint32_t visible = r->visible;
+
+		if (r->read)
+			val |= (r->read(dev, r->offset, r->size, r->data) &
+				visible)
+			       << ((r->offset & 3u) * 8u);
+		return val;
+	}
+	for (; i < t->nr; i++) {
 		const struct vpci_register *r = &t->regs[i];
 		unsigned int at = (unsigned int)r->offset - reg;
 		uint32_t visible = r->visible;

@@ -62,10 +62,12 @@ static void plan_build(struct vpci_regtable *t)
 			break; /* cannot happen: extended space has a plan */
 		while (d < rd)
 			*plan_slot(t, d++) = (uint16_t)i;
-		if (d == rd)
-			*plan_slot(t, d++) = (uint16_t)(i | bytes);
+		if (d == rd) /* the first (so far the only) one there */
+			*plan_slot(t, d++) = (uint16_t)(i | VPCI_PLAN_ONE | bytes);
 		else /* a later register of the same dword */
-			*plan_slot(t, rd) |= (uint16_t)bytes;
+			*plan_slot(t, rd) = (uint16_t)((*plan_slot(t, rd) |
+							bytes) &
+						       ~VPCI_PLAN_ONE);
 	}
 	while (d < nr_dwords)
 		*plan_slot(t, d++) = t->nr;

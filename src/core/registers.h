@@ -36,8 +36,9 @@ struct vpci_register {
  * (a register is 1, 2 or 4 bytes at an offset aligned to its size, so it
  * never straddles a dword). Each dword of config space has a plan entry:
  * the index of the first register ending after the dword's start (bits
- * 0-10) and which of its four bytes registers cover (bits 12-15; the
- * others are "gap" bytes). A 4-byte access reads its plan and knows at
+ * 0-10), whether that register is the only one in the dword (bit 11),
+ * and which of its four bytes registers cover (bits 12-15; the others
+ * are "gap" bytes). A 4-byte access reads its plan and knows at
  * once whether it is one register, a gap or a mix. An entry of 0 is a
  * dword of gaps, so a zeroed table is an empty one. Extended space gets
  * plan entries only once a register lives there.
@@ -47,6 +48,7 @@ struct vpci_register {
  * costs one plan build, not one per register.
  */
 #define VPCI_PLAN_FIRST 0x07ffu
+#define VPCI_PLAN_ONE 0x0800u
 #define VPCI_PLAN_COVERED_SHIFT 12u
 #define VPCI_PLAN_ALL_COVERED 0xfu
 
