@@ -138,6 +138,50 @@ void kvm_vm_destroy(struct kvm_vm *vm)
 	vm->kvm_fd = vm->vm_fd = vm->vcpu_fd = -1;
 }
 
+int kvm_vm_coalesce_port(struct kvm_vm *vm, unsigned int port,
+			 unsigned int size)
+{
+	struct kvm_coalesced_mmio_zone zone = {
+		.addr = port,
+		.size = size,
+		.pio = 1,
+	};
+	int page_offset =
+		ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page_offset <= 0 || page <= 0 ||
+	    (size_t)(page_offset + 1) * (size_t)page > vm->run_size ||
+	    ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) <= 0 ||
+	    ioctl(vm->vm_fd, KVM_REGISTER_COALESCED_MMIO, &zone))
+		return -1;
+	vm->coalesced = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vm->run +
+							   page_offset * page);
+	return 0;
+}
+
+void kvm_vm_drain(struct kvm_vm *vm,
+		  void (*out)(void *arg, unsigned int port, unsigned int size,
+			      uint32_t val),
+		  void *arg)
+{
+	struct kvm_coalesced_mmio_ring *ring = vm->coalesced;
+	uint32_t max = (uint32_t)((sysconf(_SC_PAGESIZE) - sizeof(*ring)) /
+				  sizeof(ring->coalesced_mmio[0]));
+
+	while (ring && ring->first != ring->last) {
+		struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[ring->first];
+		uint32_t val = 0;
+
+		if (e->len <= sizeof(val))
+			memcpy(&val, e->data, e->len);
+		out(arg, (unsigned int)e->phys_addr, e->len, val);
+		/* KVM reuses the slot once first moves past it. */
+		__atomic_store_n(&ring->first, (ring->first + 1) % max,
+				 __ATOMIC_RELEASE);
+	}
+}
+
 void kvm_vm_irq_line(struct kvm_vm *vm, unsigned int irq, bool level)
 {
 	struct kvm_irq_level line = { .irq = irq, .level = level };

@@ -47,6 +47,9 @@ struct kvm_vm {
 	uint8_t *ram;
 	uint64_t ram_bytes;
 	unsigned int nr_slots; /* KVM_CAP_NR_MEMSLOTS */
+	/* Port writes KVM queued instead of exiting (kvm_vm_coalesce_port),
+	 * or NULL when it cannot. */
+	struct kvm_coalesced_mmio_ring *coalesced;
 };
 
 /* Open /dev/kvm and make a VM with ram_bytes of RAM at 0 (slot 0), the
@@ -55,6 +58,17 @@ struct kvm_vm {
 int kvm_vm_create(struct kvm_vm *vm, uint64_t ram_bytes, char *msg,
 		  size_t msg_len);
 void kvm_vm_destroy(struct kvm_vm *vm);
+/* Let the guest's writes to port (size bytes) queue in a ring instead of
+ * exiting, where KVM can (KVM_CAP_COALESCED_PIO); kvm_vm_drain() hands
+ * them over, in order, and must run before every exit is handled.
+ * Returns 0, or -1 when the writes keep exiting. */
+int kvm_vm_coalesce_port(struct kvm_vm *vm, unsigned int port,
+			 unsigned int size);
+/* Each queued port write, oldest first, to out(arg, port, size, value). */
+void kvm_vm_drain(struct kvm_vm *vm,
+		  void (*out)(void *arg, unsigned int port, unsigned int size,
+			      uint32_t val),
+		  void *arg);
 /* Raise or lower an ISA interrupt line of the in-kernel PIC/IOAPIC. */
 void kvm_vm_irq_line(struct kvm_vm *vm, unsigned int irq, bool level);
 /* Whether the host CPU (and so the guest's CPUID) is AMD's. */
