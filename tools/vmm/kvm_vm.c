@@ -169,7 +169,7 @@ void kvm_vm_drain(struct kvm_vm *vm,
 	uint32_t max = (uint32_t)((sysconf(_SC_PAGESIZE) - sizeof(*ring)) /
 				  sizeof(ring->coalesced_mmio[0]));
 
-	while (ring && ring->first != ring->last) {
+	while (ring && ring->first != ring->last && ring->first < max) {
 		struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[ring->first];
 		uint32_t val = 0;
 

@@ -177,6 +177,9 @@ static void run_admin_queue(struct nvme_models *m, struct nvme_ctrl *c,
 
 	if (!(c->cc & CC_EN) || new_tail >= sq_entries)
 		return;
+	/* AQA may have shrunk under queues in use. */
+	c->sq_head %= sq_entries;
+	c->cq_tail %= cq_entries;
 	while (c->sq_head != new_tail && done < sq_entries) {
 		const uint8_t *sqe = guest_ram(
 			vm, c->asq + c->sq_head * SQE_BYTES, SQE_BYTES);
