@@ -185,6 +185,16 @@ vpci_direct_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 	return dev;
 }
 
+/* The fast path's case, before the lookup: an aligned 4-byte access in
+ * a domain whose config accesses vPCI claims (vpci_config_claimed()). */
+static inline __attribute__((always_inline)) bool
+vpci_direct_case(const struct vpci_domain *dom, unsigned int reg,
+		 unsigned int size)
+{
+	return size == 4u && !(reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) &&
+	       vpci_domain_has_bridge(dom);
+}
+
 /*
  * The fast path of every config entry point (vpci_read/write,
  * vpci_config_read/write, ECAM): an aligned 4-byte access to a function
@@ -198,8 +208,7 @@ vpci_direct_read(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 {
 	struct vpci_dev *dev;
 
-	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
-	    !vpci_domain_has_bridge(dom)) /* vpci_config_claimed() */
+	if (!vpci_direct_case(dom, reg, size))
 		return false;
 	vpci_lock(dom->host);
 	dev = vpci_direct_dev(dom, sbdf);
@@ -215,8 +224,7 @@ vpci_direct_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 {
 	struct vpci_dev *dev;
 
-	if (size != 4u || (reg & ~(VPCI_CFG_SPACE_SIZE - 4u)) ||
-	    !vpci_domain_has_bridge(dom)) /* vpci_config_claimed() */
+	if (!vpci_direct_case(dom, reg, size))
 		return false;
 	vpci_lock(dom->host);
 	dev = vpci_direct_dev(dom, sbdf);
