@@ -61,6 +61,10 @@ struct fn_shape {
 struct model {
 	struct fn_shape fn[NR_FNS];
 	bool present[NR_FNS];   /* vpci_device_add succeeded */
+	/* Its add failed (not a refusal for sharing frames): the host does
+	 * not know it, so marking it read-only claims none of its frames
+	 * until it is added (docs/header.md, rule 3). */
+	bool unknown[NR_FNS];
 	bool assigned[NR_FNS];  /* to the guest */
 	bool readonly[NR_FNS];
 	bool rom_absent[NR_FNS]; /* found sharing at assignment */
@@ -317,7 +321,7 @@ static void work_out(struct fake_platform *fp, struct allowed *a)
 			fn_frames(fp, &m.fn[i], !m.rom_absent[i], &a->guest[i]);
 			msix_frames(fp, &m.fn[i], &a->msix[i]);
 			a->hw_forbidden[i] = a->guest[i];
-		} else if (m.readonly[i]) {
+		} else if (m.readonly[i] && !m.unknown[i]) {
 			/* Every frame of every BAR and of the ROM, as the
 			 * fuzzer built them: no write reaches the function,
 			 * so where the hardware decodes is where it was put. */
@@ -521,6 +525,7 @@ static void readd_step(struct fake_platform *fp, struct vpci_host *host,
 	}
 	rc = vpci_device_add(host, m.fn[f].sbdf);
 	m.present[f] = rc == 0;
+	m.unknown[f] = rc != 0 && rc != VPCI_EPERM;
 	if (rc == VPCI_ENOMEM)
 		return;
 	if (!was_ro && (rc == VPCI_EPERM) != shares)
@@ -568,7 +573,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vpci_domain_add_ecam(hw, ECAM_BASE, 0, 0, 1, NULL);
 	vpci_domain_add_ecam(guest, ECAM_BASE, 0, 0, 0, NULL);
 	for (i = 0; i < NR_FNS; i++) {
-		m.present[i] = vpci_device_add(host, m.fn[i].sbdf) == 0;
+		int rc = vpci_device_add(host, m.fn[i].sbdf);
+
+		m.present[i] = rc == 0;
+		m.unknown[i] = rc != 0 && rc != VPCI_EPERM;
 		m.readonly[i] = vpci_device_is_readonly(host, m.fn[i].sbdf);
 	}
 	fp.record_accesses = true;

@@ -114,7 +114,9 @@ int vpci_device_hide(struct vpci_host *host, vpci_sbdf_t sbdf,
 /*
  * Hide sbdf and make it read-only: no vPCI state is built for it (its
  * state is dropped if it had any) and hardware-domain writes to it are
- * dropped, logged once per device. Errors: as vpci_device_hide().
+ * dropped, logged once per device. Its BAR frames leave the hardware
+ * domain once the host knows it (now, or when vpci_device_add() takes
+ * it). Errors: as vpci_device_hide().
  */
 int vpci_device_set_readonly(struct vpci_host *host, vpci_sbdf_t sbdf,
 			     const char **reason);
