@@ -13,7 +13,16 @@
  * Writes store what the register holds, so no row changes decoding.
  * Sweep rows read every dword of a region in turn (their average).
  *
- * usage: bench_access [iterations]      (prints rows; not a test)
+ * With --each-dword, one row per domain, path, direction and dword
+ * instead, for every dword of standard space and the extended dwords
+ * where the capability list has registers, plus a few gap dwords, so
+ * that no dword's cost hides in an average. Labels:
+ *   "<who> <path><op> dword 0x<reg>"   who: hwdom | guest,
+ *   path: "" (vpci_read/write) | "ECAM ", op: "read " | "write",
+ *   reg: three hex digits, e.g. "hwdom read  dword 0x004",
+ *   "guest ECAM write dword 0x150".
+ *
+ * usage: bench_access [--each-dword] [iterations]   (prints rows; not a test)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,6 +34,8 @@
 
 #include "bench_util.h"
 #include "caps_env.h"
+
+#define STD_DWORDS 64u /* the dwords of standard config space */
 
 #define HOST_FN	 VPCI_SBDF(0, 1, 0, 0) /* the hardware domain keeps it */
 #define GUEST_FN VPCI_SBDF(0, 2, 0, 0) /* assigned to the guest ... */
@@ -217,15 +228,60 @@ static void domain_rows(const char *who, struct target *t, unsigned long iters)
 	row(label, msix_write_op, t, 0, iters);
 }
 
+/* The extended dwords with registers in the caps_env.h list (AER's
+ * header, resizable BAR's header, capability and control), and gap
+ * dwords on either side and at the end of the space. */
+static const uint32_t ext_dwords[] = {
+	AER_POS,	AER_POS + 4,   AER_POS + 8,	 REBAR_POS - 4,
+	REBAR_POS,	REBAR_POS + 4, REBAR_POS + 8, REBAR_POS + 0xc,
+	0x200,		0xffc,
+};
+
+/* One row per dword: see the head of the file for the labels. */
+static void each_dword_rows(const char *who, struct target *t,
+			    unsigned long iters)
+{
+	static const struct {
+		const char *path;
+		op_fn *read, *write;
+	} paths[] = {
+		{"", read_op, write_op},
+		{"ECAM ", ecam_read_op, ecam_write_op},
+	};
+	const size_t nr_ext = sizeof(ext_dwords) / sizeof(ext_dwords[0]);
+	char label[96];
+	size_t p, d;
+
+	for (p = 0; p < sizeof(paths) / sizeof(paths[0]); p++)
+		for (d = 0; d < STD_DWORDS + nr_ext; d++) {
+			uint32_t reg = d < STD_DWORDS
+					       ? (uint32_t)d * 4u
+					       : ext_dwords[d - STD_DWORDS];
+
+			snprintf(label, sizeof(label), "%s %sread  dword 0x%03x",
+				 who, paths[p].path, reg);
+			row(label, paths[p].read, t, reg, iters);
+			snprintf(label, sizeof(label), "%s %swrite dword 0x%03x",
+				 who, paths[p].path, reg);
+			row(label, paths[p].write, t, reg, iters);
+		}
+}
+
 int main(int argc, char **argv)
 {
-	unsigned long iters = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000ul;
+	bool each_dword = argc > 1 && !strcmp(argv[1], "--each-dword");
+	unsigned long iters;
 	struct fixture fx;
 	struct target hw, guest, floor = {0};
 	const uint32_t host_base = 0xf0000000u, host_base_g = 0xf1000000u;
 	const uint32_t guest_base = 0xe0000000u;
 	unsigned int b;
 
+	if (each_dword) {
+		argc--;
+		argv++;
+	}
+	iters = argc > 1 ? strtoul(argv[1], NULL, 0) : 2000000ul;
 	fixture_init(&fx);
 	fake_enable_irq_hooks(&fx.fp);
 	fixture_create_host(&fx, 0);
@@ -267,6 +323,12 @@ int main(int argc, char **argv)
 	floor.fx = &fx;
 
 	bench_header("libvpci config access, 4 bytes, lookup included");
+	if (each_dword) {
+		each_dword_rows("hwdom", &hw, iters);
+		each_dword_rows("guest", &guest, iters);
+		fixture_fini(&fx);
+		return 0;
+	}
 	row("floor: array load", array_load, &floor, 0x2c, iters);
 	row("floor: fake platform config read", platform_read, &floor,
 	    VPCI_REG_COMMAND, iters);
