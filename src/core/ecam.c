@@ -41,6 +41,7 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
 		.base = gpa_base,
 		.size_bytes = (uint64_t)(bus_last - bus_first + 1)
 			      << ECAM_BUS_SHIFT,
+		.sbdf_first = VPCI_SBDF(segment, bus_first, 0, 0),
 		.segment = segment,
 		.bus_first = bus_first,
 		.bus_last = bus_last,
@@ -96,25 +97,25 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
 
 /*
  * Decode gpa into sbdf and reg. Returns 0 inside a window, VPCI_ENOENT
- * outside every window.
+ * outside every window. One unsigned compare per window (below the base,
+ * the offset wraps past the size); bits 12-27 of the offset are bus and
+ * devfn, the low 16 bits of an SBDF, which never carry into the segment
+ * (the window ends at bus 255).
  */
 static inline __attribute__((always_inline)) int
 ecam_decode(const struct vpci_domain *dom, uint64_t gpa, vpci_sbdf_t *sbdf,
 	    unsigned int *reg)
 {
-	unsigned int i;
+	const struct vpci_ecam_window *w = dom->ecam,
+				      *end = dom->ecam + dom->nr_ecam;
 
-	for (i = 0; i < dom->nr_ecam; i++) {
-		const struct vpci_ecam_window *w = &dom->ecam[i];
+	for (; w < end; w++) {
 		uint64_t off = gpa - w->base;
 
-		if (gpa < w->base || off >= w->size_bytes)
+		if (off >= w->size_bytes)
 			continue;
-		*sbdf = VPCI_SBDF(w->segment,
-				  w->bus_first + (off >> ECAM_BUS_SHIFT),
-				  0, 0) |
-			(vpci_sbdf_t)((off >> ECAM_FN_SHIFT) & 0xffu);
-		*reg = (unsigned int)(off & (VPCI_CFG_SPACE_SIZE - 1));
+		*sbdf = w->sbdf_first + (vpci_sbdf_t)(off >> ECAM_FN_SHIFT);
+		*reg = (unsigned int)off & (VPCI_CFG_SPACE_SIZE - 1);
 		return 0;
 	}
 	return VPCI_ENOENT;
@@ -199,10 +200,31 @@ static int ecam_settle(struct vpci_domain *dom, int rc, uint64_t token,
 	return rc;
 }
 
-int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+/* What vpci_ecam_read/write do when the fast path does not apply: out of
+ * line, so that the fast path's frame stays small. */
+static __attribute__((noinline)) int
+ecam_read_waitless(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		   uint64_t *val)
 {
 	uint64_t token = 0;
+
+	return ecam_settle(dom, ecam_read(dom, gpa, size, val, &token), token,
+			   val, size);
+}
+
+static __attribute__((noinline)) int
+ecam_write_waitless(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		    uint64_t val)
+{
+	uint64_t token = 0;
+
+	return ecam_settle(dom, ecam_write(dom, gpa, size, val, &token), token,
+			   NULL, size);
+}
+
+int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
+		   uint64_t *val)
+{
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
 	uint32_t narrow;
@@ -213,22 +235,17 @@ int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		*val = narrow;
 		return 0;
 	}
-
-	return ecam_settle(dom, ecam_read(dom, gpa, size, val, &token), token,
-			   val, size);
+	return ecam_read_waitless(dom, gpa, size, val);
 }
 
 int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 		    uint64_t val)
 {
-	uint64_t token = 0;
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
 
 	if (size == 4u && !(gpa & 3u) && !ecam_decode(dom, gpa, &sbdf, &reg) &&
 	    vpci_direct_write(dom, sbdf, reg, 4, (uint32_t)val))
 		return 0;
-
-	return ecam_settle(dom, ecam_write(dom, gpa, size, val, &token), token,
-			   NULL, size);
+	return ecam_write_waitless(dom, gpa, size, val);
 }

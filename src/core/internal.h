@@ -77,6 +77,8 @@ struct vpci_dev {
 struct vpci_ecam_window {
 	uint64_t base;
 	uint64_t size_bytes;
+	vpci_sbdf_t sbdf_first; /* function 0 of bus_first: the decode adds
+				 * the offset's bus and devfn to it */
 	uint16_t segment;
 	uint8_t bus_first;
 	uint8_t bus_last;
