@@ -565,6 +565,72 @@ static void guest_status_is_read_only_but_rw1c_errors(void **state)
 				 VPCI_STATUS_DETECTED_PARITY);
 }
 
+/*
+ * Command and status are one dword register for a guest: accesses of 1,
+ * 2 and 4 bytes each touch only their bytes, RW1C status bits clear only
+ * where a 1 is written, and command bytes are dropped while map work is
+ * pending (status bytes are not).
+ */
+static void guest_command_status_partial_writes(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_nic(e, DEV, 0);
+	const uint32_t st = VPCI_STATUS_66MHZ | VPCI_STATUS_REC_MASTER_ABORT |
+			    VPCI_STATUS_DETECTED_PARITY;
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, st);
+	assign(e);
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_INTX_DISABLE);
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 4),
+			 VPCI_CMD_INTX_DISABLE | st << 16);
+	/* The status high byte: only the parity bit written as 1 clears. */
+	gw(e, VPCI_REG_STATUS + 1, 1, VPCI_STATUS_DETECTED_PARITY >> 8);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2),
+			 st & ~VPCI_STATUS_DETECTED_PARITY);
+	/* The low byte has no RW1C bits: all ones change nothing. */
+	gw(e, VPCI_REG_STATUS, 1, 0xff);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2),
+			 st & ~VPCI_STATUS_DETECTED_PARITY);
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 2), VPCI_CMD_INTX_DISABLE);
+	/* A byte to command's low byte keeps its high byte and status. */
+	gw(e, VPCI_REG_COMMAND, 1, VPCI_CMD_MASTER);
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 2),
+			 VPCI_CMD_INTX_DISABLE | VPCI_CMD_MASTER);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2) &
+				 (VPCI_CMD_INTX_DISABLE | VPCI_CMD_MASTER),
+			 VPCI_CMD_INTX_DISABLE | VPCI_CMD_MASTER);
+	assert_int_equal(gr(e, VPCI_REG_STATUS, 2),
+			 st & ~VPCI_STATUS_DETECTED_PARITY);
+	/* And a byte to its high byte keeps the low one. */
+	gw(e, VPCI_REG_COMMAND + 1, 1, 0);
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 2), VPCI_CMD_MASTER);
+	/* A dword: command as written, status bits cleared where 1. */
+	gw(e, VPCI_REG_COMMAND, 4,
+	   VPCI_CMD_INTX_DISABLE | (uint32_t)VPCI_STATUS_REC_MASTER_ABORT << 16);
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 4),
+			 VPCI_CMD_INTX_DISABLE |
+				 (uint32_t)VPCI_STATUS_66MHZ << 16);
+
+	/* Map work pending: command bytes are dropped, status bytes not. */
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, st);
+	gw(e, VPCI_REG_BAR0, 4, (uint32_t)G_BAR0);
+	e->fp.map_budget_frames = 1;
+	gw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	/* Held for the mapping (16 frames, one per call). */
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2) &
+				 VPCI_CMD_MEMORY,
+			 0);
+	gw(e, VPCI_REG_COMMAND + 1, 1, VPCI_CMD_INTX_DISABLE >> 8);
+	assert_true(fake_log_contains(&e->fp, "still pending"));
+	gw(e, VPCI_REG_STATUS + 1, 1, VPCI_STATUS_REC_MASTER_ABORT >> 8);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2),
+			 st & ~VPCI_STATUS_REC_MASTER_ABORT);
+	e->fp.map_budget_frames = 0;
+	while (vpci_process_pending(e->guest) == VPCI_ERESTART)
+		;
+	assert_int_equal(gr(e, VPCI_REG_COMMAND, 2), VPCI_CMD_MEMORY);
+}
+
 static void guest_identity_and_latches(void **state)
 {
 	struct fixture *e = *state;
@@ -661,6 +727,7 @@ int main(void)
 		T(guest_command_bits_are_virtual_but_reach_hardware),
 		T(hwdom_command_reaches_hardware_after_mapping),
 		T(guest_status_is_read_only_but_rw1c_errors),
+		T(guest_command_status_partial_writes),
 		T(guest_identity_and_latches),
 		T(allocation_failure_at_setup_makes_hwdom_device_readonly),
 #undef T

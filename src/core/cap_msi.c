@@ -56,16 +56,26 @@ static uint32_t vector_data(const struct msi *msi, unsigned int v)
 }
 
 /* Bring the bindings in line with the registers; rebind: the message of
- * every live vector changed. */
+ * every live vector changed. Only the vectors whose binding must change
+ * are visited, lowest first. */
 static void msi_sync(struct vpci_dev *dev, struct msi *msi, bool rebind)
 {
-	unsigned int nr = msi->enabled ? 1u << msi->mme : 0u, v;
+	uint32_t nr_bits = !msi->enabled	   ? 0u
+			   : msi->mme >= MAX_LOG2_VECTORS ? 0xffffffffu
+						  : (1u << (1u << msi->mme)) - 1u;
+	uint32_t live = nr_bits & ~msi->mask;
+	uint32_t todo = (rebind ? live : live & ~msi->bound) |
+			(msi->bound & ~live);
+	unsigned int v;
 
-	for (v = 0; v < 32u; v++) {
+	/* No count-trailing-zeros builtin: it is a libgcc call on some
+	 * freestanding targets. */
+	for (v = 0; v < 32u && (todo >> v); v++) {
 		uint32_t bit = 1u << v;
-		bool live = v < nr && !(msi->mask & bit);
 
-		if (live && (rebind || !(msi->bound & bit))) {
+		if (!(todo & bit))
+			continue;
+		if (live & bit) {
 			if (vpci_irq_bind(dev, v, msi->addr,
 					  vector_data(msi, v)))
 				msi->bound |= bit;
@@ -73,7 +83,7 @@ static void msi_sync(struct vpci_dev *dev, struct msi *msi, bool rebind)
 				vpci_irq_unbind(dev, v);
 				msi->bound &= ~bit;
 			}
-		} else if (!live && (msi->bound & bit)) {
+		} else {
 			vpci_irq_unbind(dev, v);
 			msi->bound &= ~bit;
 		}

@@ -39,7 +39,7 @@
 #define DEVSTA_ERRORS 0x000fu
 
 struct pcie {
-	uint16_t flags;
+	uint32_t flags; /* as the guest reads them */
 	uint32_t devcap;
 	uint16_t devctl_latched;
 };
@@ -160,9 +160,25 @@ static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
 			continue;
 		if (pos + regs[i].offset + regs[i].size > VPCI_CFG_STD_SIZE)
 			break; /* a capability cut short by the end of space */
-		rc = vpci_add_register(dev, regs[i].read, regs[i].write,
-				       pos + regs[i].offset, regs[i].size,
-				       pcie, &regs[i].masks);
+		if (regs[i].read == flags_read)
+			rc = vpci_add_value_register(dev, pos + regs[i].offset,
+						     regs[i].size,
+						     &pcie->flags, false);
+		else if (regs[i].read == devcap_read)
+			rc = vpci_add_value_register(dev, pos + regs[i].offset,
+						     regs[i].size,
+						     &pcie->devcap, false);
+		else if (regs[i].read == hw_ro_read)
+			rc = vpci_add_phys_register(dev, regs[i].write,
+						    pos + regs[i].offset,
+						    regs[i].size, pcie,
+						    &regs[i].masks);
+		else
+			rc = vpci_add_register(dev, regs[i].read,
+					       regs[i].write,
+					       pos + regs[i].offset,
+					       regs[i].size, pcie,
+					       &regs[i].masks);
 	}
 	cap->visible = !rc;
 	return rc;

@@ -24,18 +24,9 @@
 #define STATE_D3HOT 3u
 
 struct pm {
-	uint16_t pmc;
+	uint32_t pmc; /* as the owner reads it */
 	uint8_t state;
 };
-
-static uint32_t pmc_read(const struct vpci_dev *dev, unsigned int reg,
-			 unsigned int size, void *data)
-{
-	(void)dev;
-	(void)reg;
-	(void)size;
-	return ((const struct pm *)data)->pmc;
-}
 
 static uint32_t pmcsr_read(const struct vpci_dev *dev, unsigned int reg,
 			   unsigned int size, void *data)
@@ -82,8 +73,8 @@ static int pm_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (pmcsr & PMCSR_STATE)
 		vpci_phys_write(host, dev->sbdf, pos + VPCI_PM_CTRL, 2,
 				pmcsr & ~(uint32_t)PMCSR_STATE);
-	rc = vpci_add_register(dev, pmc_read, NULL, pos + VPCI_PM_PMC, 2, pm,
-			       NULL);
+	rc = vpci_add_value_register(dev, pos + VPCI_PM_PMC, 2, &pm->pmc,
+				     false);
 	if (!rc)
 		rc = vpci_add_register(dev, pmcsr_read, pmcsr_write,
 				       pos + VPCI_PM_CTRL, 2, pm, NULL);

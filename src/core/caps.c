@@ -313,11 +313,14 @@ static int emulate_links(struct vpci_dev *dev, struct vpci_caps *c, bool ext,
 	    (guest || (nr && caps[0].pos == EXT_FIRST && !caps[0].visible)))
 		rc = vpci_add_register(dev, ext_null_read, NULL, EXT_FIRST, 4,
 				       NULL, NULL);
-	for (i = 0; i < nr && !rc; i++)
-		if (caps[i].visible)
-			rc = vpci_add_register(
-				dev, ext ? ext_header_read : std_header_read,
-				NULL, caps[i].pos, ext ? 4 : 2, &caps[i], NULL);
+	for (i = 0; i < nr && !rc; i++) {
+		if (!caps[i].visible)
+			continue;
+		caps[i].shown = ext ? ext_header_read(dev, 0, 4, &caps[i])
+				    : std_header_read(dev, 0, 2, &caps[i]);
+		rc = vpci_add_value_register(dev, caps[i].pos, ext ? 4 : 2,
+					     &caps[i].shown, false);
+	}
 	return rc;
 }
 

@@ -37,6 +37,7 @@ struct vpci_cap {
 	const struct vpci_cap_emulator *emu; /* NULL: none for this ID */
 	void *state;
 	uint32_t header;   /* as read: id | next << 8, or the extended dword */
+	uint32_t shown;    /* the header the owner reads, next as linked */
 	uint16_t pos;
 	uint16_t next;     /* the next visible capability of its list, or 0 */
 	bool extended;

@@ -4,9 +4,9 @@
  * (config_access.c, ecam.c): the device lookup of the commonest view and
  * the register dispatch of an aligned dword, so that such an access makes
  * no call between the entry point and the handler or the platform. A
- * dword that is one whole 4-byte register or only gap bytes is done here;
- * one mixing registers and gaps goes to registers.c with its plan entry;
- * everything else takes the general path (config_access.c's views,
+ * dword that is one whole 4-byte register, only gap bytes, or a read of
+ * several registers is done here; a write mixing registers and gaps goes
+ * to registers.c with its plan entry; everything else takes the general path (config_access.c's views,
  * vpci_dev_read/write). Private to the core.
  */
 #ifndef VPCI_DISPATCH_H
@@ -14,10 +14,8 @@
 
 #include "internal.h"
 
-/* registers.c: a 4-byte access at an aligned dword holding registers and
+/* registers.c: a 4-byte write at an aligned dword holding registers and
  * gap bytes both, or several registers; entry is the dword's plan entry. */
-uint32_t vpci_dword_read_mixed(struct vpci_dev *dev, unsigned int reg,
-			       unsigned int entry);
 void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int entry, uint32_t val);
 
@@ -35,11 +33,29 @@ static inline uint32_t vpci_byte_mask(unsigned int bytes)
 	return ((bytes * 0x00204081u) & 0x01010101u) * 0xffu;
 }
 
+/* One register's value as a read shows it, within its size: served here
+ * for registers marked so (registers.h), else by its handler. phys: the
+ * dword's hardware value, read once by the caller when a register or a
+ * gap needs it. */
+static inline __attribute__((always_inline)) uint32_t
+vpci_register_value(const struct vpci_dev *dev, const struct vpci_register *r,
+		    uint32_t phys)
+{
+	if (r->flags & VPCI_REG_READS_PHYS)
+		return (phys >> ((r->offset & 3u) * 8u)) & r->visible;
+	if (r->flags & VPCI_REG_READS_VALUE)
+		return *(const uint32_t *)r->data & r->visible;
+	return r->read ? r->read(dev, r->offset, r->size, r->data) & r->visible
+		       : 0;
+}
+
 /*
  * A 4-byte read of an aligned dword holding several registers, or
- * registers and gap bytes (entry: its plan entry). The gap bytes come
- * from one physical 4-byte read (config reads have no side effects; the
- * register bytes of it are dropped), each register from its handler. A
+ * registers and gap bytes (entry: its plan entry). The gap bytes, and
+ * registers that show the hardware's bytes, come from one physical
+ * 4-byte read (config reads have no side effects; the bytes of other
+ * registers are dropped), each other register from its value or its
+ * handler; one register and gaps (the commonest mix) without a walk. A
  * handler may not change the table; if one did, the walk stays inside it
  * and inside the dword.
  */
@@ -49,38 +65,46 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 {
 	const struct vpci_regtable *t = &dev->regs;
 	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
-	unsigned int i;
-	uint32_t val = 0;
+	unsigned int i = entry & VPCI_PLAN_FIRST;
+	const struct vpci_register *r;
+	bool gaps = covered != VPCI_PLAN_ALL_COVERED &&
+		    vpci_gaps_pass_through(dev);
+	uint32_t val = 0, phys = 0;
 
-	if (covered != VPCI_PLAN_ALL_COVERED && vpci_gaps_pass_through(dev))
-		val = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
-						4) &
-		      vpci_byte_mask(~covered & 0xfu);
-	i = entry & VPCI_PLAN_FIRST;
-	if (__builtin_expect((entry & VPCI_PLAN_ONE) != 0, 1) && i < t->nr) {
-		/* One register and gap bytes (the commonest mix): no walk. */
-		const struct vpci_register *r = &t->regs[i];
-		uint32_t visible = r->visible;
+	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0) || i >= t->nr) {
+		/* Several registers: the walk, each served as above. */
+		bool have_phys = gaps;
 
-		if (r->read)
-			val |= (r->read(dev, r->offset, r->size, r->data) &
-				visible)
-			       << ((r->offset & 3u) * 8u);
+		if (gaps) {
+			phys = dev->host->ops->conf_read(dev->host->ctx,
+							 dev->sbdf, reg, 4);
+			val = phys & vpci_byte_mask(~covered & 0xfu);
+		}
+		for (; i < t->nr; i++) {
+			unsigned int at;
+
+			r = &t->regs[i];
+			at = (unsigned int)r->offset - reg;
+			if (at >= 4u)
+				break;
+			if ((r->flags & VPCI_REG_READS_PHYS) && !have_phys) {
+				phys = dev->host->ops->conf_read(
+					dev->host->ctx, dev->sbdf, reg, 4);
+				have_phys = true;
+			}
+			val |= vpci_register_value(dev, r, phys) << (at * 8u);
+		}
 		return val;
 	}
-	for (; i < t->nr; i++) {
-		const struct vpci_register *r = &t->regs[i];
-		unsigned int at = (unsigned int)r->offset - reg;
-		uint32_t visible = r->visible;
-
-		if (at >= 4u)
-			break;
-		if (r->read)
-			val |= (r->read(dev, r->offset, r->size, r->data) &
-				visible)
-			       << (at * 8u);
-	}
-	return val;
+	/* One register and gap bytes (the commonest mix): no walk. */
+	r = &t->regs[i];
+	if (gaps || (r->flags & VPCI_REG_READS_PHYS))
+		phys = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
+						 reg, 4);
+	if (gaps)
+		val = phys & vpci_byte_mask(~covered & 0xfu);
+	return val | vpci_register_value(dev, r, phys)
+			     << ((r->offset & 3u) * 8u);
 }
 
 /*
@@ -114,7 +138,16 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 	if (r->size != 4u)
 		return vpci_dword_read_mixed_inline(dev, reg, entry);
 	/* Reserved bits read as 0, as in registers.c's register_read. */
-	return r->read ? r->read(dev, reg, 4, r->data) & r->visible : 0;
+	if (__builtin_expect(!(r->flags & (VPCI_REG_READS_PHYS |
+					   VPCI_REG_READS_VALUE)),
+			     1))
+		return r->read ? r->read(dev, reg, 4, r->data) & r->visible
+			       : 0;
+	if (r->flags & VPCI_REG_READS_PHYS)
+		return dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
+						 reg, 4) &
+		       r->visible;
+	return *(const uint32_t *)r->data & r->visible;
 }
 
 static inline __attribute__((always_inline)) void

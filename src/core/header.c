@@ -213,18 +213,6 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 	vpci_bars_apply(dev, mask, false);
 }
 
-static uint32_t guest_status_read(const struct vpci_dev *dev, unsigned int reg,
-				  unsigned int size, void *data)
-{
-	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, VPCI_REG_STATUS, 2);
-
-	(void)reg;
-	(void)size;
-	(void)data;
-	return (hw & ~(uint32_t)VPCI_STATUS_CAP_LIST) |
-	       guest_cap_list_bit(dev, hw);
-}
-
 static void guest_status_write(struct vpci_dev *dev, unsigned int reg,
 			       unsigned int size, uint32_t val, void *data)
 {
@@ -234,6 +222,65 @@ static void guest_status_write(struct vpci_dev *dev, unsigned int reg,
 	val &= VPCI_STATUS_RW1C_MASK;
 	if (val)
 		vpci_phys_write(dev->host, dev->sbdf, reg, 2, val);
+}
+
+/*
+ * A guest's command and status as one dword register
+ * (vpci_add_dword_register), so that a 4-byte access is one call and one
+ * hardware read. A write gets
+ * the bytes written: the command bytes go to the command handler above
+ * merged with what the command register reads (a byte write changes only
+ * its byte), then the status bytes to the status handler, as two
+ * registers would have had them.
+ */
+#define CMD_BYTES 0x0000ffffu
+
+/* bytes: the written bytes of the dword as a bit mask; val in place. */
+static void split_access(unsigned int reg, unsigned int size, uint32_t val,
+			 uint32_t *bytes, uint32_t *in_place)
+{
+	unsigned int shift = (reg & 3u) * 8u;
+
+	*bytes = vpci_size_mask(size) << shift;
+	*in_place = val << shift;
+}
+
+static uint32_t guest_cmd_status_read(const struct vpci_dev *dev,
+				      unsigned int reg, unsigned int size,
+				      void *data)
+{
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, VPCI_REG_COMMAND,
+				     4);
+	uint32_t status = hw >> 16;
+
+	(void)reg;
+	(void)size;
+	(void)data;
+	status = (status & ~(uint32_t)VPCI_STATUS_CAP_LIST) |
+		 guest_cap_list_bit(dev, status);
+	return (dev->hdr->cmd & GUEST_CMD_BITS) |
+	       (hw & CMD_BYTES & ~GUEST_CMD_BITS) | status << 16;
+}
+
+static void guest_cmd_status_write(struct vpci_dev *dev, unsigned int reg,
+				   unsigned int size, uint32_t val, void *data)
+{
+	uint32_t bytes, v;
+
+	split_access(reg, size, val, &bytes, &v);
+	if (bytes & CMD_BYTES) {
+		uint32_t cmd = v & CMD_BYTES;
+
+		if ((bytes & CMD_BYTES) != CMD_BYTES)
+			cmd = (guest_cmd_read(dev, VPCI_REG_COMMAND, 2, data) &
+			       ~bytes) |
+			      (v & bytes & CMD_BYTES);
+		guest_cmd_write(dev, VPCI_REG_COMMAND, 2, cmd, data);
+	}
+	/* Status: RW1C bits cleared only where the written bytes hold a 1. */
+	if (bytes & ~CMD_BYTES)
+		guest_status_write(dev, VPCI_REG_STATUS, 2,
+				   (v & bytes) >> 16, data);
 }
 
 /* ---------------------------------------------------------------- BARs */
@@ -455,9 +502,22 @@ static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
 		void *latch = defs[i].latch
 				      ? (char *)dev->hdr + defs[i].latch - 1
 				      : NULL;
-		int rc = vpci_add_register(dev, defs[i].read, defs[i].write,
-					   defs[i].offset, defs[i].size, latch,
-					   &defs[i].masks);
+		int rc;
+
+		/* Latches and read-only views of the hardware: served by the
+		 * dispatcher without a call. */
+		if (defs[i].read == latch_read && defs[i].write == latch_write)
+			rc = vpci_add_value_register(dev, defs[i].offset,
+						     defs[i].size, latch, true);
+		else if (defs[i].read == hw_ro_read && !defs[i].write)
+			rc = vpci_add_phys_register(dev, NULL, defs[i].offset,
+						    defs[i].size, NULL,
+						    &defs[i].masks);
+		else
+			rc = vpci_add_register(dev, defs[i].read,
+					       defs[i].write, defs[i].offset,
+					       defs[i].size, latch,
+					       &defs[i].masks);
 
 		if (rc)
 			return rc;
@@ -496,6 +556,8 @@ static int add_bar_regs(struct vpci_dev *dev, bool guest)
 
 static int add_hwdom_regs(struct vpci_dev *dev)
 {
+	/* Command only: status is the hardware's here, and a platform may
+	 * put a register of its own there. */
 	int rc = vpci_add_register(dev, hw_cmd_read, hw_cmd_write,
 				   VPCI_REG_COMMAND, 2, NULL, NULL);
 
@@ -516,11 +578,6 @@ static int add_guest_regs(struct vpci_dev *dev)
 	/* clang-format off */
 	static const struct reg_def common[] = {
 		{VPCI_REG_VENDOR_ID, 4, 0, id_read, NULL, {0}},
-		{VPCI_REG_COMMAND, 2, 0, guest_cmd_read, guest_cmd_write, {0}},
-		/* No ro mask: the handler keeps only the RW1C bits of a
-		 * write, so a whole-register write needs no read first. */
-		{VPCI_REG_STATUS, 2, 0, guest_status_read, guest_status_write,
-		 {.rw1c = VPCI_STATUS_RW1C_MASK}},
 		{VPCI_REG_REVISION, 4, 0, hw_ro_read, NULL, {0}},
 		{VPCI_REG_CACHE_LINE_SIZE, 1, LATCH(cache_line), latch_read,
 		 latch_write, {0}},
@@ -537,7 +594,12 @@ static int add_guest_regs(struct vpci_dev *dev)
 		{0x3e, 2, 0, hw_ro_read, NULL, {0}}, /* min_gnt, max_lat */
 	};
 	/* clang-format on */
-	int rc = add_regs(dev, common, sizeof(common) / sizeof(common[0]));
+	int rc = vpci_add_dword_register(dev, guest_cmd_status_read,
+					 guest_cmd_status_write,
+					 VPCI_REG_COMMAND, NULL);
+
+	if (!rc)
+		rc = add_regs(dev, common, sizeof(common) / sizeof(common[0]));
 
 	if (!rc && dev->hdr->nr_bars == VPCI_TYPE0_NR_BARS)
 		rc = add_regs(dev, type0, sizeof(type0) / sizeof(type0[0]));

@@ -231,6 +231,75 @@ int vpci_remove_registers(struct vpci_dev *dev, unsigned int offset,
 	return 0;
 }
 
+/* Reads and writes of the registers the dispatcher serves without a
+ * call (registers.h): the same thing for the paths that do call. Local
+ * copies: an exported function's address needs the GOT. */
+static uint32_t phys_register_read(const struct vpci_dev *dev,
+				   unsigned int reg, unsigned int size,
+				   void *data)
+{
+	(void)data;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
+}
+
+static uint32_t value_register_read(const struct vpci_dev *dev,
+				    unsigned int reg, unsigned int size,
+				    void *data)
+{
+	(void)dev;
+	(void)reg;
+	return *(const uint32_t *)data & vpci_size_mask(size);
+}
+
+static void value_register_write(struct vpci_dev *dev, unsigned int reg,
+				 unsigned int size, uint32_t val, void *data)
+{
+	(void)dev;
+	(void)reg;
+	*(uint32_t *)data = val & vpci_size_mask(size);
+}
+
+/* Add a register, then mark how the dispatcher serves it. */
+static int add_marked(struct vpci_dev *dev, vpci_read_fn *read,
+		      vpci_write_fn *write, unsigned int offset,
+		      unsigned int size, void *data,
+		      const struct vpci_reg_masks *masks, unsigned int how)
+{
+	int rc = vpci_add_register(dev, read, write, offset, size, data,
+				   masks);
+
+	if (!rc)
+		dev->regs.regs[first_register_after(&dev->regs, offset)]
+			.flags |= (uint8_t)how;
+	return rc;
+}
+
+int vpci_add_phys_register(struct vpci_dev *dev, vpci_write_fn *write,
+			   unsigned int offset, unsigned int size, void *data,
+			   const struct vpci_reg_masks *masks)
+{
+	return add_marked(dev, phys_register_read, write, offset, size, data,
+			  masks, VPCI_REG_READS_PHYS);
+}
+
+int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
+			    vpci_write_fn *write, unsigned int offset,
+			    void *data)
+{
+	return add_marked(dev, read, write, offset, 4, data, NULL,
+			  VPCI_REG_DWORD);
+}
+
+int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
+			    unsigned int size, uint32_t *value, bool writable)
+{
+	return add_marked(dev, value_register_read,
+			  writable ? value_register_write : NULL, offset, size,
+			  value, NULL,
+			  VPCI_REG_READS_VALUE |
+				  (writable ? VPCI_REG_WRITES_VALUE : 0u));
+}
+
 /* ------------------------------------------------------- stock handlers */
 
 uint32_t vpci_hw_read(const struct vpci_dev *dev, unsigned int reg,
@@ -357,6 +426,11 @@ static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 
 	if (!r->write)
 		return;
+	if (r->flags & VPCI_REG_DWORD) { /* the access as made */
+		r->write(dev, r->offset + from, n,
+			 (wval >> (from * 8u)) & vpci_size_mask(n), r->data);
+		return;
+	}
 	/* RsvdP bits keep the handler's own value, which readers never see:
 	 * software preserves them, so the hardware behind keeps them. */
 	if ((bytes != vpci_size_mask(r->size) || keep) && r->read)
@@ -392,12 +466,6 @@ exact_register(const struct vpci_regtable *t, unsigned int entry,
 	return NULL;
 }
 
-uint32_t vpci_dword_read_mixed(struct vpci_dev *dev, unsigned int reg,
-			       unsigned int entry)
-{
-	return vpci_dword_read_mixed_inline(dev, reg, entry);
-}
-
 /*
  * A write of a whole register. Without ro or RsvdP bits nothing needs the
  * old value: RW1C bits pass as written and RsvdZ bits go to 0 (what
@@ -409,7 +477,9 @@ static inline void register_write_whole(struct vpci_dev *dev,
 {
 	if (!r->write)
 		return;
-	if (!(r->flags & VPCI_REG_MASKED))
+	if (r->flags & VPCI_REG_WRITES_VALUE) /* a latch: no masks */
+		*(uint32_t *)r->data = val & vpci_size_mask(r->size);
+	else if (!(r->flags & VPCI_REG_MASKED))
 		r->write(dev, r->offset, r->size, val, r->data);
 	else if (!(r->masks.ro | r->masks.rsvdp))
 		r->write(dev, r->offset, r->size, val & ~r->masks.rsvdz,
@@ -446,6 +516,8 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			register_write_whole(dev, r,
 					     (val >> (at * 8u)) &
 						     vpci_size_mask(r->size));
+			if (entry & VPCI_PLAN_ONE)
+				break;
 		}
 		return;
 	}
@@ -531,7 +603,7 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	if (exact)
 		return register_read(dev, exact);
 	if (size == 4u)
-		return vpci_dword_read_mixed(dev, reg, entry);
+		return vpci_dword_read_mixed_inline(dev, reg, entry);
 	return read_split(dev, reg, size);
 }
 

@@ -30,6 +30,19 @@ struct vpci_register {
 
 #define VPCI_REG_LIBRARY 0x1u /* added by the library's own state build */
 #define VPCI_REG_MASKED 0x2u  /* has ro, rw1c, rsvdp or rsvdz bits */
+/*
+ * Registers the dispatcher reads (and writes) itself, without calling a
+ * handler, where that saves a call (a dword of several registers, a whole
+ * 4-byte one): their handlers do the same thing and stay for the other
+ * paths. Only the library's own state sets these (vpci_add_phys_register,
+ * vpci_add_value_register).
+ */
+#define VPCI_REG_READS_PHYS 0x4u   /* reads: the hardware's bytes there */
+#define VPCI_REG_READS_VALUE 0x8u  /* reads: *(const uint32_t *)data */
+#define VPCI_REG_WRITES_VALUE 0x10u /* writes: *(uint32_t *)data = val */
+/* A dword register (vpci_add_dword_register): its write handler takes
+ * the access as made. */
+#define VPCI_REG_DWORD 0x20u
 
 /*
  * A device's emulated registers, sorted by offset and never overlapping
@@ -66,5 +79,32 @@ _Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
 	       "a register index fits a plan entry");
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
+
+/*
+ * A register whose reads are the hardware's bytes at its offset (less
+ * the reserved bits of masks), written by write (NULL: read-only) with
+ * masks as vpci_add_register() does.
+ */
+int vpci_add_phys_register(struct vpci_dev *dev, vpci_write_fn *write,
+			   unsigned int offset, unsigned int size, void *data,
+			   const struct vpci_reg_masks *masks);
+/*
+ * A register that reads as *value (within its size) and, if writable, is
+ * a latch: a write stores the written value there.
+ */
+/*
+ * One register over a whole dword that holds several of the library's
+ * registers (command and status, ...), so that a 4-byte access is one
+ * call. read returns the whole dword as the owner sees it (a narrower
+ * read takes its bytes of it); write gets the access as made, reg and
+ * size the bytes written inside the dword (1 to 4, not crossing it), val
+ * only those bytes: no read-modify-write, the handler keeps each byte's
+ * semantics (RW1C bits cleared only where a 1 is written, ...).
+ */
+int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
+			    vpci_write_fn *write, unsigned int offset,
+			    void *data);
+int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
+			    unsigned int size, uint32_t *value, bool writable);
 
 #endif /* VPCI_REGISTERS_H */
