@@ -335,6 +335,42 @@ static void guest_pcie_control_only_safe_bits_reach_hardware(void **state)
 	assert_int_equal(fake_fn_get(fn, EXP_POS + 0xa, 2), 0x0008);
 }
 
+/*
+ * Device Control and Status are one dword register for a guest: a byte
+ * of control changes only that byte, status error bits clear only where
+ * a 1 is written in the written bytes, a dword does both.
+ */
+static void guest_pcie_control_status_partial_writes(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_capable_nic(e, 0);
+	unsigned int devctl = EXP_POS + 8, devsta = EXP_POS + 0xa;
+
+	assign(e);
+	gw(e, devctl, 2, 0x0810 | 0x000f); /* MRRS 128, errors reported */
+	fake_fn_set(fn, devsta, 2, 0x0009);
+	assert_int_equal(gr(e, devctl, 4), 0x0009u << 16 | 0x0810 | 0x000f);
+	/* The high byte of control: MRRS 512 reaches the hardware; the low
+	 * byte's latched error enables stay. */
+	gw(e, devctl + 1, 1, 0x28);
+	assert_int_equal(fake_fn_get(fn, devctl, 2), 0x2810);
+	assert_int_equal(gr(e, devctl, 2), 0x2810 | 0x000f);
+	/* The low byte: the error enables go, MRRS stays. */
+	gw(e, devctl, 1, 0x00);
+	assert_int_equal(gr(e, devctl, 2), 0x2810);
+	assert_int_equal(fake_fn_get(fn, devctl, 2), 0x2810);
+	/* Control bytes leave status alone, ones included. */
+	assert_int_equal(fake_fn_get(fn, devsta, 2), 0x0009);
+	/* Status low byte: only the bit written as 1 clears. */
+	gw(e, devsta, 1, 0x08);
+	assert_int_equal(fake_fn_get(fn, devsta, 2), 0x0001);
+	/* A dword: control as written (MRRS 128), status bit 0 cleared. */
+	gw(e, devctl, 4, 0x0001u << 16 | 0x0810 | 0x0001);
+	assert_int_equal(fake_fn_get(fn, devsta, 2), 0);
+	assert_int_equal(fake_fn_get(fn, devctl, 2), 0x0810);
+	assert_int_equal(gr(e, devctl, 4), 0x0810 | 0x0001);
+}
+
 static void guest_pm_keeps_the_device_in_d0(void **state)
 {
 	struct fixture *e = *state;
@@ -460,6 +496,7 @@ int main(void)
 		T(guest_sees_capabilities_past_a_long_list),
 		T(guest_pcie_capability_shows_hardware_without_slot_or_flr),
 		T(guest_pcie_control_only_safe_bits_reach_hardware),
+		T(guest_pcie_control_status_partial_writes),
 		T(guest_pm_keeps_the_device_in_d0),
 		T(hwdom_rebar_refused_while_decoding_or_unsupported),
 		T(hwdom_rebar_resize_changes_what_maps),

@@ -97,6 +97,42 @@ static void devsta_write(struct vpci_dev *dev, unsigned int reg,
 				val & DEVSTA_ERRORS);
 }
 
+/*
+ * Device Control and Device Status as one dword register
+ * (vpci_add_dword_register): one call and one hardware read for a 4-byte
+ * access. A write gets the bytes written: Device Control's to
+ * devctl_write merged with what it reads (a byte write changes only its
+ * byte), Device Status's error bits written as 1 to devsta_write.
+ */
+static uint32_t devctl_sta_read(const struct vpci_dev *dev, unsigned int reg,
+				unsigned int size, void *data)
+{
+	const struct pcie *pcie = data;
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg & ~3u, 4);
+
+	(void)size;
+	return (hw & (0xffff0000u | DEVCTL_HW_VIEW | DEVCTL_READRQ)) |
+	       pcie->devctl_latched;
+}
+
+static void devctl_sta_write(struct vpci_dev *dev, unsigned int reg,
+			     unsigned int size, uint32_t val, void *data)
+{
+	unsigned int at = reg & ~3u, shift = (reg & 3u) * 8u;
+	uint32_t bytes = vpci_size_mask(size) << shift, v = val << shift;
+
+	if (bytes & 0xffffu) {
+		uint32_t ctl = v & 0xffffu;
+
+		if ((bytes & 0xffffu) != 0xffffu)
+			ctl = (devctl_read(dev, at, 2, data) & ~bytes) |
+			      (v & bytes & 0xffffu);
+		devctl_write(dev, at, 2, ctl, data);
+	}
+	if (bytes & 0xffff0000u)
+		devsta_write(dev, at + 2u, 2, (v & bytes) >> 16, data);
+}
+
 /* A local copy of vpci_hw_read (no GOT in a freestanding link). */
 static uint32_t hw_ro_read(const struct vpci_dev *dev, unsigned int reg,
 			   unsigned int size, void *data)
@@ -120,17 +156,16 @@ static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	static const struct pcie_reg regs[] = {
 		{VPCI_EXP_FLAGS, 2, false, flags_read, NULL, {0}},
 		{VPCI_EXP_DEVCAP, 4, false, devcap_read, NULL, {0}},
-		{VPCI_EXP_DEVCTL, 2, false, devctl_read, devctl_write, {0}},
-		{VPCI_EXP_DEVSTA, 2, false, hw_ro_read, devsta_write,
-		 {.ro = 0xffffu & ~DEVSTA_ERRORS, .rw1c = DEVSTA_ERRORS}},
+		/* Device Control and Status: one dword register. */
+		{VPCI_EXP_DEVCTL, 4, false, devctl_sta_read, devctl_sta_write,
+		 {0}},
 		{VPCI_EXP_LNKCAP, 4, false, hw_ro_read, NULL, {0}},
-		{VPCI_EXP_LNKCTL, 2, false, hw_ro_read, NULL, {0}},
-		{VPCI_EXP_LNKSTA, 2, false, hw_ro_read, NULL, {0}},
+		/* Link Control and Status together: both read-only. */
+		{VPCI_EXP_LNKCTL, 4, false, hw_ro_read, NULL, {0}},
 		{VPCI_EXP_DEVCAP2, 4, true, hw_ro_read, NULL, {0}},
 		{VPCI_EXP_DEVCTL2, 2, true, hw_ro_read, NULL, {0}},
 		{VPCI_EXP_LNKCAP2, 4, true, hw_ro_read, NULL, {0}},
-		{VPCI_EXP_LNKCTL2, 2, true, hw_ro_read, NULL, {0}},
-		{VPCI_EXP_LNKSTA2, 2, true, hw_ro_read, NULL, {0}},
+		{VPCI_EXP_LNKCTL2, 4, true, hw_ro_read, NULL, {0}},
 	};
 	/* clang-format on */
 	struct vpci_host *host = dev->host;
@@ -168,6 +203,11 @@ static int pcie_init(struct vpci_dev *dev, struct vpci_cap *cap)
 			rc = vpci_add_value_register(dev, pos + regs[i].offset,
 						     regs[i].size,
 						     &pcie->devcap, false);
+		else if (regs[i].read == devctl_sta_read)
+			rc = vpci_add_dword_register(dev, devctl_sta_read,
+						     devctl_sta_write,
+						     pos + regs[i].offset,
+						     pcie);
 		else if (regs[i].read == hw_ro_read)
 			rc = vpci_add_phys_register(dev, regs[i].write,
 						    pos + regs[i].offset,

@@ -506,18 +506,20 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 	unsigned int i = entry & VPCI_PLAN_FIRST, pos = 0;
 
 	if (!vpci_gaps_pass_through(dev)) {
-		/* A guest's gap bytes are dropped: only the registers. */
-		for (; i < t->nr; i++) {
+		/* A guest's gap bytes are dropped: only the registers, until
+		 * their bytes are all done; read-only ones at once. */
+		for (; covered && i < t->nr; i++) {
 			const struct vpci_register *r = &t->regs[i];
 			unsigned int at = (unsigned int)r->offset - reg;
 
 			if (at >= 4u)
 				break;
+			covered &= ~(((1u << r->size) - 1u) << at);
+			if (!r->write)
+				continue;
 			register_write_whole(dev, r,
 					     (val >> (at * 8u)) &
 						     vpci_size_mask(r->size));
-			if (entry & VPCI_PLAN_ONE)
-				break;
 		}
 		return;
 	}
