@@ -36,3 +36,20 @@ plot data.'/access.tsv' using 4:xtic(1) title 'hardware domain', \
      '' using 5 title 'guest', \
      150 with lines dt 2 lc rgb 'red' title 'target: 150', \
      300 with lines dt 3 lc rgb 'orange' title 'target for a command write: 300'
+
+unset style
+set style data linespoints
+unset xtics
+set xtics 16 format '0x%02x' rotate by 0
+set bmargin 4
+set output outdir.'/perf-dwords.png'
+set title 'Every dword of the standard header and capability space on its own: core instructions of one 4-byte access (callgrind)'
+set xlabel 'dword offset'
+set xrange [0:252]
+plot data.'/access-dwords.tsv' using 1:2 lw 2 title 'hwdom read', \
+     '' using 1:3 lw 2 title 'hwdom write', \
+     '' using 1:6 lw 2 title 'guest read', \
+     '' using 1:7 lw 2 title 'guest write', \
+     '' using 1:4 dt 3 title 'hwdom ECAM read', \
+     '' using 1:8 dt 3 title 'guest ECAM read', \
+     150 with lines dt 2 lc rgb 'red' title 'target: 150'

@@ -66,6 +66,9 @@ echo "access by register and domain" >&2
 native access bench_access $access_native
 callgrind access bench_access $access_cg
 
+echo "access, every dword on its own" >&2
+callgrind dwords bench_access --each-dword $((access_cg / 10))
+
 for n in "${sizes[@]}"; do
 	# One process per N: its first boot is on a heap that never held
 	# the core's state ("cold"), its second on one that did ("warm").
@@ -92,4 +95,5 @@ python3 scripts/perf-report.py "$out" "$data" docs/PERFORMANCE.md "$revision"
 
 gnuplot -e "data='$data'; outdir='docs'" scripts/perf-plots.gp
 echo "wrote $data/*.tsv, docs/perf-boot.png, docs/perf-access.png," \
+	"docs/perf-dwords.png," \
 	"docs/PERFORMANCE.md" >&2
