@@ -41,10 +41,40 @@ static inline uint16_t *plan_slot(struct vpci_regtable *t, unsigned int dword)
 }
 
 /*
+ * Store v in n consecutive plan entries, four at a time: most of a
+ * plan is long runs of one value (the gap dwords after the last register
+ * of a space), and the plan is built once per device state.
+ */
+static void plan_fill(uint16_t *p, unsigned int n, uint16_t v)
+{
+	uint32_t two = (uint32_t)v | (uint32_t)v << 16;
+	uint64_t four = (uint64_t)two << 32 | two;
+
+	for (; n >= 4u; n -= 4u, p += 4)
+		__builtin_memcpy(p, &four, sizeof(four));
+	while (n--)
+		*p++ = v;
+}
+
+/* Entries [from, to) of the plan, over both of its arrays. */
+static void plan_fill_range(struct vpci_regtable *t, unsigned int from,
+			    unsigned int to, uint16_t v)
+{
+	if (from < VPCI_STD_DWORDS) {
+		unsigned int end = to < VPCI_STD_DWORDS ? to : VPCI_STD_DWORDS;
+
+		plan_fill(&t->plan_std[from], end - from, v);
+		from = end;
+	}
+	if (from < to)
+		plan_fill(&t->plan_ext[from - VPCI_STD_DWORDS], to - from, v);
+}
+
+/*
  * One pass over the registers, filling the dwords up to each: a dword
  * before register i (and after the one before it) has i as its first
  * register and no covered byte; a register's own dword gets its bytes.
- * O(dwords + registers), a store per dword.
+ * O(dwords + registers), the runs between registers filled in bulk.
  */
 static void plan_build(struct vpci_regtable *t)
 {
@@ -60,8 +90,10 @@ static void plan_build(struct vpci_regtable *t)
 
 		if (rd >= nr_dwords)
 			break; /* cannot happen: extended space has a plan */
-		while (d < rd)
-			*plan_slot(t, d++) = (uint16_t)i;
+		if (d < rd) {
+			plan_fill_range(t, d, rd, (uint16_t)i);
+			d = rd;
+		}
 		if (d == rd) /* the first (so far the only) one there */
 			*plan_slot(t, d++) = (uint16_t)(i | VPCI_PLAN_ONE | bytes);
 		else /* a later register of the same dword */
@@ -69,8 +101,7 @@ static void plan_build(struct vpci_regtable *t)
 							bytes) &
 						       ~VPCI_PLAN_ONE);
 	}
-	while (d < nr_dwords)
-		*plan_slot(t, d++) = t->nr;
+	plan_fill_range(t, d, nr_dwords, t->nr);
 	t->plan_stale = false;
 }
 
@@ -156,28 +187,19 @@ static void refuse_overlap(const struct vpci_dev *dev, unsigned int offset,
 		 vpci_dev_is_guest(dev) ? "guest" : "hardware-domain");
 }
 
-int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
-		      vpci_write_fn *write, unsigned int offset,
-		      unsigned int size, void *data,
-		      const struct vpci_reg_masks *masks)
+/*
+ * Room for a register at offset, off the common path: its index in the
+ * table (found by search, the ones after it moved up), or VPCI_EEXIST
+ * (overlap, logged as refuse_overlap says) or VPCI_ENOMEM.
+ */
+static __attribute__((noinline)) int
+make_room(struct vpci_dev *dev, unsigned int offset, unsigned int size,
+	  unsigned int *at)
 {
-	static const struct vpci_reg_masks no_masks;
 	struct vpci_regtable *t = &dev->regs;
-	unsigned int i;
+	unsigned int i = first_register_after(t, offset);
 	int rc;
 
-	if (!masks)
-		masks = &no_masks;
-	if ((size != 1 && size != 2 && size != 4) || (offset & (size - 1)))
-		return VPCI_EINVAL;
-	if (offset >= VPCI_CFG_SPACE_SIZE)
-		return VPCI_ERANGE;
-	if (!read && !write)
-		return VPCI_EINVAL;
-	rc = check_masks(masks, size);
-	if (rc)
-		return rc;
-	i = first_register_after(t, offset);
 	if (i < t->nr && t->regs[i].offset < offset + size) {
 		refuse_overlap(dev, offset, size, &t->regs[i]);
 		return VPCI_EEXIST;
@@ -185,8 +207,43 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 	rc = ensure_capacity(dev->host, t, offset);
 	if (rc)
 		return rc;
-	__builtin_memmove(&t->regs[i + 1], &t->regs[i],
-			  (t->nr - i) * sizeof(t->regs[0]));
+	if (i < t->nr)
+		__builtin_memmove(&t->regs[i + 1], &t->regs[i],
+				  (t->nr - i) * sizeof(t->regs[0]));
+	*at = i;
+	return 0;
+}
+
+int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
+		      vpci_write_fn *write, unsigned int offset,
+		      unsigned int size, void *data,
+		      const struct vpci_reg_masks *masks)
+{
+	static const struct vpci_reg_masks no_masks;
+	struct vpci_regtable *t = &dev->regs;
+	unsigned int i = t->nr;
+	int rc;
+
+	if ((size != 1 && size != 2 && size != 4) || (offset & (size - 1)))
+		return VPCI_EINVAL;
+	if (offset >= VPCI_CFG_SPACE_SIZE)
+		return VPCI_ERANGE;
+	if (!read && !write)
+		return VPCI_EINVAL;
+	if (!masks)
+		masks = &no_masks;
+	else if ((rc = check_masks(masks, size)) != 0)
+		return rc;
+	/* State builds add registers in ascending order, into a table with
+	 * room: appending needs no search, no move, no memory. */
+	if (!(i && i < t->capacity &&
+	      (unsigned int)t->regs[i - 1u].offset + t->regs[i - 1u].size <=
+		      offset &&
+	      (offset < VPCI_CFG_STD_SIZE || t->plan_ext))) {
+		rc = make_room(dev, offset, size, &i);
+		if (rc)
+			return rc;
+	}
 	t->regs[i] = (struct vpci_register){
 		.read = read,
 		.write = write,
