@@ -195,6 +195,49 @@ static void changes_without_spare_nodes_fail_cleanly(void **state)
 	assert_int_equal(del(b, 40, 60), 0);
 }
 
+/*
+ * Nodes reserved in the newest chunk are only counted there: when a later
+ * reservation needs another chunk they must still be there, every one,
+ * and nothing more than was reserved may be used.
+ */
+static void nodes_reserved_in_place_survive_a_new_chunk(void **state)
+{
+	struct bench *b = *state;
+	uint64_t f;
+
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 3), 0);
+	assert_int_equal(vpci_fidx_reserve(&b->idx, 40), 0);
+	assert_int_equal(b->idx.nr_spare, 40);
+	b->fx.fp.allocs_until_failure = 0; /* changes never allocate */
+	for (f = 0; f < 40; f++)
+		assert_int_equal(vpci_fidx_add(&b->idx, 10 * f, 10 * f + 4, f,
+					       NULL, NULL, NULL),
+				 0);
+	assert_int_equal(vpci_fidx_add(&b->idx, 1000, 1004, 0, NULL, NULL,
+				       NULL),
+			 VPCI_ENOSPC);
+	b->fx.fp.allocs_until_failure = -1;
+	assert_int_equal(b->idx.nr_segs, 40);
+	assert_int_equal(b->idx.nr_spare, 0);
+	for (f = 0; f < 40; f++) {
+		const struct vpci_fseg *seg = vpci_fidx_find(&b->idx, 10 * f);
+
+		assert_non_null(seg);
+		assert_int_equal(seg->start, 10 * f);
+		assert_int_equal(seg->last, 10 * f + 4);
+		assert_int_equal(seg->delta, f);
+	}
+	/* Dropped nodes are spare again, and used before new ones. */
+	assert_int_equal(del(b, 0, 4), 0);
+	assert_int_equal(b->idx.nr_spare, 1);
+	b->fx.fp.allocs_until_failure = 0;
+	assert_int_equal(vpci_fidx_add(&b->idx, 2000, 2004, 0, NULL, NULL,
+				       NULL),
+			 0);
+	b->fx.fp.allocs_until_failure = -1;
+	assert_seg(b, 2002, 2000, 2004, 1);
+}
+
 static void edges_of_the_frame_space_work(void **state)
 {
 	struct bench *b = *state;
@@ -368,6 +411,7 @@ int main(void)
 		T(a_different_translation_is_a_conflict),
 		T(removing_what_is_not_covered_is_refused),
 		T(changes_without_spare_nodes_fail_cleanly),
+		T(nodes_reserved_in_place_survive_a_new_chunk),
 		T(edges_of_the_frame_space_work),
 		T(find_returns_the_holder_or_the_next),
 		T(random_changes_match_a_frame_array),

@@ -12,14 +12,15 @@
  * segment. Adding a range reports exactly the runs that went from 0 to 1
  * and removing one exactly the runs that went from 1 to 0.
  *
- * Nodes are never allocated during a change: they come from a spare list
- * filled beforehand by vpci_fidx_reserve(), so the caller decides when
+ * Nodes are never allocated during a change: they come from spare nodes
+ * reserved beforehand by vpci_fidx_reserve(), so the caller decides when
  * allocation may fail. They are allocated in chunks (doubling, up to a
  * few KiB), not one by one: enabling a BAR reserves a few nodes in two
  * indexes, and a node each was most of a hardware-domain boot's enable
- * phase. The spare list still holds exactly what was reserved, so a
- * caller that reserved too little fails (VPCI_ENOSPC) as it would with
- * single allocations. Frame numbers are below 2^52 in practice; the code
+ * phase. Reserving nodes of the newest chunk only counts them (they are
+ * taken in place, in order); dropped nodes go to a list, taken first.
+ * Exactly what was reserved is spare, so a caller that reserved too
+ * little fails (VPCI_ENOSPC) as it would with single allocations. Frame numbers are below 2^52 in practice; the code
  * still never computes last + 1 or start - 1 across the 64-bit wrap.
  */
 #include "internal.h"
@@ -74,6 +75,14 @@ void vpci_fidx_destroy(struct vpci_fidx *idx)
 #define CHUNK_MAX_NODES                                                        \
 	((2048u - sizeof(struct vpci_fidx_chunk)) / sizeof(struct vpci_fseg))
 
+/* The first node reserved in place: right after those handed out. */
+static struct vpci_fseg *in_place_node(struct vpci_fidx *idx)
+{
+	struct vpci_fidx_chunk *c = idx->chunks;
+
+	return &c->nodes[c->nr_nodes - idx->nr_unreserved - idx->nr_in_place];
+}
+
 static int add_chunk(struct vpci_fidx *idx)
 {
 	size_t nr = idx->nr_nodes;
@@ -86,6 +95,14 @@ static int add_chunk(struct vpci_fidx *idx)
 	c = vpci_zalloc(idx->host, sizeof(*c) + nr * sizeof(c->nodes[0]));
 	if (!c)
 		return VPCI_ENOMEM;
+	/* The old chunk's nodes reserved in place join the spare list. */
+	while (idx->nr_in_place) {
+		struct vpci_fseg *n = in_place_node(idx);
+
+		idx->nr_in_place--;
+		n->right = idx->spare;
+		idx->spare = n;
+	}
 	c->next = idx->chunks;
 	c->nr_nodes = nr;
 	idx->chunks = c;
@@ -97,15 +114,15 @@ static int add_chunk(struct vpci_fidx *idx)
 int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare)
 {
 	while (idx->nr_spare < nr_spare) {
-		struct vpci_fseg *n;
+		size_t n = nr_spare - idx->nr_spare;
 
 		if (!idx->nr_unreserved && add_chunk(idx))
 			return VPCI_ENOMEM;
-		n = &idx->chunks->nodes[idx->chunks->nr_nodes -
-					idx->nr_unreserved--];
-		n->right = idx->spare;
-		idx->spare = n;
-		idx->nr_spare++;
+		if (n > idx->nr_unreserved)
+			n = idx->nr_unreserved;
+		idx->nr_unreserved -= n;
+		idx->nr_in_place += n;
+		idx->nr_spare += n;
 	}
 	return 0;
 }
@@ -121,22 +138,36 @@ static uint32_t next_prio(struct vpci_fidx *idx)
 	return x;
 }
 
-/* A spare node as [start, last]; the caller checked one is there. */
-static struct vpci_fseg *take_node(struct vpci_fidx *idx, uint64_t start,
-				   uint64_t last, uint64_t delta,
-				   uint32_t count)
+/* A spare node as [start, last] with priority prio; the caller checked
+ * one is there. Dropped nodes first, then those reserved in place. */
+static struct vpci_fseg *take_node_prio(struct vpci_fidx *idx, uint64_t start,
+					uint64_t last, uint64_t delta,
+					uint32_t count, uint32_t prio)
 {
 	struct vpci_fseg *n = idx->spare;
 
-	idx->spare = n->right;
+	if (n) {
+		idx->spare = n->right;
+	} else {
+		n = in_place_node(idx);
+		idx->nr_in_place--;
+	}
 	idx->nr_spare--;
 	idx->nr_segs++;
 	*n = (struct vpci_fseg){.start = start,
 				.last = last,
 				.delta = delta,
 				.count = count,
-				.prio = next_prio(idx)};
+				.prio = prio};
 	return n;
+}
+
+static struct vpci_fseg *take_node(struct vpci_fidx *idx, uint64_t start,
+				   uint64_t last, uint64_t delta,
+				   uint32_t count)
+{
+	return take_node_prio(idx, start, last, delta, count,
+			      next_prio(idx));
 }
 
 static void drop_node(struct vpci_fidx *idx, struct vpci_fseg *n)
@@ -360,24 +391,52 @@ static int check_add(const struct window *w, uint64_t start, uint64_t last,
  * of its own) becomes one new segment, and removing a range that is
  * exactly one segment counted once drops it. Neither leaves neighbours
  * to merge: there is a gap on each side.
+ *
+ * Adding: one descent by start finds both neighbours (the last segment
+ * starting at or before start, the first starting after it) and, on the
+ * way, the link where the new node's priority puts it. Returns false,
+ * changing nothing, when a neighbour overlaps or touches the range or no
+ * node is spare (*rc then says which: 0 or VPCI_ENOSPC).
  */
-static bool touches_nothing(const struct vpci_fidx *idx, uint64_t start,
-			    uint64_t last)
+/* One step of a descent by start, noting the neighbours passed. */
+static inline struct vpci_fseg **step(struct vpci_fseg *n, uint64_t start,
+				      const struct vpci_fseg **before,
+				      const struct vpci_fseg **after)
 {
-	const struct vpci_fseg *s = vpci_fidx_find(idx, start ? start - 1 : 0);
-
-	return !s || (last < UINT64_MAX && s->start > last + 1);
+	if (n->start <= start) {
+		*before = n;
+		return &n->right;
+	}
+	*after = n;
+	return &n->left;
 }
 
-static void insert_alone(struct vpci_fidx *idx, struct vpci_fseg *n)
+static bool insert_alone(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+			 uint64_t delta, int *rc)
 {
-	struct vpci_fseg **link = &idx->root;
+	uint32_t prio = next_prio(idx);
+	struct vpci_fseg **link = &idx->root, **at, *n;
+	const struct vpci_fseg *before = NULL, *after = NULL;
 
-	while (*link && (*link)->prio >= n->prio)
-		link = n->start < (*link)->start ? &(*link)->left
-						 : &(*link)->right;
-	split(*link, n->start, &n->left, &n->right);
-	*link = n;
+	/* Down to where prio puts the new node, then on to the leaf. */
+	while ((n = *link) != NULL && n->prio >= prio)
+		link = step(n, start, &before, &after);
+	at = link;
+	while ((n = *link) != NULL)
+		link = step(n, start, &before, &after);
+	*rc = 0;
+	if (before && (!start || before->last >= start - 1u))
+		return false;
+	if (after && (last == UINT64_MAX || after->start <= last + 1u))
+		return false;
+	if (!idx->nr_spare) {
+		*rc = VPCI_ENOSPC;
+		return false;
+	}
+	n = take_node_prio(idx, start, last, delta, 1, prio);
+	split(*at, start, &n->left, &n->right);
+	*at = n;
+	return true;
 }
 
 /* The link holding the segment that starts at start, or NULL. */
@@ -404,14 +463,13 @@ int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 
 	if (start > last)
 		return VPCI_EINVAL;
-	if (touches_nothing(idx, start, last)) {
-		if (!idx->nr_spare)
-			return VPCI_ENOSPC;
-		insert_alone(idx, take_node(idx, start, last, delta, 1));
+	if (insert_alone(idx, start, last, delta, &rc)) {
 		if (rose)
 			rose(arg, start, last, delta);
 		return 0;
 	}
+	if (rc)
+		return rc;
 	window_open(idx, start, last, &w);
 	rc = check_add(&w, start, last, delta, &nodes, conflict);
 	if (!rc && nodes > idx->nr_spare)

@@ -35,16 +35,20 @@ struct vpci_fidx_chunk {
 
 /*
  * Reference-counted coverage of frame ranges (frame_index.c). Changing it
- * never allocates: nodes come from a spare list the caller fills with
- * vpci_fidx_reserve() beforehand. Reserving hands out nodes of the newest
- * chunk (nr_unreserved of them are left) before allocating another.
+ * never allocates: nodes come from spare ones the caller reserves with
+ * vpci_fidx_reserve() beforehand. Spare nodes are the dropped ones (a
+ * list) and nodes of the newest chunk reserved in place: reserving only
+ * counts them, so it costs the same for one node as for a hundred. The
+ * newest chunk is, in order: nodes handed out, nr_in_place reserved in
+ * place, nr_unreserved free.
  */
 struct vpci_fidx {
 	struct vpci_fseg *root;
-	struct vpci_fseg *spare; /* linked through ->right */
+	struct vpci_fseg *spare; /* dropped nodes, linked through ->right */
 	size_t nr_segs;
-	size_t nr_spare;
+	size_t nr_spare;		/* in the list and in place */
 	struct vpci_fidx_chunk *chunks; /* newest first */
+	size_t nr_in_place;		/* spare, in the newest chunk */
 	size_t nr_unreserved;		/* tail of the newest chunk */
 	size_t nr_nodes;		/* in every chunk */
 	uint32_t seed;
@@ -61,8 +65,8 @@ void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
 void vpci_fidx_destroy(struct vpci_fidx *idx);
 /* vpci_fidx_reserve()'s allocating part. */
 int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare);
-/* Make sure at least nr_spare nodes are spare (exactly that many join
- * the spare list; more may be allocated, in chunks, for later calls).
+/* Make sure at least nr_spare nodes are spare (exactly that many are
+ * reserved; more may be allocated, in chunks, for later calls).
  * Errors: VPCI_ENOMEM (the coverage is unchanged; some nodes may have
  * joined the spare list). Inline: most calls find enough spare already. */
 static inline int vpci_fidx_reserve(struct vpci_fidx *idx, size_t nr_spare)
