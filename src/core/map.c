@@ -186,14 +186,20 @@ static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
 	while (r->start <= r->last) {
 		uint64_t pos = r->start, end = r->last, done;
 		const struct vpci_fseg *m = vpci_fidx_find(&g->mapped, pos);
-		const struct vpci_fseg *w = vpci_fidx_find(&g->wanted, pos);
+		const struct vpci_fseg *w = NULL;
 		bool mapped = m && m->start <= pos;
-		bool wanted = w && w->start <= pos;
+		bool wanted = false;
 		bool want, skip;
 		int rc = 0;
 
 		clip_seg(&end, m, pos);
-		clip_seg(&end, w, pos);
+		/* Frames not mapped need only this BAR's view: a BAR in the
+		 * wanted index wants its frames with its own translation. */
+		if (mapped) {
+			w = vpci_fidx_find(&g->wanted, pos);
+			wanted = w && w->start <= pos;
+			clip_seg(&end, w, pos);
+		}
 		want = bar_wants(bar, pos, &end);
 		if (mapped && !(wanted && w->delta == m->delta)) {
 			/* Unmapped frames are looked at again: this BAR may
