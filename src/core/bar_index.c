@@ -352,7 +352,10 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 				   p->last + p->delta);
 	if (rc)
 		return rc;
-	for_each_contrib(bar, p->first, p->last, count_contrib, &op);
+	if (vpci_rangeset_is_empty(&bar->excluded)) /* most BARs */
+		op.nr = 1;
+	else
+		for_each_contrib(bar, p->first, p->last, count_contrib, &op);
 	ranges = op.g->nr_wanted_ranges + op.nr;
 	rc = reserve_total(w, 2u * ranges + 1u);
 	/* And one more in mapped, for the run map_run records first. */
@@ -382,7 +385,34 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	return 0;
 }
 
+/*
+ * Nothing to do for bar, seen without computing its placement: it is
+ * neither in the index nor waiting, and nothing could place it (not a
+ * memory BAR, or a physical function's memory decoding is off). Most
+ * slots of most syncs: a header's set-up syncs all seven with decoding
+ * off, a decode change syncs all seven of which few are memory BARs.
+ */
+static bool bar_settled(const struct vpci_dev *dev, const struct vpci_bar *bar)
+{
+	if (bar->in_index || bar->blocked)
+		return false;
+	if (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64 &&
+	    bar->kind != VPCI_BAR_ROM)
+		return true;
+	return !dev->vf_of && !(dev->hdr->cmd & VPCI_CMD_MEMORY);
+}
+
+static __attribute__((noinline)) int bar_resync(struct vpci_dev *dev,
+						unsigned int slot);
+
 int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
+{
+	if (bar_settled(dev, &dev->hdr->bars[slot]))
+		return 0;
+	return bar_resync(dev, slot);
+}
+
+static int bar_resync(struct vpci_dev *dev, unsigned int slot)
 {
 	struct vpci_bar *bar = &dev->hdr->bars[slot];
 	struct vpci_range conflict = {0, 0};
