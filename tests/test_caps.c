@@ -296,6 +296,42 @@ static void guest_sees_capabilities_past_a_long_list(void **state)
 	assert_int_equal(pos[1], 0xd0);
 }
 
+/*
+ * A list too long for the walk's first collection is read again into room
+ * allocated for that walk. With each allocation of an assignment failing
+ * in turn, one at a time, the assignment fails with VPCI_ENOMEM and leaves
+ * the guest without the function (the fixture's teardown finds any leak),
+ * until it succeeds with the whole list.
+ */
+static void long_list_assignment_fails_cleanly_at_each_allocation(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_nic_fn(e, DEV, 0);
+	unsigned int ids[48], p;
+	long k;
+	int rc = VPCI_ENOMEM;
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_CAP_LIST);
+	fake_fn_set(fn, VPCI_REG_CAP_PTR, 1, 0x40);
+	for (p = 0x40; p < 0x90; p += 4)
+		set_cap(fn, p, VPCI_CAP_ID_VENDOR, p + 4);
+	set_cap(fn, 0x90, VPCI_CAP_ID_PM, 0);
+	fake_fn_set(fn, 0x90 + 2, 2, 0x0003);
+	assert_int_equal(vpci_device_add(e->host, DEV), 0);
+	for (k = 0; rc == VPCI_ENOMEM; k++) {
+		assert_true(k < 64);
+		e->fp.fail_alloc_at = e->fp.nr_alloc_calls + k;
+		rc = vpci_assign_device(e->guest, DEV, VDEV, NULL);
+		e->fp.fail_alloc_at = -1;
+		if (rc == VPCI_ENOMEM)
+			assert_int_equal(gr(e, VPCI_REG_VENDOR_ID, 4),
+					 0xffffffffu);
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(read_list(e->guest, VDEV, ids, NULL), 1);
+	assert_int_equal(ids[0], VPCI_CAP_ID_PM);
+}
+
 /* ----------------------------------------------------- PCI Express, PM */
 
 static void guest_pcie_capability_shows_hardware_without_slot_or_flr(
@@ -494,6 +530,7 @@ int main(void)
 		T(guest_without_interrupt_hooks_sees_no_msi),
 		T(guest_with_nothing_emulated_sees_no_list),
 		T(guest_sees_capabilities_past_a_long_list),
+		T(long_list_assignment_fails_cleanly_at_each_allocation),
 		T(guest_pcie_capability_shows_hardware_without_slot_or_flr),
 		T(guest_pcie_control_only_safe_bits_reach_hardware),
 		T(guest_pcie_control_status_partial_writes),

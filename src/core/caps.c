@@ -135,9 +135,17 @@ enum vpci_cap_walk_end vpci_cap_walk(const struct vpci_host *host,
 
 /* ------------------------------------------------- building the view */
 
+/* A capability as a walk finds it, before its state is allocated. */
+struct found {
+	uint32_t header;
+	uint16_t pos;
+	bool extended;
+};
+
 struct collect {
-	struct vpci_cap *caps;
+	struct found *found;
 	unsigned int nr;
+	unsigned int nr_std;
 	unsigned int capacity;
 	bool ext;
 	bool full; /* a capability did not fit: the walk stopped */
@@ -151,7 +159,7 @@ static int collect_one(void *arg, unsigned int pos, uint32_t header)
 		c->full = true;
 		return 1;
 	}
-	c->caps[c->nr++] = (struct vpci_cap){
+	c->found[c->nr++] = (struct found){
 		.header = header,
 		.pos = (uint16_t)pos,
 		.extended = c->ext,
@@ -161,63 +169,70 @@ static int collect_one(void *arg, unsigned int pos, uint32_t header)
 
 /* Extended space only exists for PCI Express functions (PCIe 6.0 section
  * 7.2.2); a conventional function may alias its first 256 bytes there. */
-static bool has_express_cap(const struct vpci_caps *c)
+static bool has_express_cap(const struct collect *col)
 {
 	unsigned int i;
 
-	for (i = 0; i < c->nr_std; i++)
-		if (STD_ID(c->caps[i].header) == VPCI_CAP_ID_EXP)
+	for (i = 0; i < col->nr_std; i++)
+		if (STD_ID(col->found[i].header) == VPCI_CAP_ID_EXP)
 			return true;
 	return false;
 }
 
-/* Both lists into a scratch array of capacity entries (col->full: it
- * was too small). */
-static int collect_lists(struct vpci_dev *dev, struct vpci_caps *c,
-			 struct collect *col, unsigned int capacity)
+/* Both lists into found[capacity] (col->full: it was too small). */
+static void collect_lists(struct vpci_dev *dev, struct collect *col,
+			  struct found *found, unsigned int capacity)
 {
-	*col = (struct collect){.capacity = capacity};
-	col->caps = vpci_zalloc(dev->host, capacity * sizeof(*col->caps));
-	if (!col->caps)
-		return VPCI_ENOMEM;
+	*col = (struct collect){.found = found, .capacity = capacity};
 	vpci_cap_walk(dev->host, dev->sbdf, false, collect_one, col, NULL);
-	c->nr_std = (uint16_t)col->nr;
-	c->caps = col->caps; /* for has_express_cap */
-	if (!col->full && has_express_cap(c)) {
+	col->nr_std = col->nr;
+	if (!col->full && has_express_cap(col)) {
 		col->ext = true;
 		vpci_cap_walk(dev->host, dev->sbdf, true, collect_one, col,
 			      NULL);
 	}
-	c->nr_ext = (uint16_t)(col->nr - c->nr_std);
-	return 0;
 }
 
-/* Functions have a handful of capabilities; a list as long as the space
- * allows (a thousand entries) is read again into room for all of them,
- * rather than every function zeroing that room (24 KiB) at set-up. */
-#define CAPS_FIRST_GUESS 16u
+/* Functions have a handful of capabilities: a walk collects them on the
+ * stack. A list as long as the space allows (a thousand entries) is read
+ * again into room for all of them, allocated for that walk only. */
+#define CAPS_ON_STACK 16u
 
-static int read_lists(struct vpci_dev *dev, struct vpci_caps *c)
+/*
+ * The lists and the state of every capability in them, in one allocation
+ * sized by what the walk found (*out). Errors: VPCI_ENOMEM.
+ */
+static int read_lists(struct vpci_dev *dev, struct vpci_caps **out)
 {
+	struct found on_stack[CAPS_ON_STACK], *scratch = NULL;
+	struct vpci_caps *c;
 	struct collect col;
-	int rc = collect_lists(dev, c, &col, CAPS_FIRST_GUESS);
+	unsigned int i;
 
-	if (!rc && col.full) {
-		vpci_free(dev->host, col.caps);
-		rc = collect_lists(dev, c, &col,
-				   VPCI_CAP_STD_MAX + VPCI_CAP_EXT_MAX);
+	collect_lists(dev, &col, on_stack, CAPS_ON_STACK);
+	if (col.full) {
+		scratch = vpci_zalloc(dev->host,
+				      (VPCI_CAP_STD_MAX + VPCI_CAP_EXT_MAX) *
+					      sizeof(*scratch));
+		if (!scratch)
+			return VPCI_ENOMEM;
+		collect_lists(dev, &col, scratch,
+			      VPCI_CAP_STD_MAX + VPCI_CAP_EXT_MAX);
 	}
-	if (rc) {
-		c->caps = NULL;
-		return rc;
+	c = vpci_zalloc(dev->host, sizeof(*c) + col.nr * sizeof(c->caps[0]));
+	if (c) {
+		c->nr_std = (uint16_t)col.nr_std;
+		c->nr_ext = (uint16_t)(col.nr - col.nr_std);
+		for (i = 0; i < col.nr; i++)
+			c->caps[i] = (struct vpci_cap){
+				.header = col.found[i].header,
+				.pos = col.found[i].pos,
+				.extended = col.found[i].extended,
+			};
 	}
-	c->caps = vpci_zalloc(dev->host, (col.nr ? col.nr : 1u) *
-						 sizeof(*c->caps));
-	if (c->caps)
-		__builtin_memcpy(c->caps, col.caps,
-				 col.nr * sizeof(*c->caps));
-	vpci_free(dev->host, col.caps);
-	return c->caps ? 0 : VPCI_ENOMEM;
+	vpci_free(dev->host, scratch);
+	*out = c;
+	return c ? 0 : VPCI_ENOMEM;
 }
 
 /* Link the visible capabilities of one list; returns the first one. */
@@ -327,14 +342,13 @@ static int emulate_links(struct vpci_dev *dev, struct vpci_caps *c, bool ext,
 int vpci_caps_init(struct vpci_dev *dev)
 {
 	bool guest = vpci_dev_is_guest(dev);
-	struct vpci_caps *c = vpci_zalloc(dev->host, sizeof(*c));
+	struct vpci_caps *c;
 	unsigned int i;
-	int rc;
+	int rc = read_lists(dev, &c);
 
-	if (!c)
-		return VPCI_ENOMEM;
+	if (rc)
+		return rc;
 	dev->caps = c;
-	rc = read_lists(dev, c);
 	for (i = 0; !rc && i < (unsigned int)c->nr_std + c->nr_ext; i++) {
 		struct vpci_cap *cap = &c->caps[i];
 
@@ -365,10 +379,9 @@ void vpci_caps_teardown(struct vpci_dev *dev)
 
 	if (!c)
 		return;
-	for (i = 0; c->caps && i < (unsigned int)c->nr_std + c->nr_ext; i++)
+	for (i = 0; i < (unsigned int)c->nr_std + c->nr_ext; i++)
 		if (c->caps[i].emu && c->caps[i].emu->cleanup)
 			c->caps[i].emu->cleanup(dev, &c->caps[i]);
-	vpci_free(dev->host, c->caps);
 	vpci_free(dev->host, c);
 	dev->caps = NULL;
 }

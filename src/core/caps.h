@@ -44,12 +44,14 @@ struct vpci_cap {
 	bool visible;      /* linked into the owner's view of the list */
 };
 
+/* A device's capabilities: one allocation, sized when its lists are
+ * read (registers point into caps[], which never moves). */
 struct vpci_caps {
-	struct vpci_cap *caps; /* nr_std standard, then nr_ext extended */
 	uint16_t nr_std;
 	uint16_t nr_ext;
 	uint16_t first_std; /* the owner's capability pointer (0: none) */
 	uint16_t first_ext; /* first visible extended capability (0: none) */
+	struct vpci_cap caps[]; /* nr_std standard, then nr_ext extended */
 };
 
 /* How a walk of a capability list ended. */
