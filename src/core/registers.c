@@ -34,12 +34,6 @@ static unsigned int register_bytes(const struct vpci_register *r)
 	return ((1u << r->size) - 1u) << (r->offset & 3u);
 }
 
-static inline uint16_t *plan_slot(struct vpci_regtable *t, unsigned int dword)
-{
-	return dword < VPCI_STD_DWORDS ? &t->plan_std[dword]
-				       : &t->plan_ext[dword - VPCI_STD_DWORDS];
-}
-
 /*
  * Store v in n consecutive plan entries, four at a time: most of a
  * plan is long runs of one value (the gap dwords after the last register
@@ -56,52 +50,50 @@ static void plan_fill(uint16_t *p, unsigned int n, uint16_t v)
 		*p++ = v;
 }
 
-/* Entries [from, to) of the plan, over both of its arrays. */
-static void plan_fill_range(struct vpci_regtable *t, unsigned int from,
-			    unsigned int to, uint16_t v)
-{
-	if (from < VPCI_STD_DWORDS) {
-		unsigned int end = to < VPCI_STD_DWORDS ? to : VPCI_STD_DWORDS;
-
-		plan_fill(&t->plan_std[from], end - from, v);
-		from = end;
-	}
-	if (from < to)
-		plan_fill(&t->plan_ext[from - VPCI_STD_DWORDS], to - from, v);
-}
-
 /*
- * One pass over the registers, filling the dwords up to each: a dword
+ * One space's plan (nr_dwords entries from dword base), in one pass over
+ * its registers from index i on, filling the dwords up to each: a dword
  * before register i (and after the one before it) has i as its first
  * register and no covered byte; a register's own dword gets its bytes.
- * O(dwords + registers), the runs between registers filled in bulk.
+ * Returns the index of the first register past the space.
  */
-static void plan_build(struct vpci_regtable *t)
+static unsigned int plan_space(const struct vpci_regtable *t, uint16_t *plan,
+			       unsigned int base, unsigned int nr_dwords,
+			       unsigned int i)
 {
-	unsigned int nr_dwords = t->plan_ext ? VPCI_CFG_SPACE_SIZE / 4u
-					     : VPCI_STD_DWORDS;
-	unsigned int d = 0, i;
+	unsigned int d = 0;
 
-	for (i = 0; i < t->nr; i++) {
+	for (; i < t->nr; i++) {
 		const struct vpci_register *r = &t->regs[i];
-		unsigned int rd = r->offset / 4u;
+		unsigned int rd = r->offset / 4u - base;
 		unsigned int bytes = register_bytes(r)
 				     << VPCI_PLAN_COVERED_SHIFT;
 
 		if (rd >= nr_dwords)
-			break; /* cannot happen: extended space has a plan */
-		if (d < rd) {
-			plan_fill_range(t, d, rd, (uint16_t)i);
-			d = rd;
+			break;
+		if (d <= rd) { /* the first (so far the only) one there */
+			if (d < rd)
+				plan_fill(&plan[d], rd - d, (uint16_t)i);
+			plan[rd] = (uint16_t)(i | VPCI_PLAN_ONE | bytes);
+			d = rd + 1u;
+		} else { /* a later register of the same dword */
+			plan[rd] = (uint16_t)((plan[rd] | bytes) &
+					      ~VPCI_PLAN_ONE);
 		}
-		if (d == rd) /* the first (so far the only) one there */
-			*plan_slot(t, d++) = (uint16_t)(i | VPCI_PLAN_ONE | bytes);
-		else /* a later register of the same dword */
-			*plan_slot(t, rd) = (uint16_t)((*plan_slot(t, rd) |
-							bytes) &
-						       ~VPCI_PLAN_ONE);
 	}
-	plan_fill_range(t, d, nr_dwords, t->nr);
+	plan_fill(&plan[d], nr_dwords - d, (uint16_t)i);
+	return i;
+}
+
+/* O(dwords + registers), the runs between registers filled in bulk.
+ * Without an extended plan no register lives there (ensure_capacity). */
+static void plan_build(struct vpci_regtable *t)
+{
+	unsigned int i = plan_space(t, t->plan_std, 0, VPCI_STD_DWORDS, 0);
+
+	if (t->plan_ext)
+		plan_space(t, t->plan_ext, VPCI_STD_DWORDS, VPCI_EXT_DWORDS,
+			   i);
 	t->plan_stale = false;
 }
 

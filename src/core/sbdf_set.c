@@ -20,6 +20,9 @@ void vpci_sbdf_set_destroy(struct vpci_sbdf_set *set)
 
 int vpci_sbdf_set_reserve(struct vpci_sbdf_set *set, uint16_t seg)
 {
+	/* Asked once per function built: usually there already. */
+	if (vpci_seg_table_find(&set->segs, seg))
+		return 0;
 	return vpci_seg_table_get(&set->segs, seg,
 				  sizeof(struct vpci_sbdf_set_seg))
 		       ? 0
