@@ -691,8 +691,11 @@ int vpci_header_init(struct vpci_dev *dev)
 				 "guest is given the whole frame",
 				 dev->sbdf, hdr->bars[i].reg);
 	/* Hardware domain: decoding already on (firmware left it so, or a
-	 * guest did before giving the device back): map what it decodes. */
-	vpci_bars_apply(dev, VPCI_ALL_SLOTS, true);
+	 * guest did before giving the device back): map what it decodes.
+	 * A physical function with memory decoding off has nothing to map
+	 * (a guest's always starts so), nor any write waiting for it. */
+	if (dev->vf_of || (hdr->cmd & VPCI_CMD_MEMORY))
+		vpci_bars_apply(dev, VPCI_ALL_SLOTS, true);
 	return 0;
 }
 
