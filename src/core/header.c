@@ -541,15 +541,15 @@ static int add_bar_regs(struct vpci_dev *dev, bool guest)
 		    (!guest && (bar->kind == VPCI_BAR_IO || dev->vf_of)))
 			continue;
 		if (bar->kind == VPCI_BAR_ROM)
-			rc = vpci_add_register(
+			rc = vpci_add_header_register(
 				dev, guest ? guest_rom_read : hw_rom_read,
 				guest ? guest_rom_write : hw_rom_write,
-				bar->reg, 4, bar, NULL);
+				bar->reg, 4, bar);
 		else
-			rc = vpci_add_register(
+			rc = vpci_add_header_register(
 				dev, guest ? guest_bar_read : hw_bar_read,
 				guest ? guest_bar_write : hw_bar_write,
-				bar->reg, 4, bar, NULL);
+				bar->reg, 4, bar);
 	}
 	return rc;
 }
@@ -558,8 +558,8 @@ static int add_hwdom_regs(struct vpci_dev *dev)
 {
 	/* Command only: status is the hardware's here, and a platform may
 	 * put a register of its own there. */
-	int rc = vpci_add_register(dev, hw_cmd_read, hw_cmd_write,
-				   VPCI_REG_COMMAND, 2, NULL, NULL);
+	int rc = vpci_add_header_register(dev, hw_cmd_read, hw_cmd_write,
+					  VPCI_REG_COMMAND, 2, NULL);
 
 	if (!rc && dev->vf_of)
 		rc = vpci_add_register(dev, id_read, NULL, VPCI_REG_VENDOR_ID,

@@ -106,5 +106,14 @@ int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
 			    void *data);
 int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
 			    unsigned int size, uint32_t *value, bool writable);
+/*
+ * vpci_add_register() without masks, for a header's own registers: the
+ * same result and errors, the common case (a 2- or 4-byte register after
+ * every other, into a table with room) without that function's general
+ * checks. A state build adds a handful per function.
+ */
+int vpci_add_header_register(struct vpci_dev *dev, vpci_read_fn *read,
+			     vpci_write_fn *write, unsigned int offset,
+			     unsigned int size, void *data);
 
 #endif /* VPCI_REGISTERS_H */
