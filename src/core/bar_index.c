@@ -98,7 +98,8 @@ bool vpci_dev_hidden_from_hwdom(const struct vpci_dev *dev)
 {
 	const struct vpci_host *host = dev->host;
 
-	if (dev->owner)
+	if (dev->owner ||
+	    !(host->policy & (VPCI_POLICY_HIDE_SLOT | VPCI_POLICY_STUB_FN0)))
 		return false;
 	if ((host->policy & VPCI_POLICY_HIDE_SLOT) &&
 	    vpci_sbdf_set_slot_any(&host->hidden, dev->sbdf))
@@ -412,6 +413,23 @@ int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
 	return bar_resync(dev, slot);
 }
 
+int vpci_bars_sync(struct vpci_dev *dev, unsigned int mask)
+{
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
+		int rc;
+
+		if (!(mask & (1u << slot)) ||
+		    bar_settled(dev, &dev->hdr->bars[slot]))
+			continue;
+		rc = bar_resync(dev, slot);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int bar_resync(struct vpci_dev *dev, unsigned int slot)
 {
 	struct vpci_bar *bar = &dev->hdr->bars[slot];
@@ -425,8 +443,10 @@ static int bar_resync(struct vpci_dev *dev, unsigned int slot)
 		return 0;
 	if (!want && !bar->in_index && !bar->blocked)
 		return 0; /* nothing to leave (unused slots, mostly) */
-	vpci_bar_unblock(vpci_owner_group(dev), bar);
-	vpci_bar_leave(dev, bar);
+	if (bar->blocked)
+		vpci_bar_unblock(vpci_owner_group(dev), bar);
+	if (bar->in_index)
+		vpci_bar_leave(dev, bar);
 	if (!want)
 		return 0;
 	rc = bar_enter(dev, bar, &p, &conflict);

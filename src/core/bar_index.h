@@ -55,6 +55,9 @@ bool vpci_group_domid(const struct vpci_host *host,
  * ranges touched as pending. Errors: VPCI_ENOMEM. A conflicting guest BAR
  * is blocked (logged), not an error. */
 int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot);
+/* vpci_bar_sync() of each slot in mask (bit i: bars[i]) in order, up to
+ * the first failure, which it returns. */
+int vpci_bars_sync(struct vpci_dev *dev, unsigned int mask);
 /* Take bar out of the wanted index (its range becomes pending). */
 void vpci_bar_leave(struct vpci_dev *dev, struct vpci_bar *bar);
 void vpci_bar_unblock(struct vpci_owner_group *g, struct vpci_bar *bar);

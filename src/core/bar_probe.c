@@ -198,15 +198,3 @@ void vpci_bars_measure(struct vpci_dev *dev)
 	if (cmd & decode)
 		vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2, cmd);
 }
-
-bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr)
-{
-	/*
-	 * Every address bit set, over the whole register: a 64-bit BAR is
-	 * one 64-bit value. Its low dword alone being all ones is a place
-	 * like any other (a 1 MiB BAR at 0x4fff00000, a 2 GiB BAR at an odd
-	 * multiple of 2 GiB); an OS sizing the low half first leaves the BAR
-	 * briefly at such a place, as real hardware would decode it.
-	 */
-	return bar->addr_mask && (addr & bar->addr_mask) == bar->addr_mask;
-}

@@ -54,8 +54,19 @@ int vpci_guard_reserve_claim(struct vpci_host *host);
  * exclusions are recomputed. Management calls only: O(devices). */
 void vpci_guard_refresh(struct vpci_host *host, uint64_t first, uint64_t last,
 			bool all_groups);
-/* True if addr is bar's sizing pattern (every address bit set in a
- * half): a probe, never a place to map. */
-bool vpci_bar_is_sizing(const struct vpci_bar *bar, uint64_t addr);
+/*
+ * True if addr is bar's sizing pattern: a probe, never a place to map.
+ * Every address bit set, over the whole register: a 64-bit BAR is one
+ * 64-bit value. Its low dword alone being all ones is a place like any
+ * other (a 1 MiB BAR at 0x4fff00000, a 2 GiB BAR at an odd multiple of
+ * 2 GiB); an OS sizing the low half first leaves the BAR briefly at such
+ * a place, as real hardware would decode it. Inline: every placement of
+ * a BAR asks twice.
+ */
+static inline bool vpci_bar_is_sizing(const struct vpci_bar *bar,
+				      uint64_t addr)
+{
+	return bar->addr_mask && (addr & bar->addr_mask) == bar->addr_mask;
+}
 
 #endif /* VPCI_FRAME_GUARD_H */

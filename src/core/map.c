@@ -395,16 +395,10 @@ static void retry_blocked(struct vpci_owner_group *g)
 void vpci_bars_apply(struct vpci_dev *dev, unsigned int mask, bool sync)
 {
 	struct vpci_header *hdr = dev->hdr;
-	unsigned int slot;
+	int rc = vpci_bars_sync(dev, mask);
 
-	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
-		int rc = (mask & (1u << slot)) ? vpci_bar_sync(dev, slot) : 0;
-
-		if (rc) {
-			vpci_bars_fail(dev, rc);
-			break;
-		}
-	}
+	if (rc)
+		vpci_bars_fail(dev, rc);
 	if (!dev_has_pend(hdr)) {
 		if (!hdr->pending)
 			write_held(dev);
