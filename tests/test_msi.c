@@ -71,6 +71,42 @@ static void msi_linux_sequence_binds_exactly_what_is_live(void **state)
 	assert_int_equal(fake_fn_get(fn, MSI_CTRL, 2) & 1, 0);
 }
 
+/*
+ * A capability's header and control are one dword register: reads show
+ * both, header bytes ignore writes, and a write of any size or offset
+ * reaches control's bytes only, each as written.
+ */
+static void msi_header_and_control_dword(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_capable_nic(e, 0);
+
+	assign(e);
+	gw(e, MSI_ADDR, 4, 0xfee00000);
+	assert_int_equal(gr(e, MSI_POS, 4),
+			 0x0184u << 16 | MSIX_POS << 8 | VPCI_CAP_ID_MSI);
+	/* The header's bytes are read-only. */
+	gw(e, MSI_POS, 2, 0xffff);
+	gw(e, MSI_POS + 1, 1, 0);
+	assert_int_equal(gr(e, MSI_POS, 2), MSIX_POS << 8 | VPCI_CAP_ID_MSI);
+	/* Two bytes over the header's second and control's first byte:
+	 * only control's (enable, 4 vectors) take. */
+	gw(e, MSI_POS + 1, 2, (2u << 4 | 1u) << 8 | 0x77);
+	assert_int_equal(gr(e, MSI_POS, 4),
+			 0x01a5u << 16 | MSIX_POS << 8 | VPCI_CAP_ID_MSI);
+	assert_int_equal(fake_fn_get(fn, MSI_CTRL, 2) & 0x71, 0x21);
+	assert_int_equal(e->fp.nr_irq_calls, 4);
+	/* Control's high byte alone: its low byte (enable) stays. */
+	gw(e, MSI_CTRL + 1, 1, 0xff);
+	assert_int_equal(gr(e, MSI_CTRL, 2), 0x01a5);
+	/* A dword: the header bytes dropped, control disabled. */
+	gw(e, MSI_POS, 4, 0x0184u << 16 | 0xffff);
+	assert_int_equal(gr(e, MSI_POS, 4),
+			 0x0184u << 16 | MSIX_POS << 8 | VPCI_CAP_ID_MSI);
+	assert_int_equal(fake_fn_get(fn, MSI_CTRL, 2) & 0x71, 0);
+	assert_int_equal(e->fp.nr_irq_calls, 8);
+}
+
 static void msi_vector_count_is_clamped_to_what_the_device_has(void **state)
 {
 	struct fixture *e = *state;
@@ -436,6 +472,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup_hwdom_guest_irq, fixture_teardown)
 	const struct CMUnitTest tests[] = {
 		T(msi_linux_sequence_binds_exactly_what_is_live),
+		T(msi_header_and_control_dword),
 		T(msi_vector_count_is_clamped_to_what_the_device_has),
 		T(msi_enabled_forces_intx_off),
 		T(msi_refused_by_the_platform_stays_unbound),

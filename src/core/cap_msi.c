@@ -213,6 +213,10 @@ static void mask_write(struct vpci_dev *dev, unsigned int reg,
 	uint32_t mask = val & implemented_mask_bits(msi);
 
 	(void)size;
+	if (mask == msi->mask) { /* no binding changes */
+		vpci_phys_write(dev->host, dev->sbdf, reg, 4, mask);
+		return;
+	}
 	/* Bind what gets unmasked before the hardware unmasks it; unbind
 	 * what gets masked after the hardware masks it. */
 	msi->mask &= mask;

@@ -311,6 +311,57 @@ static uint32_t cap_ptr_read(const struct vpci_dev *dev, unsigned int reg,
 	return dev->caps->first_std;
 }
 
+/*
+ * A standard header and the emulator's 2-byte register after it (MSI or
+ * MSI-X control, PM capabilities, PCIe capabilities) as one dword
+ * register, so that a 4-byte access is one call: the header's bytes are
+ * read-only, the other two are served as the table served them.
+ */
+static uint32_t header_dword_read(const struct vpci_dev *dev,
+				  unsigned int reg, unsigned int size,
+				  void *data)
+{
+	const struct vpci_cap *cap = data;
+
+	(void)reg;
+	(void)size;
+	return cap->shown |
+	       vpci_register_part_read(dev, &cap->after_header) << 16;
+}
+
+static void header_dword_write(struct vpci_dev *dev, unsigned int reg,
+			       unsigned int size, uint32_t val, void *data)
+{
+	const struct vpci_cap *cap = data;
+	unsigned int from = reg & 3u, end = from + size;
+
+	if (end <= 2u || !cap->after_header.write)
+		return; /* the header, or a read-only register, only */
+	if (from < 2u) {
+		val >>= (2u - from) * 8u;
+		from = 2u;
+	}
+	vpci_register_part_write(dev, &cap->after_header, from - 2u,
+				 end - from, val << ((from - 2u) * 8u));
+}
+
+/* The header of a standard capability: with the register after it when
+ * the emulator put a 2-byte one there. */
+static int add_std_header(struct vpci_dev *dev, struct vpci_cap *cap)
+{
+	if (!vpci_take_register(dev, cap->pos + 2u, 2, &cap->after_header)) {
+		int rc = vpci_add_dword_register(dev, header_dword_read,
+						 header_dword_write, cap->pos,
+						 cap);
+
+		if (rc) /* the build fails: nothing serves it any more */
+			cap->after_header.size = 0;
+		return rc;
+	}
+	cap->after_header.size = 0;
+	return vpci_add_value_register(dev, cap->pos, 2, &cap->shown, false);
+}
+
 /* Emulate the headers of a list whose links differ from the hardware's. */
 static int emulate_links(struct vpci_dev *dev, struct vpci_caps *c, bool ext,
 			 bool guest)
@@ -333,8 +384,9 @@ static int emulate_links(struct vpci_dev *dev, struct vpci_caps *c, bool ext,
 			continue;
 		caps[i].shown = ext ? ext_header_read(dev, 0, 4, &caps[i])
 				    : std_header_read(dev, 0, 2, &caps[i]);
-		rc = vpci_add_value_register(dev, caps[i].pos, ext ? 4 : 2,
-					     &caps[i].shown, false);
+		rc = ext ? vpci_add_value_register(dev, caps[i].pos, 4,
+						   &caps[i].shown, false)
+			 : add_std_header(dev, &caps[i]);
 	}
 	return rc;
 }

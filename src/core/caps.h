@@ -38,6 +38,9 @@ struct vpci_cap {
 	void *state;
 	uint32_t header;   /* as read: id | next << 8, or the extended dword */
 	uint32_t shown;    /* the header the owner reads, next as linked */
+	/* The emulator's register right after a standard header, served by
+	 * one dword register with the header (caps.c); size 0: none. */
+	struct vpci_register after_header;
 	uint16_t pos;
 	uint16_t next;     /* the next visible capability of its list, or 0 */
 	bool extended;

@@ -475,6 +475,32 @@ static void latch_write(struct vpci_dev *dev, unsigned int reg,
 	*(uint32_t *)data = val & vpci_size_mask(size);
 }
 
+/*
+ * A guest's type 0 interrupt line, pin, Min_Gnt and Max_Lat as one dword
+ * register: the line is a latch the guest owns, the rest the hardware's,
+ * read-only; one call and one hardware read for a 4-byte access.
+ */
+static uint32_t intx_dword_read(const struct vpci_dev *dev, unsigned int reg,
+				unsigned int size, void *data)
+{
+	(void)reg;
+	(void)size;
+	(void)data;
+	return (vpci_phys_read(dev->host, dev->sbdf, VPCI_REG_INTERRUPT_LINE,
+			       4) &
+		~0xffu) |
+	       (dev->hdr->intx_line & 0xffu);
+}
+
+static void intx_dword_write(struct vpci_dev *dev, unsigned int reg,
+			     unsigned int size, uint32_t val, void *data)
+{
+	(void)size;
+	(void)data;
+	if (!(reg & 3u)) /* the bytes written start at the line */
+		dev->hdr->intx_line = val & 0xffu;
+}
+
 /* -------------------------------------------------------------- set-up */
 
 /* A register's set-up. The tables of these are static: built on the stack
@@ -585,13 +611,15 @@ static int add_guest_regs(struct vpci_dev *dev)
 		 latch_write, {0}},
 		{VPCI_REG_HEADER_TYPE, 1, 0, hw_ro_read, NULL, {0}},
 		{VPCI_REG_CAP_PTR, 1, 0, guest_cap_ptr_read, NULL, {0}},
+	};
+	/* A type 0 header's last dword is intx_dword_read/write's. */
+	static const struct reg_def type0[] = {
+		{VPCI_REG_SUBSYS_VENDOR_ID, 4, 0, hw_ro_read, NULL, {0}},
+	};
+	static const struct reg_def type1[] = {
 		{VPCI_REG_INTERRUPT_LINE, 1, LATCH(intx_line), latch_read,
 		 latch_write, {0}},
 		{VPCI_REG_INTERRUPT_PIN, 1, 0, hw_ro_read, NULL, {0}},
-	};
-	static const struct reg_def type0[] = {
-		{VPCI_REG_SUBSYS_VENDOR_ID, 4, 0, hw_ro_read, NULL, {0}},
-		{0x3e, 2, 0, hw_ro_read, NULL, {0}}, /* min_gnt, max_lat */
 	};
 	/* clang-format on */
 	int rc = vpci_add_dword_register(dev, guest_cmd_status_read,
@@ -603,6 +631,12 @@ static int add_guest_regs(struct vpci_dev *dev)
 
 	if (!rc && dev->hdr->nr_bars == VPCI_TYPE0_NR_BARS)
 		rc = add_regs(dev, type0, sizeof(type0) / sizeof(type0[0]));
+	if (!rc && dev->hdr->nr_bars == VPCI_TYPE0_NR_BARS)
+		rc = vpci_add_dword_register(dev, intx_dword_read,
+					     intx_dword_write,
+					     VPCI_REG_INTERRUPT_LINE, NULL);
+	else if (!rc)
+		rc = add_regs(dev, type1, sizeof(type1) / sizeof(type1[0]));
 	return rc ? rc : add_bar_regs(dev, true);
 }
 

@@ -522,6 +522,31 @@ static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 	r->write(dev, r->offset, r->size, val, r->data);
 }
 
+uint32_t vpci_register_part_read(const struct vpci_dev *dev,
+				 const struct vpci_register *r)
+{
+	if (r->flags & VPCI_REG_READS_VALUE)
+		return *(const uint32_t *)r->data & r->visible;
+	return register_read(dev, r);
+}
+
+int vpci_take_register(struct vpci_dev *dev, unsigned int offset,
+		       unsigned int size, struct vpci_register *out)
+{
+	struct vpci_regtable *t = &dev->regs;
+	unsigned int i = first_register_after(t, offset);
+
+	if (i >= t->nr || t->regs[i].offset != offset ||
+	    t->regs[i].size != size)
+		return VPCI_ENOENT;
+	*out = t->regs[i];
+	__builtin_memmove(&t->regs[i], &t->regs[i + 1],
+			  (t->nr - i - 1u) * sizeof(t->regs[0]));
+	t->nr--;
+	t->plan_stale = true;
+	return 0;
+}
+
 /* Bytes [pos, pos + n) of one dword, as a bit mask of those bytes. */
 static inline unsigned int dword_bytes(unsigned int pos, unsigned int n)
 {
@@ -567,6 +592,33 @@ static inline void register_write_whole(struct vpci_dev *dev,
 		register_write(dev, r, 0, r->size, val);
 }
 
+void vpci_register_part_write(struct vpci_dev *dev,
+			      const struct vpci_register *r, unsigned int from,
+			      unsigned int n, uint32_t wval)
+{
+	if (!from && n == r->size)
+		register_write_whole(dev, r, wval);
+	else
+		register_write(dev, r, from, n, wval);
+}
+
+/* Gap bytes [from, to) of the dword at reg to the hardware, in naturally
+ * aligned pieces (at most three bytes: one and two). */
+static inline void dword_gap_write(const struct vpci_dev *dev,
+				   unsigned int reg, unsigned int from,
+				   unsigned int to, uint32_t val)
+{
+	while (from < to) {
+		unsigned int size = !(from & 1u) && from + 2u <= to ? 2u : 1u;
+
+		dev->host->ops->conf_write(dev->host->ctx, dev->sbdf,
+					   reg + from, size,
+					   (val >> (from * 8u)) &
+						   ((1u << (size * 8u)) - 1u));
+		from += size;
+	}
+}
+
 /*
  * The same for a write. A guest's gap bytes are dropped, so only its
  * registers are written. Otherwise byte position by byte position in
@@ -600,6 +652,22 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 					     (val >> (at * 8u)) &
 						     vpci_size_mask(r->size));
 		}
+		return;
+	}
+	if (entry & VPCI_PLAN_ONE) {
+		/* One register: the gap bytes before it, it, those after. */
+		const struct vpci_register *r;
+		unsigned int at, end;
+
+		if (i >= t->nr || t->regs[i].offset - reg >= 4u)
+			return;
+		r = &t->regs[i];
+		at = r->offset & 3u;
+		end = at + r->size;
+		dword_gap_write(dev, reg, 0, at, val);
+		register_write_whole(dev, r,
+				     (val >> (at * 8u)) & vpci_size_mask(r->size));
+		dword_gap_write(dev, reg, end, 4u, val);
 		return;
 	}
 	while (pos < 4u) {
