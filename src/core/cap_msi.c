@@ -31,6 +31,7 @@
 #define MAX_LOG2_VECTORS 5u
 
 struct msi {
+	const struct vpci_cap *cap;
 	uint16_t pos;
 	uint16_t ctrl_ro;  /* MMC, 64-bit and per-vector masking, as hardware */
 	uint8_t mmc;       /* log2 of the vectors the function can send */
@@ -145,6 +146,27 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 	}
 }
 
+/* A guest's header and control dword (caps.h). */
+static uint32_t header_ctrl_read(const struct vpci_dev *dev, unsigned int reg,
+				 unsigned int size, void *data)
+{
+	const struct msi *msi = data;
+
+	return msi->cap->shown | ctrl_read(dev, reg, size, data) << 16;
+}
+
+static void header_ctrl_write(struct vpci_dev *dev, unsigned int reg,
+			      unsigned int size, uint32_t val, void *data)
+{
+	const struct msi *msi = data;
+	uint32_t ctrl;
+
+	/* ctrl_read has no side effects: read whether needed or not. */
+	if (vpci_cap_ctrl_write_part(reg, size, val,
+				     ctrl_read(dev, reg, 2, data), &ctrl))
+		ctrl_write(dev, msi->pos + VPCI_MSI_FLAGS, 2, ctrl, data);
+}
+
 static uint32_t addr_read(const struct vpci_dev *dev, unsigned int reg,
 			  unsigned int size, void *data)
 {
@@ -238,8 +260,12 @@ static uint32_t pending_read(const struct vpci_dev *dev, unsigned int reg,
 static int add_regs(struct vpci_dev *dev, struct msi *msi)
 {
 	unsigned int pos = msi->pos;
-	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
-				   pos + VPCI_MSI_FLAGS, 2, msi, NULL);
+	/* A guest's header is emulated: with control, one dword. */
+	int rc = vpci_dev_is_guest(dev)
+			 ? vpci_add_dword_register(dev, header_ctrl_read,
+						   header_ctrl_write, pos, msi)
+			 : vpci_add_register(dev, ctrl_read, ctrl_write,
+					     pos + VPCI_MSI_FLAGS, 2, msi, NULL);
 
 	if (!rc)
 		rc = vpci_add_register(dev, addr_read, addr_write,
@@ -272,6 +298,7 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (!msi)
 		return VPCI_ENOMEM;
 	cap->state = msi;
+	msi->cap = cap;
 	ctrl = vpci_phys_read(host, dev->sbdf, pos + VPCI_MSI_FLAGS, 2);
 	msi->pos = (uint16_t)pos;
 	msi->mmc = (uint8_t)((ctrl >> CTRL_MMC_SHIFT) & 7u);

@@ -173,6 +173,27 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 		dev->irq_on &= (uint8_t)~VPCI_IRQ_MSIX;
 }
 
+/* A guest's header and control dword (caps.h). */
+static uint32_t header_ctrl_read(const struct vpci_dev *dev, unsigned int reg,
+				 unsigned int size, void *data)
+{
+	const struct vpci_msix *msix = data;
+
+	return msix->cap->shown | ctrl_read(dev, reg, size, data) << 16;
+}
+
+static void header_ctrl_write(struct vpci_dev *dev, unsigned int reg,
+			      unsigned int size, uint32_t val, void *data)
+{
+	const struct vpci_msix *msix = data;
+	uint32_t ctrl;
+
+	/* ctrl_read has no side effects: read whether needed or not. */
+	if (vpci_cap_ctrl_write_part(reg, size, val,
+				     ctrl_read(dev, reg, 2, data), &ctrl))
+		ctrl_write(dev, msix->pos + VPCI_MSIX_FLAGS, 2, ctrl, data);
+}
+
 static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
 			      unsigned int size, void *data)
 {
@@ -188,8 +209,14 @@ static uint32_t location_read(const struct vpci_dev *dev, unsigned int reg,
 
 static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 {
-	int rc = vpci_add_register(dev, ctrl_read, ctrl_write,
-				   msix->pos + VPCI_MSIX_FLAGS, 2, msix, NULL);
+	/* A guest's header is emulated: with control, one dword. */
+	int rc = vpci_dev_is_guest(dev)
+			 ? vpci_add_dword_register(dev, header_ctrl_read,
+						   header_ctrl_write, msix->pos,
+						   msix)
+			 : vpci_add_register(dev, ctrl_read, ctrl_write,
+					     msix->pos + VPCI_MSIX_FLAGS, 2,
+					     msix, NULL);
 
 	if (!rc)
 		rc = vpci_add_register(dev, location_read, NULL,
@@ -250,6 +277,7 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (!msix)
 		return VPCI_ENOMEM;
 	msix->dev = dev;
+	msix->cap = cap;
 	msix->pos = (uint16_t)pos;
 	msix->nr_entries = (uint16_t)n;
 	msix->table_reg =

@@ -312,53 +312,52 @@ static uint32_t cap_ptr_read(const struct vpci_dev *dev, unsigned int reg,
 }
 
 /*
- * A standard header and the emulator's 2-byte register after it (MSI or
- * MSI-X control, PM capabilities, PCIe capabilities) as one dword
- * register, so that a 4-byte access is one call: the header's bytes are
- * read-only, the other two are served as the table served them.
+ * A standard header and the emulator's read-only value right after it
+ * (PM capabilities, PCIe capabilities) as one dword register, so that a
+ * 4-byte access is one call without a walk. Writes change nothing.
+ * (Only values: a handler called from here would be a register handler
+ * calling register handlers. MSI and MSI-X register their header and
+ * control dword themselves.)
  */
-static uint32_t header_dword_read(const struct vpci_dev *dev,
+static uint32_t header_value_read(const struct vpci_dev *dev,
 				  unsigned int reg, unsigned int size,
 				  void *data)
 {
 	const struct vpci_cap *cap = data;
+	const struct vpci_register *r = &cap->after_header;
 
+	(void)dev;
 	(void)reg;
 	(void)size;
-	return cap->shown |
-	       vpci_register_part_read(dev, &cap->after_header) << 16;
+	return cap->shown | (*(const uint32_t *)r->data & r->visible) << 16;
 }
 
-static void header_dword_write(struct vpci_dev *dev, unsigned int reg,
+static void header_value_write(struct vpci_dev *dev, unsigned int reg,
 			       unsigned int size, uint32_t val, void *data)
 {
-	const struct vpci_cap *cap = data;
-	unsigned int from = reg & 3u, end = from + size;
-
-	if (end <= 2u || !cap->after_header.write)
-		return; /* the header, or a read-only register, only */
-	if (from < 2u) {
-		val >>= (2u - from) * 8u;
-		from = 2u;
-	}
-	vpci_register_part_write(dev, &cap->after_header, from - 2u,
-				 end - from, val << ((from - 2u) * 8u));
+	(void)dev;
+	(void)reg;
+	(void)size;
+	(void)val;
+	(void)data;
 }
 
-/* The header of a standard capability: with the register after it when
- * the emulator put a 2-byte one there. */
+/* The header of a standard capability: with the read-only value after
+ * it when the emulator put one there; none when the emulator registered
+ * the header's dword itself. */
 static int add_std_header(struct vpci_dev *dev, struct vpci_cap *cap)
 {
-	if (!vpci_take_register(dev, cap->pos + 2u, 2, &cap->after_header)) {
-		int rc = vpci_add_dword_register(dev, header_dword_read,
-						 header_dword_write, cap->pos,
-						 cap);
+	const struct vpci_register *after =
+		vpci_register_at(dev, cap->pos + 2u);
 
-		if (rc) /* the build fails: nothing serves it any more */
-			cap->after_header.size = 0;
-		return rc;
-	}
-	cap->after_header.size = 0;
+	if (vpci_register_at(dev, cap->pos))
+		return 0; /* the emulator's dword */
+	if (after && after->size == 2u &&
+	    (after->flags & VPCI_REG_READS_VALUE) && !after->write &&
+	    !vpci_take_register(dev, cap->pos + 2u, 2, &cap->after_header))
+		return vpci_add_dword_register(dev, header_value_read,
+					       header_value_write, cap->pos,
+					       cap);
 	return vpci_add_value_register(dev, cap->pos, 2, &cap->shown, false);
 }
 

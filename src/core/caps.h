@@ -38,8 +38,8 @@ struct vpci_cap {
 	void *state;
 	uint32_t header;   /* as read: id | next << 8, or the extended dword */
 	uint32_t shown;    /* the header the owner reads, next as linked */
-	/* The emulator's register right after a standard header, served by
-	 * one dword register with the header (caps.c); size 0: none. */
+	/* The emulator's read-only value right after a standard header,
+	 * served by one dword register with the header (caps.c). */
 	struct vpci_register after_header;
 	uint16_t pos;
 	uint16_t next;     /* the next visible capability of its list, or 0 */
@@ -93,6 +93,26 @@ unsigned int vpci_caps_first(const struct vpci_dev *dev);
  * the standard (extended) list. */
 bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
 		       bool extended);
+
+/*
+ * A guest's capability header and the 2-byte control register after it
+ * (MSI, MSI-X) as one dword register, registered by the emulator: the
+ * header's bytes read as caps.c links them (cap->shown) and ignore
+ * writes. vpci_cap_ctrl_write_part gives a write's new control value,
+ * merged with old (what control reads) where the access leaves a byte of
+ * it alone; false: the access touches the header only.
+ */
+static inline bool vpci_cap_ctrl_write_part(unsigned int reg,
+					    unsigned int size, uint32_t val,
+					    uint32_t old, uint32_t *ctrl)
+{
+	unsigned int shift = (reg & 3u) * 8u;
+	uint32_t bytes = (vpci_size_mask(size) << shift) >> 16;
+	uint32_t v = (val << shift) >> 16;
+
+	*ctrl = (old & ~bytes) | (v & bytes);
+	return bytes != 0;
+}
 
 /* Reads as zero: a capability's registers that neither the guest nor the
  * hardware domain may reach. Hidden, so taking its address from any

@@ -6,8 +6,8 @@
  * no call between the entry point and the handler or the platform. A
  * dword that is one whole 4-byte register, only gap bytes, or a read of
  * several registers is done here; a write mixing registers and gaps goes
- * to registers.c with its plan entry; everything else takes the general path (config_access.c's views,
- * vpci_dev_read/write). Private to the core.
+ * to registers.c with its plan entry; everything else takes the general path
+ * (config_access.c's views, vpci_dev_read/write). Private to the core.
  */
 #ifndef VPCI_DISPATCH_H
 #define VPCI_DISPATCH_H
@@ -67,8 +67,8 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
 	unsigned int i = entry & VPCI_PLAN_FIRST;
 	const struct vpci_register *r;
-	bool gaps = covered != VPCI_PLAN_ALL_COVERED &&
-		    vpci_gaps_pass_through(dev);
+	bool gaps =
+		covered != VPCI_PLAN_ALL_COVERED && vpci_gaps_pass_through(dev);
 	uint32_t val = 0, phys = 0;
 
 	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0) || i >= t->nr) {
@@ -99,8 +99,8 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 	/* One register and gap bytes (the commonest mix): no walk. */
 	r = &t->regs[i];
 	if (gaps || (r->flags & VPCI_REG_READS_PHYS))
-		phys = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
-						 reg, 4);
+		phys = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
+						 4);
 	if (gaps)
 		val = phys & vpci_byte_mask(~covered & 0xfu);
 	return val | vpci_register_value(dev, r, phys)
@@ -138,14 +138,13 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 	if (r->size != 4u)
 		return vpci_dword_read_mixed_inline(dev, reg, entry);
 	/* Reserved bits read as 0, as in registers.c's register_read. */
-	if (__builtin_expect(!(r->flags & (VPCI_REG_READS_PHYS |
-					   VPCI_REG_READS_VALUE)),
-			     1))
-		return r->read ? r->read(dev, reg, 4, r->data) & r->visible
-			       : 0;
+	if (__builtin_expect(
+		    !(r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_VALUE)),
+		    1))
+		return r->read ? r->read(dev, reg, 4, r->data) & r->visible : 0;
 	if (r->flags & VPCI_REG_READS_PHYS)
-		return dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
-						 reg, 4) &
+		return dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
+						 4) &
 		       r->visible;
 	return *(const uint32_t *)r->data & r->visible;
 }
@@ -175,6 +174,17 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 	}
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
 	if (r->size != 4u) {
+		/* A guest's one register and gap bytes: its gap bytes are
+		 * dropped, so a register without masks is one call. */
+		if ((entry & VPCI_PLAN_ONE) && !vpci_gaps_pass_through(dev) &&
+		    !(r->flags & (VPCI_REG_MASKED | VPCI_REG_WRITES_VALUE))) {
+			if (r->write)
+				r->write(dev, r->offset, r->size,
+					 (val >> ((r->offset & 3u) * 8u)) &
+						 vpci_size_mask(r->size),
+					 r->data);
+			return;
+		}
 		vpci_dword_write_mixed(dev, reg, entry, val);
 		return;
 	}
@@ -212,8 +222,7 @@ vpci_direct_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI) || host->policy)
 		return NULL;
 	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
-	if (!dev || dev->owner ||
-	    vpci_sbdf_set_contains(&host->readonly, sbdf))
+	if (!dev || dev->owner || vpci_sbdf_set_contains(&host->readonly, sbdf))
 		return NULL;
 	return dev;
 }

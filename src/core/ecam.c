@@ -108,10 +108,17 @@ ecam_decode(const struct vpci_domain *dom, uint64_t gpa, vpci_sbdf_t *sbdf,
 {
 	const struct vpci_ecam_window *w = dom->ecam,
 				      *end = dom->ecam + dom->nr_ecam;
+	uint64_t off = gpa - w->base;
 
-	for (; w < end; w++) {
-		uint64_t off = gpa - w->base;
-
+	/* The first window without the loop: most domains have one (with
+	 * none, its size is 0 and nothing is inside). */
+	if (__builtin_expect(off < w->size_bytes, 1)) {
+		*sbdf = w->sbdf_first + (vpci_sbdf_t)(off >> ECAM_FN_SHIFT);
+		*reg = (unsigned int)off & (VPCI_CFG_SPACE_SIZE - 1);
+		return 0;
+	}
+	for (w++; w < end; w++) {
+		off = gpa - w->base;
 		if (off >= w->size_bytes)
 			continue;
 		*sbdf = w->sbdf_first + (vpci_sbdf_t)(off >> ECAM_FN_SHIFT);

@@ -48,6 +48,7 @@ struct vpci_msix_entry {
 
 struct vpci_msix {
 	struct vpci_dev *dev;
+	const struct vpci_cap *cap; /* its capability (caps.h) */
 	uint16_t pos;
 	uint16_t nr_entries;
 	bool enabled;

@@ -522,12 +522,13 @@ static void register_write(struct vpci_dev *dev, const struct vpci_register *r,
 	r->write(dev, r->offset, r->size, val, r->data);
 }
 
-uint32_t vpci_register_part_read(const struct vpci_dev *dev,
-				 const struct vpci_register *r)
+const struct vpci_register *vpci_register_at(const struct vpci_dev *dev,
+					     unsigned int offset)
 {
-	if (r->flags & VPCI_REG_READS_VALUE)
-		return *(const uint32_t *)r->data & r->visible;
-	return register_read(dev, r);
+	const struct vpci_regtable *t = &dev->regs;
+	unsigned int i = first_register_after(t, offset);
+
+	return i < t->nr && t->regs[i].offset == offset ? &t->regs[i] : NULL;
 }
 
 int vpci_take_register(struct vpci_dev *dev, unsigned int offset,
@@ -590,16 +591,6 @@ static inline void register_write_whole(struct vpci_dev *dev,
 			 r->data);
 	else
 		register_write(dev, r, 0, r->size, val);
-}
-
-void vpci_register_part_write(struct vpci_dev *dev,
-			      const struct vpci_register *r, unsigned int from,
-			      unsigned int n, uint32_t wval)
-{
-	if (!from && n == r->size)
-		register_write_whole(dev, r, wval);
-	else
-		register_write(dev, r, from, n, wval);
 }
 
 /* Gap bytes [from, to) of the dword at reg to the hardware, in naturally

@@ -107,19 +107,14 @@ int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
 /*
  * Take the library's register of size bytes at offset out of the table
  * into *out (VPCI_ENOENT: none exactly there), so that a dword register
- * over it can serve it: vpci_register_part_read/write then do what the
- * table did with it.
+ * over it can serve it.
  */
 int vpci_take_register(struct vpci_dev *dev, unsigned int offset,
 		       unsigned int size, struct vpci_register *out);
-/* What a read of r shows (reserved bits 0). */
-uint32_t vpci_register_part_read(const struct vpci_dev *dev,
-				 const struct vpci_register *r);
-/* A write of bytes [from, from + n) of r, wval in register position, as
- * the table writes it (masks honoured). */
-void vpci_register_part_write(struct vpci_dev *dev,
-			      const struct vpci_register *r, unsigned int from,
-			      unsigned int n, uint32_t wval);
+/* The register starting at offset, or NULL; valid until the table
+ * changes. */
+const struct vpci_register *vpci_register_at(const struct vpci_dev *dev,
+					     unsigned int offset);
 int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
 			    unsigned int size, uint32_t *value, bool writable);
 /*

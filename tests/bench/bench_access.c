@@ -232,9 +232,8 @@ static void domain_rows(const char *who, struct target *t, unsigned long iters)
  * header, resizable BAR's header, capability and control), and gap
  * dwords on either side and at the end of the space. */
 static const uint32_t ext_dwords[] = {
-	AER_POS,	AER_POS + 4,   AER_POS + 8,	 REBAR_POS - 4,
-	REBAR_POS,	REBAR_POS + 4, REBAR_POS + 8, REBAR_POS + 0xc,
-	0x200,		0xffc,
+	AER_POS,       AER_POS + 4,   AER_POS + 8,     REBAR_POS - 4, REBAR_POS,
+	REBAR_POS + 4, REBAR_POS + 8, REBAR_POS + 0xc, 0x200,	      0xffc,
 };
 
 /* One row per dword: see the head of the file for the labels. */
@@ -258,11 +257,13 @@ static void each_dword_rows(const char *who, struct target *t,
 					       ? (uint32_t)d * 4u
 					       : ext_dwords[d - STD_DWORDS];
 
-			snprintf(label, sizeof(label), "%s %sread  dword 0x%03x",
-				 who, paths[p].path, reg);
+			snprintf(label, sizeof(label),
+				 "%s %sread  dword 0x%03x", who, paths[p].path,
+				 reg);
 			row(label, paths[p].read, t, reg, iters);
-			snprintf(label, sizeof(label), "%s %swrite dword 0x%03x",
-				 who, paths[p].path, reg);
+			snprintf(label, sizeof(label),
+				 "%s %swrite dword 0x%03x", who, paths[p].path,
+				 reg);
 			row(label, paths[p].write, t, reg, iters);
 		}
 }
