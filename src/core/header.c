@@ -605,9 +605,8 @@ static int add_guest_regs(struct vpci_dev *dev)
 	static const struct reg_def common[] = {
 		{VPCI_REG_VENDOR_ID, 4, 0, id_read, NULL, {0}},
 		{VPCI_REG_REVISION, 4, 0, hw_ro_read, NULL, {0}},
-		{VPCI_REG_CACHE_LINE_SIZE, 1, LATCH(cache_line), latch_read,
-		 latch_write, {0}},
-		{VPCI_REG_LATENCY_TIMER, 1, LATCH(latency), latch_read,
+		/* Cache line size and latency timer: one 2-byte latch. */
+		{VPCI_REG_CACHE_LINE_SIZE, 2, LATCH(cache_latency), latch_read,
 		 latch_write, {0}},
 		{VPCI_REG_HEADER_TYPE, 1, 0, hw_ro_read, NULL, {0}},
 		{VPCI_REG_CAP_PTR, 1, 0, guest_cap_ptr_read, NULL, {0}},
@@ -702,10 +701,8 @@ int vpci_header_init(struct vpci_dev *dev)
 			vpci_phys_write(host, dev->sbdf, VPCI_REG_COMMAND, 2,
 					hdr->cmd & (uint16_t)~quiet);
 		hdr->cmd &= VPCI_CMD_INTX_DISABLE;
-		hdr->cache_line = vpci_phys_read(host, dev->sbdf,
-						 VPCI_REG_CACHE_LINE_SIZE, 1);
-		hdr->latency = vpci_phys_read(host, dev->sbdf,
-					      VPCI_REG_LATENCY_TIMER, 1);
+		hdr->cache_latency = vpci_phys_read(
+			host, dev->sbdf, VPCI_REG_CACHE_LINE_SIZE, 2);
 		hdr->intx_line = INTX_LINE_UNKNOWN;
 	}
 	/* The hardware domain's MSI-X table and PBA frames are never mapped

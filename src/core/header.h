@@ -108,8 +108,7 @@ struct vpci_header {
 	struct vpci_dev *pending_next;
 	int error;            /* first map failure not yet reported */
 	/* Guest latches. */
-	uint32_t cache_line;
-	uint32_t latency;
+	uint32_t cache_latency; /* cache line size, latency timer << 8 */
 	uint32_t intx_line;
 };
 
