@@ -72,7 +72,7 @@ static enum vpci_cap_walk_end walk(const struct vpci_host *host,
 				   vpci_cap_visit_fn *visit, void *arg,
 				   unsigned int *nr, unsigned int *where)
 {
-	uint64_t seen[VPCI_CAP_EXT_MAX / 64u] = {0};
+	uint64_t seen[VPCI_CAP_EXT_MAX / 64u];
 	unsigned int first = ext ? EXT_FIRST : STD_FIRST;
 	unsigned int max = ext ? VPCI_CAP_EXT_MAX : VPCI_CAP_STD_MAX;
 	unsigned int pos, n;
@@ -92,6 +92,9 @@ static enum vpci_cap_walk_end walk(const struct vpci_host *host,
 		pos = vpci_phys_read(host, sbdf, VPCI_REG_CAP_PTR, 1) &
 		      PTR_MASK;
 	}
+	/* Zeroed once a list is there, and only the words its space uses
+	 * (a standard list's 48 entries fit the first). */
+	__builtin_memset(seen, 0, ext ? sizeof(seen) : sizeof(seen[0]));
 	for (n = 0;; n++) {
 		*where = pos;
 		if (!pos)

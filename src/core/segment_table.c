@@ -47,9 +47,12 @@ struct vpci_seg_head *vpci_seg_table_search(const struct vpci_seg_table *t,
 struct vpci_seg_head *vpci_seg_table_get(struct vpci_seg_table *t,
 					 uint16_t seg, size_t size_bytes)
 {
-	size_t i = vpci_seg_table_position(t, seg);
+	size_t i;
 	struct vpci_seg_head *s;
 
+	if (t->only && t->only->seg == seg) /* every add, on most machines */
+		return t->only;
+	i = vpci_seg_table_position(t, seg);
 	if (i < t->nr && t->segs[i]->seg == seg)
 		return t->segs[i];
 	if (t->nr == t->capacity) {
