@@ -551,6 +551,18 @@ static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
 	return 0;
 }
 
+/* A header register without masks: appended in place when it can be,
+ * else through vpci_add_register() (same result and errors). */
+static inline int add_header_register(struct vpci_dev *dev, vpci_read_fn *read,
+				      vpci_write_fn *write, unsigned int offset,
+				      unsigned int size, void *data)
+{
+	if (vpci_regtable_try_append(&dev->regs, read, write, offset, size,
+				     data))
+		return 0;
+	return vpci_add_register(dev, read, write, offset, size, data, NULL);
+}
+
 /* The BAR and ROM registers, with the view's handlers. */
 static int add_bar_regs(struct vpci_dev *dev, bool guest)
 {
@@ -567,12 +579,12 @@ static int add_bar_regs(struct vpci_dev *dev, bool guest)
 		    (!guest && (bar->kind == VPCI_BAR_IO || dev->vf_of)))
 			continue;
 		if (bar->kind == VPCI_BAR_ROM)
-			rc = vpci_add_header_register(
+			rc = add_header_register(
 				dev, guest ? guest_rom_read : hw_rom_read,
 				guest ? guest_rom_write : hw_rom_write,
 				bar->reg, 4, bar);
 		else
-			rc = vpci_add_header_register(
+			rc = add_header_register(
 				dev, guest ? guest_bar_read : hw_bar_read,
 				guest ? guest_bar_write : hw_bar_write,
 				bar->reg, 4, bar);
@@ -584,7 +596,7 @@ static int add_hwdom_regs(struct vpci_dev *dev)
 {
 	/* Command only: status is the hardware's here, and a platform may
 	 * put a register of its own there. */
-	int rc = vpci_add_header_register(dev, hw_cmd_read, hw_cmd_write,
+	int rc = add_header_register(dev, hw_cmd_read, hw_cmd_write,
 					  VPCI_REG_COMMAND, 2, NULL);
 
 	if (!rc && dev->vf_of)

@@ -256,36 +256,6 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 	return 0;
 }
 
-int vpci_add_header_register(struct vpci_dev *dev, vpci_read_fn *read,
-			     vpci_write_fn *write, unsigned int offset,
-			     unsigned int size, void *data)
-{
-	struct vpci_regtable *t = &dev->regs;
-	unsigned int i = t->nr;
-
-	/* What vpci_add_register() checks, for a register without masks
-	 * in standard space; anything else takes the full path. */
-	if (i && i < t->capacity && (size == 2u || size == 4u) &&
-	    !(offset & (size - 1u)) && offset < VPCI_CFG_STD_SIZE &&
-	    (unsigned int)t->regs[i - 1u].offset + t->regs[i - 1u].size <=
-		    offset &&
-	    (read || write)) {
-		t->regs[i] = (struct vpci_register){
-			.read = read,
-			.write = write,
-			.data = data,
-			.visible = vpci_size_mask(size),
-			.offset = (uint16_t)offset,
-			.size = (uint8_t)size,
-			.flags = t->library_phase ? VPCI_REG_LIBRARY : 0u,
-		};
-		t->nr = (uint16_t)(i + 1u);
-		t->plan_stale = true;
-		return 0;
-	}
-	return vpci_add_register(dev, read, write, offset, size, data, NULL);
-}
-
 int vpci_remove_registers(struct vpci_dev *dev, unsigned int offset,
 			  unsigned int size)
 {

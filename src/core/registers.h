@@ -118,13 +118,39 @@ const struct vpci_register *vpci_register_at(const struct vpci_dev *dev,
 int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
 			    unsigned int size, uint32_t *value, bool writable);
 /*
- * vpci_add_register() without masks, for a header's own registers: the
- * same result and errors, the common case (a 2- or 4-byte register after
- * every other, into a table with room) without that function's general
- * checks. A state build adds a handful per function.
+ * vpci_add_register() without masks, in its common case: a 2- or 4-byte
+ * register in standard space after every other, into a table with room
+ * (a header's own registers at a state build). Stores it and returns
+ * true; false, changing nothing, for any other case, which the caller
+ * then passes to vpci_add_register(). Inline: a state build adds a
+ * handful per function.
  */
-int vpci_add_header_register(struct vpci_dev *dev, vpci_read_fn *read,
-			     vpci_write_fn *write, unsigned int offset,
-			     unsigned int size, void *data);
+static inline bool vpci_regtable_try_append(struct vpci_regtable *t,
+					    vpci_read_fn *read,
+					    vpci_write_fn *write,
+					    unsigned int offset,
+					    unsigned int size, void *data)
+{
+	unsigned int i = t->nr;
+
+	if (!(i && i < t->capacity && (size == 2u || size == 4u) &&
+	      !(offset & (size - 1u)) && offset < VPCI_CFG_STD_SIZE &&
+	      (unsigned int)t->regs[i - 1u].offset + t->regs[i - 1u].size <=
+		      offset &&
+	      (read || write)))
+		return false;
+	t->regs[i] = (struct vpci_register){
+		.read = read,
+		.write = write,
+		.data = data,
+		.visible = size == 4u ? 0xffffffffu : 0xffffu,
+		.offset = (uint16_t)offset,
+		.size = (uint8_t)size,
+		.flags = t->library_phase ? VPCI_REG_LIBRARY : 0u,
+	};
+	t->nr = (uint16_t)(i + 1u);
+	t->plan_stale = true;
+	return true;
+}
 
 #endif /* VPCI_REGISTERS_H */
