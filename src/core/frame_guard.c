@@ -459,13 +459,17 @@ static int exclude_msix(struct vpci_dev *dev, struct vpci_bar *bar,
 int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
 			  uint64_t host_first, uint64_t host_last)
 {
-	int rc;
+	const struct vpci_host *host = dev->host;
+	int rc = 0;
 
 	vpci_rangeset_clear(&bar->excluded);
-	rc = exclude_reserved(dev, bar, host_first, host_last);
+	/* Each source asked only when it holds something: most hosts
+	 * reserve no frames and most BARs meet no guest's. */
+	if (!vpci_rangeset_is_empty(&host->reserved))
+		rc = exclude_reserved(dev, bar, host_first, host_last);
 	if (!rc)
 		rc = exclude_msix(dev, bar, host_first, host_last);
-	if (!rc && !vpci_dev_is_guest(dev))
+	if (!rc && !vpci_dev_is_guest(dev) && host->claimed.nr_segs)
 		rc = exclude_claimed(dev, bar, host_first, host_last);
 	if (rc) {
 		/* Fail closed: the caller maps nothing of this BAR. */
