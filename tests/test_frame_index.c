@@ -18,6 +18,7 @@
 #include "internal.h"
 
 #define MAX_EDGES 64
+#define UNIVERSE_SEGS 256
 
 struct edges {
 	struct vpci_range r[MAX_EDGES];
@@ -268,6 +269,126 @@ static void find_returns_the_holder_or_the_next(void **state)
 	assert_null(vpci_fidx_find(&b->idx, 51));
 }
 
+static void located_add_is_an_add_without_a_second_descent(void **state)
+{
+	struct bench *b = *state;
+	struct vpci_fidx_spot spot;
+
+	assert_int_equal(add(b, 10, 20, 0), 0);
+	assert_int_equal(add(b, 40, 50, 0), 0);
+	/* Alone: a segment of its own. */
+	assert_int_equal(vpci_fidx_locate(&b->idx, 30, &spot)->start, 40);
+	assert_int_equal(vpci_fidx_add_located(&b->idx, &spot, 35, 0), 0);
+	assert_seg(b, 30, 30, 35, 1);
+	/* Touching a neighbour: the full add merges it. */
+	assert_int_equal(vpci_fidx_locate(&b->idx, 21, &spot)->start, 30);
+	assert_int_equal(vpci_fidx_add_located(&b->idx, &spot, 29, 0), 0);
+	assert_seg(b, 25, 10, 35, 1);
+	/* Over a covered frame with another translation: refused. */
+	assert_int_equal(vpci_fidx_locate(&b->idx, 45, &spot)->start, 40);
+	assert_int_equal(vpci_fidx_add_located(&b->idx, &spot, 46, 1),
+			 VPCI_EEXIST);
+	assert_int_equal(vpci_fidx_add_located(&b->idx, &spot, 44, 0),
+			 VPCI_EINVAL);
+	assert_seg(b, 45, 40, 50, 1);
+	/* No spare node: refused, nothing changed. */
+	vpci_fidx_destroy(&b->idx);
+	assert_null(vpci_fidx_locate(&b->idx, 5, &spot));
+	assert_int_equal(vpci_fidx_add_located(&b->idx, &spot, 6, 0),
+			 VPCI_ENOSPC);
+	assert_int_equal(b->idx.nr_segs, 0);
+}
+
+struct seg_list {
+	struct vpci_fseg s[UNIVERSE_SEGS];
+	unsigned int nr;
+};
+
+static int list_seg(void *arg, const struct vpci_fseg *seg)
+{
+	struct seg_list *l = arg;
+
+	assert_true(l->nr < UNIVERSE_SEGS);
+	l->s[l->nr++] = *seg;
+	return 0;
+}
+
+static void assert_same_coverage(const struct vpci_fidx *a,
+				 const struct vpci_fidx *b)
+{
+	static struct seg_list la, lb;
+	unsigned int i;
+
+	la.nr = lb.nr = 0;
+	vpci_fidx_for_each(a, list_seg, &la);
+	vpci_fidx_for_each(b, list_seg, &lb);
+	assert_int_equal(la.nr, lb.nr);
+	for (i = 0; i < la.nr; i++) {
+		assert_int_equal(la.s[i].start, lb.s[i].start);
+		assert_int_equal(la.s[i].last, lb.s[i].last);
+		assert_int_equal(la.s[i].count, lb.s[i].count);
+		assert_int_equal(la.s[i].delta, lb.s[i].delta);
+	}
+}
+
+/*
+ * Random adds and removes on two indexes, one adding with
+ * vpci_fidx_add(), the other looking the start up first and adding
+ * there: they must cover the same frames the same way throughout, and
+ * the lookup must answer as vpci_fidx_find() does.
+ */
+static void located_adds_match_plain_adds(void **state)
+{
+	struct bench *b = *state;
+	struct vpci_fidx other;
+	struct vpci_range live[64];
+	unsigned int nr_live = 0, step;
+	uint64_t x = 0x243f6a8885a308d3ull;
+
+	vpci_fidx_init(&other, b->fx.host);
+	for (step = 0; step < 4000; step++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (nr_live < 64 && (!nr_live || x % 3)) {
+			uint64_t s = (x >> 8) % 2000, l = s + (x >> 24) % 12;
+			uint64_t delta = (x >> 32) % 2;
+			struct vpci_fidx_spot spot;
+			const struct vpci_fseg *f;
+			int ra, rb;
+
+			assert_int_equal(vpci_fidx_reserve(&b->idx, 256), 0);
+			f = vpci_fidx_find(&other, s);
+			assert_ptr_equal(vpci_fidx_locate(&other, s, &spot), f);
+			/* Reserving between the two (map.c does) allocates
+			 * chunks but leaves the spot valid. */
+			assert_int_equal(vpci_fidx_reserve(&other,
+							   other.nr_spare + 3),
+					 0);
+			ra = vpci_fidx_add(&b->idx, s, l, delta, NULL, NULL,
+					   NULL);
+			rb = vpci_fidx_add_located(&other, &spot, l, delta);
+			assert_int_equal(ra, rb);
+			if (!ra)
+				live[nr_live++] = (struct vpci_range){s, l};
+		} else {
+			unsigned int i = (unsigned int)((x >> 8) % nr_live);
+
+			assert_int_equal(vpci_fidx_remove(&b->idx, live[i].start,
+							  live[i].last, NULL,
+							  NULL),
+					 0);
+			assert_int_equal(vpci_fidx_remove(&other, live[i].start,
+							  live[i].last, NULL,
+							  NULL),
+					 0);
+			live[i] = live[--nr_live];
+		}
+		assert_same_coverage(&b->idx, &other);
+	}
+	vpci_fidx_destroy(&other);
+}
+
 /* ------------------------------------------- randomised, against a model */
 
 #define UNIVERSE 512u
@@ -414,6 +535,8 @@ int main(void)
 		T(nodes_reserved_in_place_survive_a_new_chunk),
 		T(edges_of_the_frame_space_work),
 		T(find_returns_the_holder_or_the_next),
+		T(located_add_is_an_add_without_a_second_descent),
+		T(located_adds_match_plain_adds),
 		T(random_changes_match_a_frame_array),
 #undef T
 	};

@@ -20,8 +20,9 @@
  * phase. Reserving nodes of the newest chunk only counts them (they are
  * taken in place, in order); dropped nodes go to a list, taken first.
  * Exactly what was reserved is spare, so a caller that reserved too
- * little fails (VPCI_ENOSPC) as it would with single allocations. Frame numbers are below 2^52 in practice; the code
- * still never computes last + 1 or start - 1 across the 64-bit wrap.
+ * little fails (VPCI_ENOSPC) as it would with single allocations. Frame
+ * numbers are below 2^52 in practice; the code still never computes
+ * last + 1 or start - 1 across the 64-bit wrap.
  */
 #include "internal.h"
 
@@ -166,8 +167,7 @@ static struct vpci_fseg *take_node(struct vpci_fidx *idx, uint64_t start,
 				   uint64_t last, uint64_t delta,
 				   uint32_t count)
 {
-	return take_node_prio(idx, start, last, delta, count,
-			      next_prio(idx));
+	return take_node_prio(idx, start, last, delta, count, next_prio(idx));
 }
 
 static void drop_node(struct vpci_fidx *idx, struct vpci_fseg *n)
@@ -394,9 +394,10 @@ static int check_add(const struct window *w, uint64_t start, uint64_t last,
  *
  * Adding: one descent by start finds both neighbours (the last segment
  * starting at or before start, the first starting after it) and, on the
- * way, the link where the new node's priority puts it. Returns false,
- * changing nothing, when a neighbour overlaps or touches the range or no
- * node is spare (*rc then says which: 0 or VPCI_ENOSPC).
+ * way, the link where the new node's priority puts it (a spot). That
+ * descent also answers what vpci_fidx_find() would, so a caller that
+ * looks a frame up before adding a range there (map.c: is it mapped?
+ * then map it and record it) makes one descent, not two.
  */
 /* One step of a descent by start, noting the neighbours passed. */
 static inline struct vpci_fseg **step(struct vpci_fseg *n, uint64_t start,
@@ -411,32 +412,71 @@ static inline struct vpci_fseg **step(struct vpci_fseg *n, uint64_t start,
 	return &n->left;
 }
 
-static bool insert_alone(struct vpci_fidx *idx, uint64_t start, uint64_t last,
-			 uint64_t delta, int *rc)
+/* One descent by frame: down to where spot->prio puts a new node, then
+ * on to the leaf, noting both neighbours. */
+static inline __attribute__((always_inline)) void
+locate(struct vpci_fidx *idx, uint64_t frame, struct vpci_fidx_spot *spot)
 {
-	uint32_t prio = next_prio(idx);
-	struct vpci_fseg **link = &idx->root, **at, *n;
-	const struct vpci_fseg *before = NULL, *after = NULL;
+	struct vpci_fseg **link = &idx->root, *n;
 
-	/* Down to where prio puts the new node, then on to the leaf. */
-	while ((n = *link) != NULL && n->prio >= prio)
-		link = step(n, start, &before, &after);
-	at = link;
+	spot->frame = frame;
+	spot->prio = next_prio(idx);
+	spot->before = spot->after = NULL;
+	while ((n = *link) != NULL && n->prio >= spot->prio)
+		link = step(n, frame, &spot->before, &spot->after);
+	spot->at = link;
 	while ((n = *link) != NULL)
-		link = step(n, start, &before, &after);
+		link = step(n, frame, &spot->before, &spot->after);
+}
+
+/* Link [spot->frame, last] as a segment of its own if it touches neither
+ * neighbour; false (changing nothing) if it does or no node is spare
+ * (*rc: 0 or VPCI_ENOSPC). */
+static inline __attribute__((always_inline)) bool
+link_alone(struct vpci_fidx *idx, const struct vpci_fidx_spot *spot,
+	   uint64_t last, uint64_t delta, int *rc)
+{
+	uint64_t start = spot->frame;
+	struct vpci_fseg *n;
+
 	*rc = 0;
-	if (before && (!start || before->last >= start - 1u))
+	if (spot->before && (!start || spot->before->last >= start - 1u))
 		return false;
-	if (after && (last == UINT64_MAX || after->start <= last + 1u))
+	if (spot->after &&
+	    (last == UINT64_MAX || spot->after->start <= last + 1u))
 		return false;
 	if (!idx->nr_spare) {
 		*rc = VPCI_ENOSPC;
 		return false;
 	}
-	n = take_node_prio(idx, start, last, delta, 1, prio);
-	split(*at, start, &n->left, &n->right);
-	*at = n;
+	n = take_node_prio(idx, start, last, delta, 1, spot->prio);
+	split(*spot->at, start, &n->left, &n->right);
+	*spot->at = n;
 	return true;
+}
+
+const struct vpci_fseg *vpci_fidx_locate(struct vpci_fidx *idx, uint64_t frame,
+					 struct vpci_fidx_spot *spot)
+{
+	locate(idx, frame, spot);
+	if (spot->before && spot->before->last >= frame)
+		return spot->before;
+	return spot->after;
+}
+
+int vpci_fidx_add_located(struct vpci_fidx *idx,
+			  const struct vpci_fidx_spot *spot, uint64_t last,
+			  uint64_t delta)
+{
+	int rc;
+
+	if (spot->frame > last)
+		return VPCI_EINVAL;
+	if (link_alone(idx, spot, last, delta, &rc))
+		return 0;
+	return rc ? rc
+		  : vpci_fidx_add(idx, spot->frame, last, delta, NULL, NULL,
+				  NULL);
 }
 
 /* The link holding the segment that starts at start, or NULL. */
@@ -455,6 +495,7 @@ int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 		  const struct vpci_fseg **conflict)
 {
 	struct vpci_fseg **link, *n;
+	struct vpci_fidx_spot spot;
 	struct window w;
 	uint64_t pos = start;
 	bool covered = false;
@@ -463,7 +504,8 @@ int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 
 	if (start > last)
 		return VPCI_EINVAL;
-	if (insert_alone(idx, start, last, delta, &rc)) {
+	locate(idx, start, &spot);
+	if (link_alone(idx, &spot, last, delta, &rc)) {
 		if (rose)
 			rose(arg, start, last, delta);
 		return 0;

@@ -96,6 +96,26 @@ int vpci_fidx_remove(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 /* The segment holding frame, else the first one after it, else NULL. */
 const struct vpci_fseg *vpci_fidx_find(const struct vpci_fidx *idx,
 				       uint64_t frame);
+/*
+ * A place in the index, found by one descent: what adding a range that
+ * starts at frame needs, so that the add makes no second descent. Valid
+ * until the index next changes (reserving nodes does not change it).
+ */
+struct vpci_fidx_spot {
+	struct vpci_fseg **at; /* where a new node's priority puts it */
+	const struct vpci_fseg *before; /* last segment starting <= frame */
+	const struct vpci_fseg *after;	/* first segment starting > frame */
+	uint64_t frame;
+	uint32_t prio;
+};
+/* vpci_fidx_find(), noting the spot for vpci_fidx_add_located(). */
+const struct vpci_fseg *vpci_fidx_locate(struct vpci_fidx *idx, uint64_t frame,
+					 struct vpci_fidx_spot *spot);
+/* vpci_fidx_add(idx, spot->frame, last, delta, NULL, NULL, NULL), in
+ * place when the range touches no segment; same result and errors. */
+int vpci_fidx_add_located(struct vpci_fidx *idx,
+			  const struct vpci_fidx_spot *spot, uint64_t last,
+			  uint64_t delta);
 int vpci_fidx_for_each(const struct vpci_fidx *idx, vpci_fidx_visit_fn *fn,
 		       void *arg);
 

@@ -118,10 +118,12 @@ static size_t mapped_reserve(const struct vpci_owner_group *g)
 	return 2u * g->nr_wanted_ranges + 2u;
 }
 
-/* Map [pos, end] for bar. Returns 0, VPCI_ERESTART, or the failure. */
+/* Map [pos, end] for bar; spot: where the mapped index was looked up at
+ * pos, unchanged since. Returns 0, VPCI_ERESTART, or the failure. */
 static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
 		   uint32_t domid, const struct vpci_bar *bar, uint64_t pos,
-		   uint64_t end, uint64_t *done)
+		   uint64_t end, const struct vpci_fidx_spot *spot,
+		   uint64_t *done)
 {
 	/* One node for the run mapped, the rest kept for its unmapping. */
 	int rc = vpci_fidx_reserve(&g->mapped, mapped_reserve(g) + 1u);
@@ -134,10 +136,12 @@ static int map_run(struct vpci_dev *dev, struct vpci_owner_group *g,
 		rc = platform_call(dev->host, g, false, domid, pos,
 				   end - pos + 1u, bar->delta, &desc, done);
 	}
-	/* A gap filled from its start: one spare node, cannot fail. */
+	/* A gap filled from its start: one spare node, cannot fail. Neither
+	 * reserving nor the platform's call changed the index: the spot
+	 * still holds. */
 	if (*done)
-		vpci_fidx_add(&g->mapped, pos, pos + *done - 1u, bar->delta,
-			      NULL, NULL, NULL);
+		vpci_fidx_add_located(&g->mapped, spot, pos + *done - 1u,
+				      bar->delta);
 	return rc;
 }
 
@@ -185,7 +189,9 @@ static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
 {
 	while (r->start <= r->last) {
 		uint64_t pos = r->start, end = r->last, done;
-		const struct vpci_fseg *m = vpci_fidx_find(&g->mapped, pos);
+		struct vpci_fidx_spot spot;
+		const struct vpci_fseg *m =
+			vpci_fidx_locate(&g->mapped, pos, &spot);
 		const struct vpci_fseg *w = NULL;
 		bool mapped = m && m->start <= pos;
 		bool wanted = false;
@@ -216,7 +222,8 @@ static int reconcile(struct vpci_dev *dev, struct vpci_owner_group *g,
 				rc = 0;
 			}
 		} else if (!mapped && want) {
-			rc = map_run(dev, g, domid, bar, pos, end, &done);
+			rc = map_run(dev, g, domid, bar, pos, end, &spot,
+				     &done);
 			r->start = pos + done;
 		} else {
 			r->start = end + 1u; /* right already, or not ours */
