@@ -365,7 +365,14 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	if (rc)
 		return rc;
 	op.nr = 0;
-	rc = for_each_contrib(bar, p->first, p->last, add_contrib, &op);
+	if (vpci_rangeset_is_empty(&bar->excluded)) { /* most BARs: one run */
+		rc = vpci_fidx_add(w, p->first, p->last, p->delta, NULL, NULL,
+				   &op.conflict);
+		op.nr = !rc;
+	} else {
+		rc = for_each_contrib(bar, p->first, p->last, add_contrib,
+				      &op);
+	}
 	if (rc) {
 		struct contrib_op undo = {.g = op.g, .limit = op.nr};
 
