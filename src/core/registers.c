@@ -61,9 +61,9 @@ static unsigned int plan_space(const struct vpci_regtable *t, uint16_t *plan,
 			       unsigned int base, unsigned int nr_dwords,
 			       unsigned int i)
 {
-	unsigned int d = 0;
+	unsigned int d = 0, nr = t->nr; /* loaded once: plan stores may alias */
 
-	for (; i < t->nr; i++) {
+	for (; i < nr; i++) {
 		const struct vpci_register *r = &t->regs[i];
 		unsigned int rd = r->offset / 4u - base;
 		unsigned int bytes = register_bytes(r)
