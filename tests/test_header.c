@@ -538,6 +538,40 @@ static void hwdom_command_reaches_hardware_after_mapping(void **state)
 	assert_nic_mapped(e, false);
 }
 
+/*
+ * The hardware domain's dword write at command: command through its
+ * handler, then status (the hardware's) as written, in address order, in
+ * two 2-byte writes; RW1C status bits clear where the dword has a 1.
+ */
+static void hwdom_command_status_dword_write(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_nic(e, DEV, 0);
+	const uint32_t st = VPCI_STATUS_REC_MASTER_ABORT |
+			    VPCI_STATUS_DETECTED_PARITY;
+	const struct fake_access *a;
+
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, st);
+	fake_fn_set_w1cmask(fn, VPCI_REG_STATUS, 2, st);
+	e->fp.record_accesses = true;
+	hw_write(e, VPCI_REG_COMMAND, 4,
+		 VPCI_CMD_MASTER | (uint32_t)VPCI_STATUS_DETECTED_PARITY << 16);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2),
+			 VPCI_CMD_MASTER);
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2),
+			 VPCI_STATUS_REC_MASTER_ABORT);
+	assert_true(e->fp.nr_accesses >= 2);
+	a = &e->fp.accesses[e->fp.nr_accesses - 1];
+	assert_true(a->write);
+	assert_int_equal(a->reg, VPCI_REG_STATUS);
+	assert_int_equal(a->size, 2);
+	assert_int_equal(a->val, VPCI_STATUS_DETECTED_PARITY);
+	a = &e->fp.accesses[e->fp.nr_accesses - 2];
+	assert_true(a->write);
+	assert_int_equal(a->reg, VPCI_REG_COMMAND);
+	assert_int_equal(a->size, 2);
+}
+
 static void guest_status_is_read_only_but_rw1c_errors(void **state)
 {
 	struct fixture *e = *state;
@@ -727,6 +761,7 @@ int main(void)
 		T(guest_command_bits_are_virtual_but_reach_hardware),
 		T(hwdom_command_reaches_hardware_after_mapping),
 		T(guest_status_is_read_only_but_rw1c_errors),
+		T(hwdom_command_status_dword_write),
 		T(guest_command_status_partial_writes),
 		T(guest_identity_and_latches),
 		T(allocation_failure_at_setup_makes_hwdom_device_readonly),

@@ -159,12 +159,13 @@ static void header_ctrl_write(struct vpci_dev *dev, unsigned int reg,
 			      unsigned int size, uint32_t val, void *data)
 {
 	const struct msi *msi = data;
-	uint32_t ctrl;
+	uint32_t v, bytes = vpci_cap_ctrl_bytes(reg, size, val, &v);
 
-	/* ctrl_read has no side effects: read whether needed or not. */
-	if (vpci_cap_ctrl_write_part(reg, size, val,
-				     ctrl_read(dev, reg, 2, data), &ctrl))
-		ctrl_write(dev, msi->pos + VPCI_MSI_FLAGS, 2, ctrl, data);
+	if (!bytes)
+		return; /* the header only */
+	if (bytes != 0xffffu) /* a byte of control: the other one stays */
+		v = (ctrl_read(dev, reg, 2, data) & ~bytes) | (v & bytes);
+	ctrl_write(dev, msi->pos + VPCI_MSI_FLAGS, 2, v, data);
 }
 
 static uint32_t addr_read(const struct vpci_dev *dev, unsigned int reg,

@@ -56,9 +56,7 @@ static void apply_size(struct vpci_dev *dev, struct vpci_bar *bar,
 static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 		       unsigned int size, uint32_t val, void *data)
 {
-	unsigned int cap_reg = reg - 4u;
-	uint32_t cap = vpci_phys_read(dev->host, dev->sbdf, cap_reg, 4);
-	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 4);
+	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 4), cap;
 	unsigned int idx = hw & CTRL_BAR_IDX;
 	unsigned int s = (val & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT;
 	struct vpci_bar *bar = &dev->hdr->bars[idx < VPCI_ROM_SLOT ? idx : 0];
@@ -67,7 +65,8 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 	(void)size;
 	(void)data;
 	if (s == ((hw & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT))
-		return;
+		return; /* the size stays: nothing to check */
+	cap = vpci_phys_read(dev->host, dev->sbdf, reg - 4u, 4);
 	if (idx >= dev->hdr->nr_bars ||
 	    (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64))
 		why = "it names no memory BAR";
@@ -88,14 +87,6 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 			(hw & ~(uint32_t)CTRL_SIZE_MASK) |
 				(s << CTRL_SIZE_SHIFT));
 	apply_size(dev, bar, 1ull << (s + SIZE_1MB_SHIFT));
-}
-
-static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
-			  unsigned int size, void *data)
-{
-	(void)size;
-	(void)data;
-	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
 }
 
 static int rebar_init(struct vpci_dev *dev, struct vpci_cap *cap)
@@ -121,8 +112,8 @@ static int rebar_init(struct vpci_dev *dev, struct vpci_cap *cap)
 		if (reg + 4u > VPCI_CFG_SPACE_SIZE || (i >= nr && i > 0))
 			break;
 		/* Past the BARs it claims, or with none: read-only. */
-		rc = vpci_add_register(dev, ctrl_read, i < nr ? ctrl_write : NULL,
-				       reg, 4, NULL, NULL);
+		rc = vpci_add_phys_register(dev, i < nr ? ctrl_write : NULL,
+					    reg, 4, NULL, NULL);
 	}
 	return rc;
 }

@@ -98,20 +98,16 @@ bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
  * A guest's capability header and the 2-byte control register after it
  * (MSI, MSI-X) as one dword register, registered by the emulator: the
  * header's bytes read as caps.c links them (cap->shown) and ignore
- * writes. vpci_cap_ctrl_write_part gives a write's new control value,
- * merged with old (what control reads) where the access leaves a byte of
- * it alone; false: the access touches the header only.
+ * writes. vpci_cap_ctrl_bytes gives which of control's bytes an access
+ * writes (bits 0-15; 0: the header only) and their values in place.
  */
-static inline bool vpci_cap_ctrl_write_part(unsigned int reg,
-					    unsigned int size, uint32_t val,
-					    uint32_t old, uint32_t *ctrl)
+static inline uint32_t vpci_cap_ctrl_bytes(unsigned int reg, unsigned int size,
+					   uint32_t val, uint32_t *v)
 {
 	unsigned int shift = (reg & 3u) * 8u;
-	uint32_t bytes = (vpci_size_mask(size) << shift) >> 16;
-	uint32_t v = (val << shift) >> 16;
 
-	*ctrl = (old & ~bytes) | (v & bytes);
-	return bytes != 0;
+	*v = (val << shift) >> 16;
+	return (vpci_size_mask(size) << shift) >> 16;
 }
 
 /* Reads as zero: a capability's registers that neither the guest nor the

@@ -107,6 +107,23 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 			     << ((r->offset & 3u) * 8u);
 }
 
+/* The hardware domain's write of a dword that is a 2-byte register r
+ * (at byte at) and two gap bytes. */
+static inline __attribute__((always_inline)) void
+vpci_dword_write_halves(struct vpci_dev *dev, const struct vpci_register *r,
+			unsigned int reg, unsigned int at, uint32_t val)
+{
+	if (at)
+		dev->host->ops->conf_write(dev->host->ctx, dev->sbdf, reg, 2,
+					   val & 0xffffu);
+	if (r->write)
+		r->write(dev, r->offset, 2, (val >> (at * 8u)) & 0xffffu,
+			 r->data);
+	if (!at)
+		dev->host->ops->conf_write(dev->host->ctx, dev->sbdf, reg + 2u,
+					   2, val >> 16);
+}
+
 /*
  * A 4-byte access at an aligned reg below 4096 (the caller checked) that
  * is one whole 4-byte register or only gap bytes; anything else, and a
@@ -174,16 +191,27 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 	}
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
 	if (r->size != 4u) {
-		/* A guest's one register and gap bytes: its gap bytes are
-		 * dropped, so a register without masks is one call. */
-		if ((entry & VPCI_PLAN_ONE) && !vpci_gaps_pass_through(dev) &&
+		/* One register without masks and gap bytes: a guest's gap
+		 * bytes are dropped; the hardware domain's, when they are
+		 * the other half of the dword, go to the hardware in
+		 * address order with the register (as registers.c's walk
+		 * does). */
+		if ((entry & VPCI_PLAN_ONE) &&
 		    !(r->flags & (VPCI_REG_MASKED | VPCI_REG_WRITES_VALUE))) {
-			if (r->write)
-				r->write(dev, r->offset, r->size,
-					 (val >> ((r->offset & 3u) * 8u)) &
-						 vpci_size_mask(r->size),
-					 r->data);
-			return;
+			unsigned int at = r->offset & 3u;
+
+			if (!vpci_gaps_pass_through(dev)) {
+				if (r->write)
+					r->write(dev, r->offset, r->size,
+						 (val >> (at * 8u)) &
+							 vpci_size_mask(r->size),
+						 r->data);
+				return;
+			}
+			if (r->size == 2u) {
+				vpci_dword_write_halves(dev, r, reg, at, val);
+				return;
+			}
 		}
 		vpci_dword_write_mixed(dev, reg, entry, val);
 		return;
