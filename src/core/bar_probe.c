@@ -30,8 +30,9 @@ static void bar_reg_write(const struct vpci_dev *dev, unsigned int reg,
 }
 
 /* Write probe to a dword, read what sticks, put the original back. */
-static uint32_t probe_dword(const struct vpci_dev *dev, unsigned int reg,
-			    uint32_t probe, uint32_t orig)
+static inline __attribute__((always_inline)) uint32_t
+probe_dword(const struct vpci_dev *dev, unsigned int reg, uint32_t probe,
+	    uint32_t orig)
 {
 	uint32_t got;
 
@@ -159,8 +160,7 @@ static uint64_t measure_mem(struct vpci_dev *dev, unsigned int reg,
 	uint64_t mask = lo & VPCI_BAR_MEM_ADDR_MASK;
 
 	if (is64) {
-		uint32_t orig_hi =
-			bar_reg_read(dev, reg + 4u);
+		uint32_t orig_hi = bar_reg_read(dev, reg + 4u);
 
 		mask |= (uint64_t)probe_dword(dev, reg + 4u, 0xffffffffu,
 					      orig_hi)
