@@ -218,6 +218,10 @@ static void preempted_work_finishes_in_process_pending(void **state)
 	/* The command waits for the mapping, and reads as written. */
 	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2), 0);
 	assert_int_equal(hw_read(e, VPCI_REG_COMMAND, 2), VPCI_CMD_MEMORY);
+	/* So does a dword read (the fast path's), status the hardware's. */
+	fake_fn_set(fn, VPCI_REG_STATUS, 2, VPCI_STATUS_66MHZ);
+	assert_int_equal(hw_read(e, VPCI_REG_COMMAND, 4),
+			 (uint32_t)VPCI_STATUS_66MHZ << 16 | VPCI_CMD_MEMORY);
 	/* Writes to the device meanwhile are dropped, and logged. */
 	hw_write(e, 0x10, 4, 0xd0000000);
 	assert_true(fake_log_contains(&e->fp, "still pending"));
@@ -230,6 +234,12 @@ static void preempted_work_finishes_in_process_pending(void **state)
 	assert_mapped(e, HW, 0xfe000, 0xfe000, 16);
 	assert_mapped(e, HW, 0xfd000, 0xfd000, 1);
 	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2), VPCI_CMD_MEMORY);
+	/* Done: a dword read shows the hardware's command again. */
+	fake_fn_set(fn, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY | VPCI_CMD_MASTER);
+	assert_int_equal(hw_read(e, VPCI_REG_COMMAND, 4),
+			 (uint32_t)VPCI_STATUS_66MHZ << 16 | VPCI_CMD_MEMORY |
+				 VPCI_CMD_MASTER);
+	hw_write(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	/* Turning it off is preempted the same way. */
 	hw_write(e, VPCI_REG_COMMAND, 2, 0);
 	while (vpci_process_pending(e->hwdom) == VPCI_ERESTART)

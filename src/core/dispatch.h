@@ -13,6 +13,7 @@
 #define VPCI_DISPATCH_H
 
 #include "internal.h"
+#include "header.h"
 
 /* registers.c: a 4-byte write at an aligned dword holding registers and
  * gap bytes both, or several registers; entry is the dword's plan entry. */
@@ -41,10 +42,17 @@ static inline __attribute__((always_inline)) uint32_t
 vpci_register_value(const struct vpci_dev *dev, const struct vpci_register *r,
 		    uint32_t phys)
 {
-	if (r->flags & VPCI_REG_READS_PHYS)
-		return (phys >> ((r->offset & 3u) * 8u)) & r->visible;
-	if (r->flags & VPCI_REG_READS_VALUE)
-		return *(const uint32_t *)r->data & r->visible;
+	unsigned int f = r->flags;
+
+	if (__builtin_expect(f & (VPCI_REG_READS_PHYS | VPCI_REG_READS_VALUE |
+				  VPCI_REG_READS_CMD),
+			     0)) {
+		if (f & VPCI_REG_READS_VALUE)
+			return *(const uint32_t *)r->data & r->visible;
+		if (!(f & VPCI_REG_READS_CMD) ||
+		    !vpci_held(dev->hdr, VPCI_HELD_CMD))
+			return (phys >> ((r->offset & 3u) * 8u)) & r->visible;
+	}
 	return r->read ? r->read(dev, r->offset, r->size, r->data) & r->visible
 		       : 0;
 }
@@ -87,7 +95,9 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 			at = (unsigned int)r->offset - reg;
 			if (at >= 4u)
 				break;
-			if ((r->flags & VPCI_REG_READS_PHYS) && !have_phys) {
+			if ((r->flags &
+			     (VPCI_REG_READS_PHYS | VPCI_REG_READS_CMD)) &&
+			    !have_phys) {
 				phys = dev->host->ops->conf_read(
 					dev->host->ctx, dev->sbdf, reg, 4);
 				have_phys = true;
@@ -98,7 +108,7 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 	}
 	/* One register and gap bytes (the commonest mix): no walk. */
 	r = &t->regs[i];
-	if (gaps || (r->flags & VPCI_REG_READS_PHYS))
+	if (gaps || (r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_CMD)))
 		phys = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
 						 4);
 	if (gaps)

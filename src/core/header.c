@@ -599,6 +599,10 @@ static int add_hwdom_regs(struct vpci_dev *dev)
 	int rc = add_header_register(dev, hw_cmd_read, hw_cmd_write,
 					  VPCI_REG_COMMAND, 2, NULL);
 
+	/* Read by the dispatcher from the dword's one hardware read, as
+	 * hw_cmd_read does, while no write is held. */
+	if (!rc)
+		vpci_register_mark(dev, VPCI_REG_COMMAND, VPCI_REG_READS_CMD);
 	if (!rc && dev->vf_of)
 		rc = vpci_add_register(dev, id_read, NULL, VPCI_REG_VENDOR_ID,
 				       4, NULL, NULL);

@@ -323,6 +323,16 @@ static int add_marked(struct vpci_dev *dev, vpci_read_fn *read,
 	return rc;
 }
 
+void vpci_register_mark(struct vpci_dev *dev, unsigned int offset,
+			unsigned int how)
+{
+	struct vpci_regtable *t = &dev->regs;
+	unsigned int i = first_register_after(t, offset);
+
+	if (i < t->nr && t->regs[i].offset == offset)
+		t->regs[i].flags |= (uint8_t)how;
+}
+
 int vpci_add_phys_register(struct vpci_dev *dev, vpci_write_fn *write,
 			   unsigned int offset, unsigned int size, void *data,
 			   const struct vpci_reg_masks *masks)

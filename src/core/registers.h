@@ -43,6 +43,9 @@ struct vpci_register {
 /* A dword register (vpci_add_dword_register): its write handler takes
  * the access as made. */
 #define VPCI_REG_DWORD 0x20u
+/* The hardware domain's command register: reads are the hardware's
+ * bytes unless a command write is held for map work (header.c). */
+#define VPCI_REG_READS_CMD 0x40u
 
 /*
  * A device's emulated registers, sorted by offset and never overlapping
@@ -117,6 +120,10 @@ const struct vpci_register *vpci_register_at(const struct vpci_dev *dev,
 					     unsigned int offset);
 int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,
 			    unsigned int size, uint32_t *value, bool writable);
+/* Mark the library's register at offset (VPCI_REG_READS_*): served as
+ * the mark says where the dispatcher can. */
+void vpci_register_mark(struct vpci_dev *dev, unsigned int offset,
+			unsigned int how);
 /*
  * vpci_add_register() without masks, in its common case: a 2- or 4-byte
  * register in standard space after every other, into a table with room
