@@ -121,7 +121,8 @@ static int ensure_capacity(struct vpci_host *host, struct vpci_regtable *t,
 			vpci_zalloc(host, VPCI_EXT_DWORDS * sizeof(uint16_t));
 		if (!t->plan_ext)
 			return VPCI_ENOMEM;
-		t->plan_stale = true;
+		/* Zeroed, it says "all gaps", which is so until the register
+		 * being added is entered: the plan stays whole. */
 	}
 	if (t->nr < t->capacity)
 		return 0;
@@ -251,8 +252,13 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 					    ? VPCI_REG_MASKED
 					    : 0u)),
 	};
-	t->nr++;
-	t->plan_stale = true;
+	if (i == t->nr) { /* after every other one */
+		t->nr++;
+		vpci_plan_note_append(t, i);
+	} else { /* the ones after it moved up: their indexes changed */
+		t->nr++;
+		t->plan_stale = true;
+	}
 	return 0;
 }
 

@@ -51,17 +51,20 @@ struct vpci_register {
  * A device's emulated registers, sorted by offset and never overlapping
  * (a register is 1, 2 or 4 bytes at an offset aligned to its size, so it
  * never straddles a dword). Each dword of config space has a plan entry:
- * the index of the first register ending after the dword's start (bits
- * 0-10), whether that register is the only one in the dword (bit 11),
- * and which of its four bytes registers cover (bits 12-15; the others
- * are "gap" bytes). A 4-byte access reads its plan and knows at
- * once whether it is one register, a gap or a mix. An entry of 0 is a
- * dword of gaps, so a zeroed table is an empty one. Extended space gets
- * plan entries only once a register lives there.
+ * which of its four bytes registers cover (bits 12-15; the others are
+ * "gap" bytes), and for a dword with covered bytes the index of its
+ * first register (bits 0-10) and whether that is the only one there
+ * (bit 11); the index of a dword of gaps means nothing and is never
+ * read. A 4-byte access reads its plan and knows at once whether it is
+ * one register, a gap or a mix. An entry of 0 is a dword of gaps, so a
+ * zeroed table is an empty one. Extended space gets plan entries only
+ * once a register lives there.
  *
- * Adding or removing a register only marks the plan stale; the first
- * access after that rebuilds it, once, so building a device's state
- * costs one plan build, not one per register.
+ * A register appended after the last one sets its own dword's entry
+ * (vpci_plan_note_append), which is all that changes: a state build,
+ * which appends, keeps the plan whole as it goes. Inserting before
+ * another register (indexes move) or removing one only marks the plan
+ * stale; the first access after that rebuilds it, once.
  */
 #define VPCI_PLAN_FIRST 0x07ffu
 #define VPCI_PLAN_ONE 0x0800u
@@ -82,6 +85,28 @@ _Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
 	       "a register index fits a plan entry");
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
+
+/* Register i, just stored after every other one (its dword's entry
+ * exists: extended space has a plan once a register may live there),
+ * entered in a plan that is whole; a stale one stays stale. */
+static inline void vpci_plan_note_append(struct vpci_regtable *t,
+					 unsigned int i)
+{
+	const struct vpci_register *r = &t->regs[i];
+	unsigned int d = r->offset / 4u;
+	uint16_t bytes = (uint16_t)((((1u << r->size) - 1u) << (r->offset & 3u))
+				    << VPCI_PLAN_COVERED_SHIFT);
+	uint16_t *slot;
+
+	if (t->plan_stale)
+		return;
+	slot = d < VPCI_STD_DWORDS ? &t->plan_std[d]
+				   : &t->plan_ext[d - VPCI_STD_DWORDS];
+	if (*slot >> VPCI_PLAN_COVERED_SHIFT) /* a register before it there */
+		*slot = (uint16_t)((*slot | bytes) & ~VPCI_PLAN_ONE);
+	else
+		*slot = (uint16_t)(i | VPCI_PLAN_ONE | bytes);
+}
 
 /*
  * A register whose reads are the hardware's bytes at its offset (less
@@ -156,7 +181,16 @@ static inline bool vpci_regtable_try_append(struct vpci_regtable *t,
 		.flags = t->library_phase ? VPCI_REG_LIBRARY : 0u,
 	};
 	t->nr = (uint16_t)(i + 1u);
-	t->plan_stale = true;
+	if (!t->plan_stale) { /* vpci_plan_note_append, for this case */
+		uint16_t *slot = &t->plan_std[offset / 4u];
+		uint16_t bytes =
+			(uint16_t)((size == 4u ? 0xfu : 3u << (offset & 2u))
+				   << VPCI_PLAN_COVERED_SHIFT);
+
+		*slot = (uint16_t)(*slot >> VPCI_PLAN_COVERED_SHIFT
+					   ? (*slot | bytes) & ~VPCI_PLAN_ONE
+					   : i | VPCI_PLAN_ONE | bytes);
+	}
 	return true;
 }
 
