@@ -335,16 +335,6 @@ static uint32_t header_value_read(const struct vpci_dev *dev,
 	return cap->shown | (*(const uint32_t *)r->data & r->visible) << 16;
 }
 
-static void header_value_write(struct vpci_dev *dev, unsigned int reg,
-			       unsigned int size, uint32_t val, void *data)
-{
-	(void)dev;
-	(void)reg;
-	(void)size;
-	(void)val;
-	(void)data;
-}
-
 /* The header of a standard capability: with the read-only value after
  * it when the emulator put one there; none when the emulator registered
  * the header's dword itself. */
@@ -359,7 +349,7 @@ static int add_std_header(struct vpci_dev *dev, struct vpci_cap *cap)
 	    (after->flags & VPCI_REG_READS_VALUE) && !after->write &&
 	    !vpci_take_register(dev, cap->pos + 2u, 2, &cap->after_header))
 		return vpci_add_dword_register(dev, header_value_read,
-					       header_value_write, cap->pos,
+					       vpci_write_ignore, cap->pos,
 					       cap);
 	return vpci_add_value_register(dev, cap->pos, 2, &cap->shown, false);
 }
