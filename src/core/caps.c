@@ -317,7 +317,8 @@ static uint32_t cap_ptr_read(const struct vpci_dev *dev, unsigned int reg,
 /*
  * A standard header and the emulator's read-only value right after it
  * (PM capabilities, PCIe capabilities) as one dword register, so that a
- * 4-byte access is one call without a walk. Writes change nothing.
+ * 4-byte access is one call without a walk. Read-only: writes are
+ * dropped.
  * (Only values: a handler called from here would be a register handler
  * calling register handlers. MSI and MSI-X register their header and
  * control dword themselves.)
@@ -348,9 +349,8 @@ static int add_std_header(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (after && after->size == 2u &&
 	    (after->flags & VPCI_REG_READS_VALUE) && !after->write &&
 	    !vpci_take_register(dev, cap->pos + 2u, 2, &cap->after_header))
-		return vpci_add_dword_register(dev, header_value_read,
-					       vpci_write_ignore, cap->pos,
-					       cap);
+		return vpci_add_dword_register(dev, header_value_read, NULL,
+					       cap->pos, cap);
 	return vpci_add_value_register(dev, cap->pos, 2, &cap->shown, false);
 }
 
