@@ -254,7 +254,7 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 	};
 	if (i == t->nr) { /* after every other one */
 		t->nr++;
-		vpci_plan_note_append(t, i);
+		vpci_plan_note_append(t, i, offset, size);
 	} else { /* the ones after it moved up: their indexes changed */
 		t->nr++;
 		t->plan_stale = true;

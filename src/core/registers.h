@@ -86,15 +86,17 @@ _Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
 
-/* Register i, just stored after every other one (its dword's entry
- * exists: extended space has a plan once a register may live there),
- * entered in a plan that is whole; a stale one stays stale. */
-static inline void vpci_plan_note_append(struct vpci_regtable *t,
-					 unsigned int i)
+/* Register i (offset, size), just stored after every other one (its
+ * dword's entry exists: extended space has a plan once a register may
+ * live there), entered in a plan that is whole; a stale one stays
+ * stale. Inline with the values, so that a caller that knows the offset
+ * is in standard space pays no more than a load and a store. */
+static inline __attribute__((always_inline)) void
+vpci_plan_note_append(struct vpci_regtable *t, unsigned int i,
+		      unsigned int offset, unsigned int size)
 {
-	const struct vpci_register *r = &t->regs[i];
-	unsigned int d = r->offset / 4u;
-	uint16_t bytes = (uint16_t)((((1u << r->size) - 1u) << (r->offset & 3u))
+	unsigned int d = offset / 4u;
+	uint16_t bytes = (uint16_t)((((1u << size) - 1u) << (offset & 3u))
 				    << VPCI_PLAN_COVERED_SHIFT);
 	uint16_t *slot;
 
@@ -181,16 +183,7 @@ static inline bool vpci_regtable_try_append(struct vpci_regtable *t,
 		.flags = t->library_phase ? VPCI_REG_LIBRARY : 0u,
 	};
 	t->nr = (uint16_t)(i + 1u);
-	if (!t->plan_stale) { /* vpci_plan_note_append, for this case */
-		uint16_t *slot = &t->plan_std[offset / 4u];
-		uint16_t bytes =
-			(uint16_t)((size == 4u ? 0xfu : 3u << (offset & 2u))
-				   << VPCI_PLAN_COVERED_SHIFT);
-
-		*slot = (uint16_t)(*slot >> VPCI_PLAN_COVERED_SHIFT
-					   ? (*slot | bytes) & ~VPCI_PLAN_ONE
-					   : i | VPCI_PLAN_ONE | bytes);
-	}
+	vpci_plan_note_append(t, i, offset, size);
 	return true;
 }
 
