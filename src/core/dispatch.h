@@ -6,8 +6,9 @@
  * no call between the entry point and the handler or the platform. A
  * dword that is one whole 4-byte register, only gap bytes, or a read of
  * several registers is done here; a write mixing registers and gaps goes
- * to registers.c with its plan entry; everything else takes the general path
- * (config_access.c's views, vpci_dev_read/write). Private to the core.
+ * to register_access.c with its plan entry; everything else takes the
+ * general path (config_access.c's views, vpci_dev_read/write). Private
+ * to the core.
  */
 #ifndef VPCI_DISPATCH_H
 #define VPCI_DISPATCH_H
@@ -15,7 +16,7 @@
 #include "internal.h"
 #include "header.h"
 
-/* registers.c: a 4-byte write at an aligned dword holding registers and
+/* register_access.c: a 4-byte write at an aligned dword holding registers and
  * gap bytes both, or several registers; entry is the dword's plan entry. */
 void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int entry, uint32_t val);
@@ -137,7 +138,7 @@ vpci_dword_write_halves(struct vpci_dev *dev, const struct vpci_register *r,
 /*
  * A 4-byte access at an aligned reg below 4096 (the caller checked) that
  * is one whole 4-byte register or only gap bytes; anything else, and a
- * plan that registers changed since it was built, goes to registers.c.
+ * plan that registers changed since it was built, goes to register_access.c.
  * The plan entry of a dword with covered bytes names an existing
  * register (the plan is rebuilt whenever the table changes).
  */
@@ -164,7 +165,7 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
 	if (r->size != 4u)
 		return vpci_dword_read_mixed_inline(dev, reg, entry);
-	/* Reserved bits read as 0, as in registers.c's register_read. */
+	/* Reserved bits read as 0, as in register_access.c's register_read. */
 	if (__builtin_expect(
 		    !(r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_VALUE)),
 		    1))
@@ -204,7 +205,7 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 		/* One register without masks and gap bytes: a guest's gap
 		 * bytes are dropped; the hardware domain's, when they are
 		 * the other half of the dword, go to the hardware in
-		 * address order with the register (as registers.c's walk
+		 * address order with the register (as register_access.c's walk
 		 * does). */
 		if ((entry & VPCI_PLAN_ONE) &&
 		    !(r->flags & (VPCI_REG_MASKED | VPCI_REG_WRITES_VALUE))) {
@@ -229,7 +230,7 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 	if (!r->write)
 		return; /* read-only */
 	/* A register without masks takes the value as it is; without ro or
-	 * RsvdP bits, with RsvdZ bits cleared (as registers.c does). */
+	 * RsvdP bits, with RsvdZ bits cleared (as register_access.c does). */
 	if (!(r->flags & VPCI_REG_MASKED))
 		r->write(dev, reg, 4, val, r->data);
 	else if (!(r->masks.ro | r->masks.rsvdp))

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A device's emulated registers (registers.c): the table, sorted and
- * indexed by dword, and the split/merge of one access over registers and
- * gaps. Private to the core.
+ * A device's emulated registers: the table, sorted and indexed by dword
+ * (registers.c), and the split/merge of one access over registers and
+ * gaps (register_access.c). Private to the core.
  */
 #ifndef VPCI_REGISTERS_H
 #define VPCI_REGISTERS_H
@@ -85,6 +85,41 @@ _Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
 	       "a register index fits a plan entry");
 
 void vpci_regtable_destroy(struct vpci_host *host, struct vpci_regtable *t);
+
+/* Rebuild the whole plan from the table (registers.c). */
+void vpci_plan_build(struct vpci_regtable *t);
+
+/* dword's plan entry, the plan rebuilt first if registers changed. */
+static inline __attribute__((always_inline)) unsigned int
+vpci_plan_entry(struct vpci_regtable *t, unsigned int dword)
+{
+	if (__builtin_expect(t->plan_stale, 0))
+		vpci_plan_build(t);
+	if (dword < VPCI_STD_DWORDS)
+		return t->plan_std[dword];
+	if (t->plan_ext)
+		return t->plan_ext[dword - VPCI_STD_DWORDS];
+	return t->nr; /* nothing lives in extended space: all gaps */
+}
+
+/* Index of the first register ending after byte reg: a binary search,
+ * so that adding and removing registers needs no plan. */
+static inline unsigned int
+vpci_first_register_after(const struct vpci_regtable *t, unsigned int reg)
+{
+	unsigned int lo = 0, hi = t->nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2u;
+
+		if ((unsigned int)t->regs[mid].offset + t->regs[mid].size <=
+		    reg)
+			lo = mid + 1u;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* Register i (offset, size), just stored after every other one (its
  * dword's entry exists: extended space has a plan once a register may
