@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The type 0 and type 1 configuration header: command and status, BARs
- * and the expansion ROM, identity and latches, as the hardware domain and
- * as a guest see them (docs/header.md has the behaviour in one table).
- * Where BARs map and the map work are map.c's; sizing is bar_probe.c's.
+ * The type 0 and type 1 configuration header: command and status,
+ * identity and latches, as the hardware domain and as a guest see them,
+ * and the header's set-up (docs/header.md has the behaviour in one
+ * table). The BAR and ROM registers are header_bars.c's; where BARs map
+ * and the map work are map.c's; sizing is bar_probe.c's.
  *
  *  - Hardware domain: passthrough with guards. Command writes reach the
  *    hardware once vPCI has (un)mapped what the decode bits imply; BAR
@@ -59,20 +60,6 @@ static uint32_t guest_cap_ptr_read(const struct vpci_dev *dev,
 	return vpci_caps_first(dev);
 }
 
-/* Queue a write for the hardware once the map work it causes is done. */
-static void hold(struct vpci_header *hdr, enum vpci_held_slot slot,
-		 unsigned int reg, unsigned int size, uint32_t val,
-		 uint32_t keep, bool only_if_changed)
-{
-	struct vpci_held_write *w = &hdr->held[slot];
-
-	w->reg = (uint16_t)reg;
-	w->size = (uint8_t)size;
-	w->val = val;
-	w->keep = keep;
-	w->only_if_changed = only_if_changed;
-}
-
 /*
  * Record cmd as the command register vPCI applies and say which BAR slots
  * must follow: all of them when memory decoding changes, none otherwise
@@ -102,43 +89,6 @@ static bool decoding_stays(const struct vpci_dev *dev, uint32_t cmd)
 	       !vpci_held(hdr, VPCI_HELD_CMD) && !vpci_held(hdr, VPCI_HELD_ROM);
 }
 
-static bool dropped_while_pending(const struct vpci_dev *dev, unsigned int reg)
-{
-	/* vpci_bars_pending(), inline: every command and BAR write asks,
-	 * and a handler's device has its header. */
-	if (__builtin_expect(!dev->hdr->pending, 1))
-		return false;
-	vpci_log(dev->host, VPCI_LOG_WARN,
-		 "%pS: write at 0x%x dropped: BAR map work is still pending",
-		 dev->sbdf, reg);
-	return true;
-}
-
-/* A 64-bit BAR's state lives in its low slot. */
-static struct vpci_bar *low_slot(struct vpci_bar *slot)
-{
-	return slot->kind == VPCI_BAR_MEM64_HI ? slot - 1 : slot;
-}
-
-static unsigned int slot_bit(const struct vpci_dev *dev,
-			     const struct vpci_bar *bar)
-{
-	return 1u << (unsigned int)(bar - dev->hdr->bars);
-}
-
-static uint32_t half(uint64_t v, bool hi)
-{
-	return hi ? (uint32_t)(v >> 32) : (uint32_t)v;
-}
-
-static void set_half(uint64_t *v, bool hi, uint32_t val)
-{
-	if (hi)
-		*v = (*v & 0xffffffffull) | ((uint64_t)val << 32);
-	else
-		*v = (*v & ~0xffffffffull) | val;
-}
-
 /* ----------------------------------------------------- command, status */
 
 static uint32_t hw_cmd_read(const struct vpci_dev *dev, unsigned int reg,
@@ -158,7 +108,7 @@ static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
 {
 	(void)size;
 	(void)data;
-	if (dropped_while_pending(dev, reg))
+	if (vpci_header_write_dropped(dev, reg))
 		return;
 	/* The hardware domain's writes all reach the hardware. */
 	if (decoding_stays(dev, val)) {
@@ -166,7 +116,8 @@ static void hw_cmd_write(struct vpci_dev *dev, unsigned int reg,
 		vpci_phys_write(dev->host, dev->sbdf, VPCI_REG_COMMAND, 2, val);
 		return;
 	}
-	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val, 0, false);
+	vpci_header_hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val, 0,
+			 false);
 	vpci_bars_apply(dev, decode_change(dev->hdr, val), false);
 }
 
@@ -189,7 +140,7 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 
 	(void)size;
 	(void)data;
-	if (dropped_while_pending(dev, reg))
+	if (vpci_header_write_dropped(dev, reg))
 		return;
 	fast = decoding_stays(dev, val);
 	mask = decode_change(dev->hdr, val & GUEST_CMD_BITS);
@@ -208,8 +159,8 @@ static void guest_cmd_write(struct vpci_dev *dev, unsigned int reg,
 					VPCI_REG_COMMAND, 2, want);
 		return;
 	}
-	hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,
-	     0xffffu & ~(uint32_t)GUEST_CMD_BITS, true);
+	vpci_header_hold(dev->hdr, VPCI_HELD_CMD, VPCI_REG_COMMAND, 2, val,
+			 0xffffu & ~(uint32_t)GUEST_CMD_BITS, true);
 	vpci_bars_apply(dev, mask, false);
 }
 
@@ -281,161 +232,6 @@ static void guest_cmd_status_write(struct vpci_dev *dev, unsigned int reg,
 	if (bytes & ~CMD_BYTES)
 		guest_status_write(dev, VPCI_REG_STATUS, 2,
 				   (v & bytes) >> 16, data);
-}
-
-/* ---------------------------------------------------------------- BARs */
-
-static uint32_t hw_bar_read(const struct vpci_dev *dev, unsigned int reg,
-			    unsigned int size, void *data)
-{
-	struct vpci_bar *slot = data, *bar = low_slot(slot);
-	bool hi = slot != bar;
-
-	(void)size;
-	if (hi ? bar->probe_hi : bar->probe_lo)
-		return half(bar->addr_mask, hi) | (hi ? 0u : bar->flags);
-	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
-}
-
-static void hw_bar_write(struct vpci_dev *dev, unsigned int reg,
-			 unsigned int size, uint32_t val, void *data)
-{
-	struct vpci_bar *slot = data, *bar = low_slot(slot);
-	bool hi = slot != bar;
-	bool *probe = hi ? &bar->probe_hi : &bar->probe_lo;
-	uint32_t mask = half(bar->addr_mask, hi);
-
-	(void)size;
-	if (dropped_while_pending(dev, reg))
-		return;
-	if (bar->in_index) {
-		/* The mapping must keep matching what the hardware decodes,
-		 * so a mapped BAR does not move. Sizing it is answered here
-		 * (libpciaccess sizes with decoding on). */
-		*probe = mask && (val & mask) == mask;
-		if (!*probe && (val & mask) != (half(bar->addr, hi) & mask))
-			vpci_log(dev->host, VPCI_LOG_WARN,
-				 "%pS: BAR write 0x%x at 0x%x ignored: the BAR "
-				 "is mapped (turn memory decoding off to move "
-				 "it)",
-				 dev->sbdf, val, reg);
-		return;
-	}
-	*probe = false;
-	vpci_phys_write(dev->host, dev->sbdf, reg, 4, val);
-	set_half(&bar->addr, hi, val & mask);
-	vpci_bars_apply(dev, slot_bit(dev, bar), false);
-}
-
-static uint32_t guest_bar_read(const struct vpci_dev *dev, unsigned int reg,
-			       unsigned int size, void *data)
-{
-	struct vpci_bar *slot = data, *bar = low_slot(slot);
-	uint64_t addr = bar->guest_addr & bar->addr_mask;
-
-	(void)dev;
-	(void)reg;
-	(void)size;
-	return slot != bar ? half(addr, true) : half(addr, false) | bar->flags;
-}
-
-static void guest_bar_write(struct vpci_dev *dev, unsigned int reg,
-			    unsigned int size, uint32_t val, void *data)
-{
-	struct vpci_bar *slot = data, *bar = low_slot(slot);
-	uint64_t before = bar->guest_addr;
-
-	(void)size;
-	if (dropped_while_pending(dev, reg))
-		return;
-	set_half(&bar->guest_addr, slot != bar, val);
-	bar->guest_addr &= bar->addr_mask;
-	/* The address it holds already: the BAR is where that puts it
-	 * (mapped, or not wanted), unless it waits, blocked, for a retry. */
-	if (bar->guest_addr == before && !bar->blocked &&
-	    !vpci_held(dev->hdr, VPCI_HELD_CMD) &&
-	    !vpci_held(dev->hdr, VPCI_HELD_ROM))
-		return;
-	/* With decoding on this moves the mapping; a sizing pattern is never
-	 * mapped (see bar_placement), so a probe unmaps until restored. */
-	vpci_bars_apply(dev, slot_bit(dev, bar), false);
-}
-
-/* ----------------------------------------------------------------- ROM */
-
-static uint32_t hw_rom_read(const struct vpci_dev *dev, unsigned int reg,
-			    unsigned int size, void *data)
-{
-	const struct vpci_bar *rom = data;
-
-	(void)size;
-	if (rom->probe_lo)
-		return (uint32_t)rom->addr_mask | VPCI_ROM_ENABLE;
-	if (vpci_held(dev->hdr, VPCI_HELD_ROM))
-		return dev->hdr->held[VPCI_HELD_ROM].val;
-	return vpci_phys_read(dev->host, dev->sbdf, reg, 4);
-}
-
-static void hw_rom_write(struct vpci_dev *dev, unsigned int reg,
-			 unsigned int size, uint32_t val, void *data)
-{
-	struct vpci_bar *rom = data;
-	uint32_t mask = (uint32_t)rom->addr_mask;
-
-	(void)size;
-	if (dropped_while_pending(dev, reg))
-		return;
-	if (rom->in_index && (val & VPCI_ROM_ENABLE)) {
-		/* Mapped and staying enabled: same rules as a BAR. */
-		rom->probe_lo = (val & mask) == mask;
-		if (!rom->probe_lo &&
-		    (val & mask) != ((uint32_t)rom->addr & mask))
-			vpci_log(dev->host, VPCI_LOG_WARN,
-				 "%pS: ROM write 0x%x ignored: the ROM is "
-				 "mapped (disable it to move it)",
-				 dev->sbdf, val);
-		return;
-	}
-	/* Enabling or disabling maps or unmaps the ROM only; the hardware
-	 * hears of it once that is done. */
-	rom->probe_lo = false;
-	rom->addr = val & mask;
-	dev->hdr->rom_enabled = val & VPCI_ROM_ENABLE;
-	hold(dev->hdr, VPCI_HELD_ROM, rom->reg, 4, val, 0, false);
-	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
-}
-
-static uint32_t guest_rom_read(const struct vpci_dev *dev, unsigned int reg,
-			       unsigned int size, void *data)
-{
-	const struct vpci_bar *rom = data;
-
-	(void)reg;
-	(void)size;
-	return (uint32_t)(rom->guest_addr & rom->addr_mask) |
-	       (dev->hdr->rom_enabled ? VPCI_ROM_ENABLE : 0u);
-}
-
-static void guest_rom_write(struct vpci_dev *dev, unsigned int reg,
-			    unsigned int size, uint32_t val, void *data)
-{
-	struct vpci_bar *rom = data;
-	bool enable = val & VPCI_ROM_ENABLE;
-
-	(void)size;
-	if (dropped_while_pending(dev, reg))
-		return;
-	rom->guest_addr = val & rom->addr_mask;
-	/* The hardware's enable bit follows the guest's; its address stays
-	 * the host's. */
-	if (enable != dev->hdr->rom_enabled)
-		hold(dev->hdr, VPCI_HELD_ROM, rom->reg, 4,
-		     (uint32_t)rom->addr | (enable ? VPCI_ROM_ENABLE : 0u), 0,
-		     false);
-	else
-		dev->hdr->held[VPCI_HELD_ROM].size = 0;
-	dev->hdr->rom_enabled = enable;
-	vpci_bars_apply(dev, 1u << VPCI_ROM_SLOT, false);
 }
 
 /* ------------------------------------------------ identity and latches */
@@ -551,52 +347,11 @@ static int add_regs(struct vpci_dev *dev, const struct reg_def *defs,
 	return 0;
 }
 
-/* A header register without masks: appended in place when it can be,
- * else through vpci_add_register() (same result and errors). */
-static inline int add_header_register(struct vpci_dev *dev, vpci_read_fn *read,
-				      vpci_write_fn *write, unsigned int offset,
-				      unsigned int size, void *data)
-{
-	if (vpci_regtable_try_append(&dev->regs, read, write, offset, size,
-				     data))
-		return 0;
-	return vpci_add_register(dev, read, write, offset, size, data, NULL);
-}
-
-/* The BAR and ROM registers, with the view's handlers. */
-static int add_bar_regs(struct vpci_dev *dev, bool guest)
-{
-	struct vpci_header *hdr = dev->hdr;
-	unsigned int i;
-	int rc = 0;
-
-	for (i = 0; i < VPCI_NR_SLOTS && !rc; i++) {
-		struct vpci_bar *bar = &hdr->bars[i];
-
-		/* A gap: 0 for guests, hardware otherwise (a VF's BARs read
-		 * 0 in hardware: its space is the PF's VF BARs). */
-		if (bar->kind == VPCI_BAR_NONE ||
-		    (!guest && (bar->kind == VPCI_BAR_IO || dev->vf_of)))
-			continue;
-		if (bar->kind == VPCI_BAR_ROM)
-			rc = add_header_register(
-				dev, guest ? guest_rom_read : hw_rom_read,
-				guest ? guest_rom_write : hw_rom_write,
-				bar->reg, 4, bar);
-		else
-			rc = add_header_register(
-				dev, guest ? guest_bar_read : hw_bar_read,
-				guest ? guest_bar_write : hw_bar_write,
-				bar->reg, 4, bar);
-	}
-	return rc;
-}
-
 static int add_hwdom_regs(struct vpci_dev *dev)
 {
 	/* Command only: status is the hardware's here, and a platform may
 	 * put a register of its own there. */
-	int rc = add_header_register(dev, hw_cmd_read, hw_cmd_write,
+	int rc = vpci_header_add_register(dev, hw_cmd_read, hw_cmd_write,
 					  VPCI_REG_COMMAND, 2, NULL);
 
 	/* Read by the dispatcher from the dword's one hardware read, as
@@ -606,7 +361,7 @@ static int add_hwdom_regs(struct vpci_dev *dev)
 	if (!rc && dev->vf_of)
 		rc = vpci_add_register(dev, id_read, NULL, VPCI_REG_VENDOR_ID,
 				       4, NULL, NULL);
-	return rc ? rc : add_bar_regs(dev, false);
+	return rc ? rc : vpci_header_add_bar_regs(dev, false);
 }
 
 /*
@@ -652,7 +407,7 @@ static int add_guest_regs(struct vpci_dev *dev)
 					     VPCI_REG_INTERRUPT_LINE, NULL);
 	else if (!rc)
 		rc = add_regs(dev, type1, sizeof(type1) / sizeof(type1[0]));
-	return rc ? rc : add_bar_regs(dev, true);
+	return rc ? rc : vpci_header_add_bar_regs(dev, true);
 }
 
 int vpci_header_init(struct vpci_dev *dev)

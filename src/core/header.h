@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The type 0/1 configuration header's state: BARs and the ROM as vPCI
- * tracks them (header.c handles the registers, bar_probe.c sizes them,
- * msix_pages.c finds the MSI-X table and PBA in them). Private to the core.
+ * tracks them (header.c handles the registers, header_bars.c those of
+ * the BARs and ROM, bar_probe.c sizes them, msix_pages.c finds the MSI-X
+ * table and PBA in them). Private to the core.
  */
 #ifndef VPCI_HEADER_H
 #define VPCI_HEADER_H
@@ -122,6 +123,56 @@ static inline bool vpci_held(const struct vpci_header *hdr,
  * type), VPCI_EIO (no function answers), VPCI_ENOMEM. */
 int vpci_header_init(struct vpci_dev *dev);
 void vpci_header_teardown(struct vpci_dev *dev);
+
+/* header_bars.c: add the BAR and ROM registers with the view's handlers
+ * (guest: the guest's). */
+int vpci_header_add_bar_regs(struct vpci_dev *dev, bool guest);
+
+/* Shared by header.c and header_bars.c's handlers and set-up. */
+
+/* Queue a write for the hardware once the map work it causes is done. */
+static inline void vpci_header_hold(struct vpci_header *hdr,
+				    enum vpci_held_slot slot, unsigned int reg,
+				    unsigned int size, uint32_t val,
+				    uint32_t keep, bool only_if_changed)
+{
+	struct vpci_held_write *w = &hdr->held[slot];
+
+	w->reg = (uint16_t)reg;
+	w->size = (uint8_t)size;
+	w->val = val;
+	w->keep = keep;
+	w->only_if_changed = only_if_changed;
+}
+
+/* A command, BAR or ROM write while map work is pending: true (dropped,
+ * logged). */
+static inline bool vpci_header_write_dropped(const struct vpci_dev *dev,
+					     unsigned int reg)
+{
+	/* vpci_bars_pending(), inline: every command and BAR write asks,
+	 * and a handler's device has its header. */
+	if (__builtin_expect(!dev->hdr->pending, 1))
+		return false;
+	vpci_log(dev->host, VPCI_LOG_WARN,
+		 "%pS: write at 0x%x dropped: BAR map work is still pending",
+		 dev->sbdf, reg);
+	return true;
+}
+
+/* A header register without masks: appended in place when it can be,
+ * else through vpci_add_register() (same result and errors). */
+static inline int vpci_header_add_register(struct vpci_dev *dev,
+					   vpci_read_fn *read,
+					   vpci_write_fn *write,
+					   unsigned int offset,
+					   unsigned int size, void *data)
+{
+	if (vpci_regtable_try_append(&dev->regs, read, write, offset, size,
+				     data))
+		return 0;
+	return vpci_add_register(dev, read, write, offset, size, data, NULL);
+}
 
 /* bar_probe.c: BAR kinds, sizes and addresses, read from the hardware. */
 void vpci_bars_probe(struct vpci_dev *dev);
