@@ -360,6 +360,95 @@ static void hwdom_reaches_no_guest_frame_by_any_path(void **state)
 	}
 }
 
+/* ------------------- a refused function keeps its frames out of reach */
+
+/*
+ * A refused function is not added, but its registers are still there:
+ * until the platform removes it, no function sharing one of its frames
+ * goes to a guest (the guest's own, given back and assigned again,
+ * included), and the hardware domain gets none of its frames, even those
+ * it shares with no guest. Each newcomer of the table, refused once, and
+ * refused twice: trying again replaces the record rather than adding one
+ * (the fixture's teardown counts allocations), and keeps what the first
+ * try's probe saw of its sizes (read-only by then, it is not probed).
+ */
+static void refused_function_stays_in_the_way(void **state)
+{
+	unsigned int i, tries;
+
+	(void)state;
+	for (i = 0; i < 2u * sizeof(sharing) / sizeof(sharing[0]); i++) {
+		const struct bar_spec *b = &sharing[i / 2].fn.bar[0];
+		void *st;
+		struct fixture *e;
+
+		fixture_setup_hwdom_guest(&st);
+		e = st;
+		assign_guest_fn(e);
+		build_fn(e, NEW, &sharing[i / 2].fn);
+		print_message("  %s, %s\n", sharing[i / 2].what,
+			      i % 2 ? "refused twice" : "refused once");
+		for (tries = 0; tries <= i % 2; tries++)
+			assert_int_equal(vpci_device_add(e->host, NEW),
+					 VPCI_EPERM);
+		assert_null(vpci_device_find(e->host, NEW));
+		assert_int_equal(vpci_deassign_device(e->guest, DEV, NULL), 0);
+		if (strstr(sharing[i / 2].slots, "with the ROM")) {
+			/* Only the guest's ROM meets it: the ROM is absent. */
+			assign(e);
+			assert_true(fake_log_contains(&e->fp, "absent for "
+							      "the guest"));
+			assert_int_equal(gr(e, VPCI_REG_ROM_ADDRESS, 4), 0);
+			assert_int_equal(
+				vpci_deassign_device(e->guest, DEV, NULL), 0);
+		} else {
+			assert_int_equal(vpci_assign_device(e->guest, DEV,
+							    VDEV, NULL),
+					 VPCI_EPERM);
+			assert_true(
+				fake_log_contains(&e->fp, "not assignable"));
+		}
+		assert_true(fake_log_contains(&e->fp, "0000:03:01.0"));
+		/* The hardware domain points OTHER's BAR0 (16 KiB) at the
+		 * last 16 KiB of the newcomer's BAR0 where it is large
+		 * enough, else at its first frame. */
+		if (b->size) {
+			uint64_t at = b->size >= 0x8000
+					      ? b->addr + b->size - 0x4000
+					      : b->addr & ~0x3fffull;
+
+			build_fn(e, OTHER, &hw_fn);
+			assert_int_equal(vpci_device_add(e->host, OTHER), 0);
+			hw(e, VPCI_REG_COMMAND, 2, 0);
+			hw(e, 0x10, 4, (uint32_t)at);
+			hw(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+			vpci_process_pending(e->hwdom);
+			assert_false(fake_host_frame_mapped(
+				&e->fp, HW, b->addr >> 12,
+				(b->addr + b->size - 1u) >> 12));
+			/* Removed, it is forgotten: the frames it does not
+			 * share with the guest's function are the hardware
+			 * domain's again. */
+			assert_int_equal(vpci_device_remove(e->host, NEW), 0);
+			vpci_process_pending(e->hwdom);
+			if (b->size >= 0x8000)
+				assert_true(fake_host_frame_mapped(
+					&e->fp, HW, (at >> 12) + 3u,
+					(at >> 12) + 3u));
+			/* (It may share a frame with the guest's function.) */
+			assert_int_equal(vpci_device_remove(e->host, OTHER), 0);
+		} else {
+			assert_int_equal(vpci_device_remove(e->host, NEW), 0);
+		}
+		assert_int_equal(vpci_device_remove(e->host, NEW),
+				 VPCI_ENOENT);
+		assert_int_equal(vpci_assign_device(e->guest, DEV, VDEV,
+						    NULL),
+				 0);
+		fixture_teardown(&st);
+	}
+}
+
 /* ------------- a read-only function vPCI never sized keeps every frame */
 
 /*
@@ -469,6 +558,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			newcomer_is_checked_against_every_guests_functions,
 			fixture_setup_hwdom_guest, fixture_teardown),
+		cmocka_unit_test(refused_function_stays_in_the_way),
 		cmocka_unit_test(hwdom_reaches_no_guest_frame_by_any_path),
 		cmocka_unit_test(
 			readonly_function_never_sized_keeps_every_frame),

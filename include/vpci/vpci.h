@@ -78,14 +78,18 @@ uint32_t vpci_host_caps(const struct vpci_host *host);
  * function shares a host frame with a BAR or ROM of a function assigned
  * to a guest (logged, naming both); it is not added, its memory decoding
  * is turned off and it is read-only from then on, so its registers never
- * show up in the guest's frame (docs/header.md, rule 2).
+ * show up in the guest's frame (docs/header.md, rule 2). The host still
+ * keeps its frames from the hardware domain and from assignment until it
+ * is added or removed.
  */
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* Forget a function (an SR-IOV PF: with its VFs). Errors: VPCI_ENOENT,
  * VPCI_EBUSY (assigned to a guest, or one of its VFs is), VPCI_EPERM (a
  * virtual function: it goes when its PF's VF Enable is cleared), a
  * platform unmap error (it is forgotten, but some of the hardware
- * domain's frames stay mapped and recorded; later calls retry). */
+ * domain's frames stay mapped and recorded; later calls retry). A
+ * function whose add was refused with VPCI_EPERM is forgotten too
+ * (returns 0): its frames are free again. */
 int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf);
 /* The device at physical sbdf, or NULL. O(1) in the number of devices. */
 struct vpci_dev *vpci_device_find(const struct vpci_host *host,

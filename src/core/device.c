@@ -239,6 +239,47 @@ static int destroy_visit(void *arg, struct vpci_dev *dev)
 void vpci_devices_destroy(struct vpci_host *host)
 {
 	vpci_sbdf_map_for_each(&host->devices, destroy_visit, NULL);
+	while (host->refused) {
+		struct vpci_dev *dev = host->refused;
+
+		host->refused = dev->next_refused;
+		dev_destroy(dev);
+	}
+}
+
+/* ---------------------------------------------------- refused functions */
+
+/* Take sbdf's refused record off the list (NULL: there is none). */
+static struct vpci_dev *refused_take(struct vpci_host *host, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev **link, *dev;
+
+	for (link = &host->refused; (dev = *link); link = &dev->next_refused)
+		if (dev->sbdf == sbdf) {
+			*link = dev->next_refused;
+			dev->next_refused = NULL;
+			return dev;
+		}
+	return NULL;
+}
+
+static void refused_put(struct vpci_host *host, struct vpci_dev *dev)
+{
+	dev->next_refused = host->refused;
+	host->refused = dev;
+}
+
+/* Forget a refused record: its frames go back to whoever may have them. */
+static void refused_forget(struct vpci_dev *dev)
+{
+	struct vpci_host *host = dev->host;
+	struct vpci_range gone[VPCI_NR_SLOTS];
+	unsigned int i, nr = dev->nr_claim;
+
+	__builtin_memcpy(gone, dev->claim, sizeof(gone));
+	dev_destroy(dev);
+	for (i = 0; i < nr; i++)
+		vpci_guard_refresh(host, gone[i].start, gone[i].last, false);
 }
 
 /* Is a function arriving now sharing a host frame with a guest's? Its
@@ -259,11 +300,22 @@ static int check_addable(struct vpci_dev *dev)
  * A function refused for sharing a frame with a guest's: its registers
  * must not decode in the guest's frame, and the hardware domain must not
  * turn them back on, so decoding goes off and it is read-only from now.
+ * It is not added, but the host keeps it (without state, on the refused
+ * list) for its frames: they stay claimed from the hardware domain, and
+ * no function sharing one may go to a guest (vpci_guard_assignable), as
+ * if it had been added read-only. Keeping it needs no memory: dev is the
+ * record.
  */
-static void quarantine(struct vpci_host *host, vpci_sbdf_t sbdf)
+static void quarantine(struct vpci_dev *dev)
 {
-	uint16_t cmd =
-		(uint16_t)vpci_phys_read(host, sbdf, VPCI_REG_COMMAND, 2);
+	struct vpci_host *host = dev->host;
+	vpci_sbdf_t sbdf = dev->sbdf;
+	uint16_t cmd;
+
+	vpci_sbdf_map_remove(&host->devices, sbdf);
+	vpci_dev_state_teardown(dev);
+	vpci_sriov_destroy(dev);
+	cmd = (uint16_t)vpci_phys_read(host, sbdf, VPCI_REG_COMMAND, 2);
 
 	/* Already read-only: never written, not even now. */
 	if ((cmd & VPCI_CMD_MEMORY) &&
@@ -273,21 +325,33 @@ static void quarantine(struct vpci_host *host, vpci_sbdf_t sbdf)
 	if (vpci_dev_reserve_readonly(host, sbdf)) {
 		vpci_log(host, VPCI_LOG_ERROR,
 			 "%pS: no memory to make it read-only", sbdf);
+		dev_destroy(dev);
 		return;
 	}
 	vpci_sbdf_set_add(&host->hidden, sbdf);
 	vpci_sbdf_set_add(&host->readonly, sbdf);
+	/* Reserved above with the read-only sets: cannot fail. */
+	vpci_guard_sync_claim(dev);
+	refused_put(host, dev);
 }
 
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
-	struct vpci_dev *dev;
+	struct vpci_dev *dev, *was_refused;
 	int rc;
 
 	vpci_lock(host);
+	/* Refused before: this try replaces the record, unless it fails
+	 * for another reason (memory), which leaves it as it was. */
+	was_refused = refused_take(host, sbdf);
 	rc = vpci_dev_create(host, sbdf, &dev);
 	if (rc)
 		goto out;
+	/* Read-only now, it will not be probed: what the last probe saw is
+	 * all its footprint has. */
+	if (was_refused)
+		__builtin_memcpy(dev->seen_bytes, was_refused->seen_bytes,
+				 sizeof(dev->seen_bytes));
 	rc = vpci_sriov_probe(dev);
 	if (!rc)
 		rc = vpci_dev_build_or_readonly(dev);
@@ -299,12 +363,15 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 		rc = check_addable(dev);
 	if (!rc)
 		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
-	if (rc) {
+	if (rc == VPCI_EPERM)
+		quarantine(dev);
+	else if (rc)
 		vpci_dev_destroy(dev);
-		if (rc == VPCI_EPERM)
-			quarantine(host, sbdf);
-	}
 out:
+	if (was_refused && (!rc || rc == VPCI_EPERM))
+		refused_forget(was_refused);
+	else if (was_refused)
+		refused_put(host, was_refused);
 	vpci_unlock(host);
 	return rc;
 }
@@ -316,6 +383,12 @@ int vpci_device_remove(struct vpci_host *host, vpci_sbdf_t sbdf)
 
 	vpci_lock(host);
 	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
+	if (!dev && (dev = refused_take(host, sbdf))) {
+		/* Refused, never added: the host forgets its frames too. */
+		refused_forget(dev);
+		vpci_unlock(host);
+		return 0;
+	}
 	if (!dev)
 		rc = VPCI_ENOENT;
 	else if (dev->owner && dev->owner->cfg.kind == VPCI_DOMAIN_GUEST)

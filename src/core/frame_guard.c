@@ -188,13 +188,20 @@ static int share_visit(void *arg, struct vpci_dev *other)
 	return 0;
 }
 
-/* Does a range of mine share a host frame with another function? */
+/* Does a range of mine share a host frame with another function? Those
+ * vpci_device_add() refused count too: their registers are still there. */
 static bool shares_frames(const struct vpci_dev *dev, struct share_check *c)
 {
+	struct vpci_dev *other;
+
 	c->dev = dev;
 	c->found_slot = -1;
-	vpci_sbdf_map_for_each(&dev->host->devices, share_visit, c);
-	return c->found_slot >= 0;
+	if (vpci_sbdf_map_for_each(&dev->host->devices, share_visit, c))
+		return true;
+	for (other = dev->host->refused; other; other = other->next_refused)
+		if (share_visit(c, other))
+			return true;
+	return false;
 }
 
 /*

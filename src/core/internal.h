@@ -67,6 +67,9 @@ struct vpci_dev {
 	struct vpci_sriov *sriov;
 	struct vpci_sriov *vf_of;
 	uint16_t vf_index;
+	/* A function vpci_device_add() refused (host->refused): not in the
+	 * device map, kept only for its frames. */
+	struct vpci_dev *next_refused;
 };
 
 #define VPCI_IRQ_MSI (1u << 0)
@@ -142,6 +145,10 @@ struct vpci_host {
 	void *ctx;
 	uint32_t limits;
 	struct vpci_sbdf_map devices; /* physical SBDF -> device */
+	/* Functions vpci_device_add() refused for sharing a frame with a
+	 * guest's: read-only, not added, their frames still claimed and
+	 * still in the way of an assignment (device.c). Few, if any. */
+	struct vpci_dev *refused;
 	struct vpci_domain *hwdom;
 	struct vpci_domain *domains;
 	struct vpci_sbdf_set hidden;    /* owned by the hypervisor */
