@@ -389,6 +389,144 @@ static void located_adds_match_plain_adds(void **state)
 	vpci_fidx_destroy(&other);
 }
 
+/* ------------------------------------------------------------ appending */
+
+/* The same tree, node for node: keys, counts and priorities. */
+static void assert_same_tree(const struct vpci_fseg *a,
+			     const struct vpci_fseg *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_int_equal(a->start, b->start);
+	assert_int_equal(a->last, b->last);
+	assert_int_equal(a->count, b->count);
+	assert_int_equal(a->delta, b->delta);
+	assert_int_equal(a->prio, b->prio);
+	assert_same_tree(a->left, b->left);
+	assert_same_tree(a->right, b->right);
+}
+
+/* Ordered by start, heap-ordered by priority; the remembered spine, if
+ * any, is the tree's right spine. */
+static void assert_treap(const struct vpci_fidx *idx)
+{
+	const struct vpci_fseg *n, *stack[256];
+	unsigned int depth = 0, len = 0;
+	uint64_t prev = 0;
+	bool first = true;
+
+	/* In order, iteratively: each start above the one before. */
+	n = idx->root;
+	while (n || depth) {
+		while (n) {
+			assert_true(depth < 256);
+			if (n->left)
+				assert_true(n->left->prio <= n->prio);
+			if (n->right)
+				assert_true(n->right->prio <= n->prio);
+			stack[depth++] = n;
+			n = n->left;
+		}
+		n = stack[--depth];
+		assert_true(first || n->start > prev);
+		assert_true(n->start <= n->last);
+		first = false;
+		prev = n->last;
+		n = n->right;
+	}
+	if (!idx->spine_ok)
+		return;
+	for (n = idx->root; n; n = n->right)
+		assert_ptr_equal(idx->spine[len++], n);
+	assert_int_equal(len, idx->spine_len);
+}
+
+/*
+ * Ranges after every segment are linked from the spine's bottom without
+ * a descent: the tree must be the one descents build (another index made
+ * to forget its spine before every change), through appends that stand
+ * alone, touch the last segment, overlap it or conflict with it, with
+ * removals and inserts in the middle between.
+ */
+static void appends_build_the_tree_descents_build(void **state)
+{
+	struct bench *b = *state;
+	struct vpci_fidx plain;
+	uint64_t x = 0x452821e638d01377ull, next = 1000;
+	unsigned int step, appended = 0;
+
+	vpci_fidx_init(&plain, b->fx.host);
+	for (step = 0; step < 3000; step++) {
+		uint64_t s, l, delta = 0;
+		unsigned int kind;
+		struct vpci_fidx_spot sa, sp;
+		int ra, rp;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		kind = (unsigned int)(x % 10);
+		if (kind < 5) { /* an append, alone */
+			s = next + 1 + (x >> 8) % 4;
+		} else if (kind == 5) { /* touching the last segment */
+			s = next;
+		} else if (kind == 6) { /* overlapping it, maybe conflicting */
+			s = next - 1;
+			delta = (x >> 12) % 2;
+		} else { /* anywhere below */
+			s = (x >> 8) % next;
+		}
+		l = s + (x >> 20) % 5;
+		if (kind == 9 && b->idx.nr_segs) { /* a removal */
+			const struct vpci_fseg *f = vpci_fidx_find(&b->idx, s);
+
+			if (f && f->count == 1) {
+				assert_int_equal(
+					vpci_fidx_remove(&b->idx, f->start,
+							 f->last, NULL, NULL),
+					0);
+				plain.spine_ok = false;
+				assert_int_equal(
+					vpci_fidx_remove(&plain, f->start,
+							 f->last, NULL, NULL),
+					0);
+			}
+		} else if ((x >> 40) % 2) {
+			assert_int_equal(vpci_fidx_reserve(&b->idx, 64), 0);
+			assert_int_equal(vpci_fidx_reserve(&plain, 64), 0);
+			appended += b->idx.spine_ok && s > next;
+			plain.spine_ok = false;
+			ra = vpci_fidx_add(&b->idx, s, l, delta, NULL, NULL,
+					   NULL);
+			rp = vpci_fidx_add(&plain, s, l, delta, NULL, NULL,
+					   NULL);
+			assert_int_equal(ra, rp);
+		} else {
+			assert_int_equal(vpci_fidx_reserve(&b->idx, 64), 0);
+			assert_int_equal(vpci_fidx_reserve(&plain, 64), 0);
+			appended += b->idx.spine_ok && s > next;
+			plain.spine_ok = false;
+			assert_ptr_equal(vpci_fidx_locate(&b->idx, s, &sa),
+					 vpci_fidx_find(&b->idx, s));
+			vpci_fidx_locate(&plain, s, &sp);
+			assert_false(sp.append);
+			ra = vpci_fidx_add_located(&b->idx, &sa, l, delta);
+			rp = vpci_fidx_add_located(&plain, &sp, l, delta);
+			assert_int_equal(ra, rp);
+		}
+		if (l >= next)
+			next = l + 1;
+		assert_treap(&b->idx);
+		assert_treap(&plain);
+		assert_same_tree(b->idx.root, plain.root);
+	}
+	/* The fast path was taken, not only the descents. */
+	assert_true(appended > 500);
+	vpci_fidx_destroy(&plain);
+}
+
 /* ------------------------------------------- randomised, against a model */
 
 #define UNIVERSE 512u
@@ -537,6 +675,7 @@ int main(void)
 		T(find_returns_the_holder_or_the_next),
 		T(located_add_is_an_add_without_a_second_descent),
 		T(located_adds_match_plain_adds),
+		T(appends_build_the_tree_descents_build),
 		T(random_changes_match_a_frame_array),
 #undef T
 	};

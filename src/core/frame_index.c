@@ -31,6 +31,7 @@ void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host)
 	__builtin_memset(idx, 0, sizeof(*idx));
 	idx->host = host;
 	idx->seed = 0x2545f491u;
+	idx->spine_ok = true; /* empty: so is the spine */
 }
 
 /* Turn a treap into a sorted list linked through ->right, in place. */
@@ -274,6 +275,7 @@ static void window_open(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 	uint64_t key = first && first->start <= lo ? first->start : lo;
 	struct vpci_fseg *rest, *mid;
 
+	idx->spine_ok = false; /* the window may take spine nodes */
 	split(idx->root, key, &w->before, &rest);
 	if (last < UINT64_MAX - 1)
 		split(rest, last + 2, &mid, &w->after);
@@ -422,11 +424,64 @@ locate(struct vpci_fidx *idx, uint64_t frame, struct vpci_fidx_spot *spot)
 	spot->frame = frame;
 	spot->prio = next_prio(idx);
 	spot->before = spot->after = NULL;
+	spot->append = false;
 	while ((n = *link) != NULL && n->prio >= spot->prio)
 		link = step(n, frame, &spot->before, &spot->after);
 	spot->at = link;
 	while ((n = *link) != NULL)
 		link = step(n, frame, &spot->before, &spot->after);
+}
+
+/*
+ * Appending: a range starting after the last segment's start (a boot
+ * enables its BARs in ascending order) has that segment as its only
+ * neighbour, and goes on the right spine, below the spine nodes whose
+ * priority is at least its own. While the index knows its spine, that
+ * place is found from the spine's bottom: no descent. A node joins the
+ * spine once and leaves it once, so appends cost O(1) amortised; the
+ * tree is the one a descent would have built (same keys, same
+ * priorities). Other changes forget the spine; an append found by a
+ * descent learns it again.
+ */
+static inline __attribute__((always_inline)) bool
+append_spot(struct vpci_fidx *idx, uint64_t frame, struct vpci_fidx_spot *spot)
+{
+	unsigned int depth;
+	const struct vpci_fseg *last;
+
+	if (!idx->spine_ok)
+		return false;
+	depth = idx->spine_len;
+	last = depth ? idx->spine[depth - 1u] : NULL;
+	if (last && last->start >= frame)
+		return false;
+	spot->frame = frame;
+	spot->prio = next_prio(idx);
+	spot->before = last;
+	spot->after = NULL;
+	spot->append = true;
+	while (depth && idx->spine[depth - 1u]->prio < spot->prio)
+		depth--;
+	spot->depth = depth;
+	spot->at = depth ? &idx->spine[depth - 1u]->right : &idx->root;
+	return true;
+}
+
+/* The right spine, walked from the root (an append found by a descent). */
+static void learn_spine(struct vpci_fidx *idx)
+{
+	struct vpci_fseg *n;
+	unsigned int len = 0;
+
+	for (n = idx->root; n; n = n->right) {
+		if (len == VPCI_FIDX_SPINE_MAX) {
+			idx->spine_ok = false;
+			return;
+		}
+		idx->spine[len++] = n;
+	}
+	idx->spine_len = len;
+	idx->spine_ok = true;
 }
 
 /* Link [spot->frame, last] as a segment of its own if it touches neither
@@ -450,15 +505,32 @@ link_alone(struct vpci_fidx *idx, const struct vpci_fidx_spot *spot,
 		return false;
 	}
 	n = take_node_prio(idx, start, last, delta, 1, spot->prio);
+	if (spot->append) {
+		/* Everything below the spot starts before start. */
+		n->left = *spot->at;
+		*spot->at = n;
+		if (spot->depth < VPCI_FIDX_SPINE_MAX) {
+			idx->spine[spot->depth] = n;
+			idx->spine_len = spot->depth + 1u;
+		} else {
+			idx->spine_ok = false;
+		}
+		return true;
+	}
 	split(*spot->at, start, &n->left, &n->right);
 	*spot->at = n;
+	if (!spot->after)
+		learn_spine(idx); /* n is the last segment now */
+	else
+		idx->spine_ok = false; /* n may have joined the spine */
 	return true;
 }
 
 const struct vpci_fseg *vpci_fidx_locate(struct vpci_fidx *idx, uint64_t frame,
 					 struct vpci_fidx_spot *spot)
 {
-	locate(idx, frame, spot);
+	if (!append_spot(idx, frame, spot))
+		locate(idx, frame, spot);
 	if (spot->before && spot->before->last >= frame)
 		return spot->before;
 	return spot->after;
@@ -504,7 +576,8 @@ int vpci_fidx_add(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 
 	if (start > last)
 		return VPCI_EINVAL;
-	locate(idx, start, &spot);
+	if (!append_spot(idx, start, &spot))
+		locate(idx, start, &spot);
 	if (link_alone(idx, &spot, last, delta, &rc)) {
 		if (rose)
 			rose(arg, start, last, delta);
@@ -563,6 +636,7 @@ int vpci_fidx_remove(struct vpci_fidx *idx, uint64_t start, uint64_t last,
 	if (link && (*link)->last == last && (*link)->count == 1) {
 		n = *link;
 		*link = join(n->left, n->right);
+		idx->spine_ok = false;
 		if (fell)
 			fell(arg, n->start, n->last, n->delta);
 		drop_node(idx, n);

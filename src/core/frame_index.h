@@ -33,6 +33,10 @@ struct vpci_fidx_chunk {
 	struct vpci_fseg nodes[];
 };
 
+/* Right-spine nodes an index remembers; past that, appends descend. A
+ * treap's right spine is about ln(segments) long. */
+#define VPCI_FIDX_SPINE_MAX 40u
+
 /*
  * Reference-counted coverage of frame ranges (frame_index.c). Changing it
  * never allocates: nodes come from spare ones the caller reserves with
@@ -53,6 +57,12 @@ struct vpci_fidx {
 	size_t nr_nodes;		/* in every chunk */
 	uint32_t seed;
 	struct vpci_host *host;
+	/* While spine_ok: the right spine, root first, down to the last
+	 * segment (spine_len nodes). A range starting after the last
+	 * segment's start goes on it, found from its bottom (appending). */
+	bool spine_ok;
+	unsigned int spine_len;
+	struct vpci_fseg *spine[VPCI_FIDX_SPINE_MAX];
 };
 
 /* Told about each run whose count went 0 -> 1 (add) or 1 -> 0 (remove). */
@@ -107,6 +117,10 @@ struct vpci_fidx_spot {
 	const struct vpci_fseg *after;	/* first segment starting > frame */
 	uint64_t frame;
 	uint32_t prio;
+	/* After every segment's start: the new node goes on the spine,
+	 * below its first depth nodes (at: their last one's right link). */
+	bool append;
+	unsigned int depth;
 };
 /* vpci_fidx_find(), noting the spot for vpci_fidx_add_located(). */
 const struct vpci_fseg *vpci_fidx_locate(struct vpci_fidx *idx, uint64_t frame,
