@@ -17,9 +17,9 @@
  * allocation may fail. They are allocated in chunks (doubling, up to a
  * few KiB), not one by one: enabling a BAR reserves a few nodes in two
  * indexes, and a node each was most of a hardware-domain boot's enable
- * phase. Reserving nodes of the newest chunk only counts them (they are
- * taken in place, in order); dropped nodes go to a list, taken first.
- * Exactly what was reserved is spare, so a caller that reserved too
+ * phase. Reserving only counts nodes: fresh ones are taken in place, in
+ * allocation order, across chunks; dropped nodes go to a list, taken
+ * first. Exactly what was reserved is spare, so a caller that reserved too
  * little fails (VPCI_ENOSPC) as it would with single allocations. Frame
  * numbers are below 2^52 in practice; the code still never computes
  * last + 1 or start - 1 across the 64-bit wrap.
@@ -77,14 +77,6 @@ void vpci_fidx_destroy(struct vpci_fidx *idx)
 #define CHUNK_MAX_NODES                                                        \
 	((2048u - sizeof(struct vpci_fidx_chunk)) / sizeof(struct vpci_fseg))
 
-/* The first node reserved in place: right after those handed out. */
-static struct vpci_fseg *in_place_node(struct vpci_fidx *idx)
-{
-	struct vpci_fidx_chunk *c = idx->chunks;
-
-	return &c->nodes[c->nr_nodes - idx->nr_unreserved - idx->nr_in_place];
-}
-
 static int add_chunk(struct vpci_fidx *idx)
 {
 	size_t nr = idx->nr_nodes;
@@ -97,35 +89,28 @@ static int add_chunk(struct vpci_fidx *idx)
 	c = vpci_zalloc(idx->host, sizeof(*c) + nr * sizeof(c->nodes[0]));
 	if (!c)
 		return VPCI_ENOMEM;
-	/* The old chunk's nodes reserved in place join the spare list. */
-	while (idx->nr_in_place) {
-		struct vpci_fseg *n = in_place_node(idx);
-
-		idx->nr_in_place--;
-		n->right = idx->spare;
-		idx->spare = n;
-	}
-	c->next = idx->chunks;
 	c->nr_nodes = nr;
-	idx->chunks = c;
-	idx->nr_unreserved = nr;
+	if (idx->newest)
+		idx->newest->next = c;
+	else
+		idx->chunks = c;
+	idx->newest = c;
+	if (!idx->hand) {
+		idx->hand = c;
+		idx->hand_pos = 0;
+	}
+	idx->nr_fresh += nr;
 	idx->nr_nodes += nr;
 	return 0;
 }
 
 int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare)
 {
-	while (idx->nr_spare < nr_spare) {
-		size_t n = nr_spare - idx->nr_spare;
-
-		if (!idx->nr_unreserved && add_chunk(idx))
+	while (idx->nr_dropped + idx->nr_fresh < nr_spare)
+		if (add_chunk(idx))
 			return VPCI_ENOMEM;
-		if (n > idx->nr_unreserved)
-			n = idx->nr_unreserved;
-		idx->nr_unreserved -= n;
-		idx->nr_in_place += n;
-		idx->nr_spare += n;
-	}
+	if (idx->nr_spare < nr_spare)
+		idx->nr_spare = nr_spare;
 	return 0;
 }
 
@@ -141,18 +126,25 @@ static uint32_t next_prio(struct vpci_fidx *idx)
 }
 
 /* A spare node as [start, last] with priority prio; the caller checked
- * one is there. Dropped nodes first, then those reserved in place. */
-static struct vpci_fseg *take_node_prio(struct vpci_fidx *idx, uint64_t start,
-					uint64_t last, uint64_t delta,
-					uint32_t count, uint32_t prio)
+ * one is there. Dropped nodes first, then fresh ones, in order. */
+static inline __attribute__((always_inline)) struct vpci_fseg *
+take_node_prio(struct vpci_fidx *idx, uint64_t start, uint64_t last,
+	       uint64_t delta, uint32_t count, uint32_t prio)
 {
 	struct vpci_fseg *n = idx->spare;
 
 	if (n) {
 		idx->spare = n->right;
+		idx->nr_dropped--;
 	} else {
-		n = in_place_node(idx);
-		idx->nr_in_place--;
+		struct vpci_fidx_chunk *c = idx->hand;
+
+		n = &c->nodes[idx->hand_pos++];
+		if (idx->hand_pos == c->nr_nodes) {
+			idx->hand = c->next;
+			idx->hand_pos = 0;
+		}
+		idx->nr_fresh--;
 	}
 	idx->nr_spare--;
 	idx->nr_segs++;
@@ -176,6 +168,7 @@ static void drop_node(struct vpci_fidx *idx, struct vpci_fseg *n)
 	n->left = NULL;
 	n->right = idx->spare;
 	idx->spare = n;
+	idx->nr_dropped++;
 	idx->nr_spare++;
 	idx->nr_segs--;
 }

@@ -28,7 +28,7 @@ struct vpci_fseg {
 
 /* Nodes are allocated in chunks, freed only with the whole index. */
 struct vpci_fidx_chunk {
-	struct vpci_fidx_chunk *next;
+	struct vpci_fidx_chunk *next; /* the next newer one */
 	size_t nr_nodes;
 	struct vpci_fseg nodes[];
 };
@@ -40,21 +40,24 @@ struct vpci_fidx_chunk {
 /*
  * Reference-counted coverage of frame ranges (frame_index.c). Changing it
  * never allocates: nodes come from spare ones the caller reserves with
- * vpci_fidx_reserve() beforehand. Spare nodes are the dropped ones (a
- * list) and nodes of the newest chunk reserved in place: reserving only
- * counts them, so it costs the same for one node as for a hundred. The
- * newest chunk is, in order: nodes handed out, nr_in_place reserved in
- * place, nr_unreserved free.
+ * vpci_fidx_reserve() beforehand. Reserving only counts: nr_spare nodes
+ * may be taken, and the dropped ones (a list) with those never handed
+ * out (from hand_pos of chunk hand on, in allocation order) are at least
+ * that many. So reserving costs the same for one node as for a hundred,
+ * and a new chunk leaves the older ones' free nodes where they are.
  */
 struct vpci_fidx {
 	struct vpci_fseg *root;
 	struct vpci_fseg *spare; /* dropped nodes, linked through ->right */
 	size_t nr_segs;
-	size_t nr_spare;		/* in the list and in place */
-	struct vpci_fidx_chunk *chunks; /* newest first */
-	size_t nr_in_place;		/* spare, in the newest chunk */
-	size_t nr_unreserved;		/* tail of the newest chunk */
-	size_t nr_nodes;		/* in every chunk */
+	size_t nr_spare;		/* reserved: may be taken */
+	size_t nr_dropped;		/* in the spare list */
+	size_t nr_fresh;		/* never handed out, in every chunk */
+	struct vpci_fidx_chunk *chunks; /* oldest first */
+	struct vpci_fidx_chunk *newest;
+	struct vpci_fidx_chunk *hand; /* hands out next; NULL: none left */
+	size_t hand_pos;
+	size_t nr_nodes; /* in every chunk */
 	uint32_t seed;
 	struct vpci_host *host;
 	/* While spine_ok: the right spine, root first, down to the last
