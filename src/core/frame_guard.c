@@ -463,8 +463,8 @@ static int exclude_msix(struct vpci_dev *dev, struct vpci_bar *bar,
 	return 0;
 }
 
-int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
-			  uint64_t host_first, uint64_t host_last)
+int vpci_guard_exclusions_ask(struct vpci_dev *dev, struct vpci_bar *bar,
+			      uint64_t host_first, uint64_t host_last)
 {
 	const struct vpci_host *host = dev->host;
 	int rc = 0;

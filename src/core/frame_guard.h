@@ -5,6 +5,7 @@
 #ifndef VPCI_FRAME_GUARD_H
 #define VPCI_FRAME_GUARD_H
 
+#include "internal.h"
 #include "header.h"
 
 /*
@@ -19,11 +20,28 @@
  * with a guest's (vpci_guard_addable), so a guest's own BAR frames never
  * hold another owner's registers.
  */
+/* vpci_guard_exclusions() when some source may hold something. */
+int vpci_guard_exclusions_ask(struct vpci_dev *dev, struct vpci_bar *bar,
+			      uint64_t host_first, uint64_t host_last);
 /* Fill bar->excluded (it is out of the index) for a mapping of host frames
  * [host_first, host_last]. Errors: VPCI_ENOMEM (fail closed: the caller
- * must not map the BAR). */
-int vpci_guard_exclusions(struct vpci_dev *dev, struct vpci_bar *bar,
-			  uint64_t host_first, uint64_t host_last);
+ * must not map the BAR). Inline: at boot no source holds anything (no
+ * reserved frames, no MSI-X guard, nothing claimed), and every BAR
+ * enabled asks. */
+static inline int vpci_guard_exclusions(struct vpci_dev *dev,
+					struct vpci_bar *bar,
+					uint64_t host_first, uint64_t host_last)
+{
+	const struct vpci_host *host = dev->host;
+
+	if (vpci_rangeset_is_empty(&host->reserved) && !dev->hdr->msix_guard &&
+	    (!host->claimed.nr_segs || vpci_dev_is_guest(dev))) {
+		if (!vpci_rangeset_is_empty(&bar->excluded))
+			vpci_rangeset_clear(&bar->excluded);
+		return 0;
+	}
+	return vpci_guard_exclusions_ask(dev, bar, host_first, host_last);
+}
 /* Whether dev may go to a guest: VPCI_EPERM (logged, naming both
  * functions) when a BAR of dev shares a host frame with a BAR or ROM of
  * another function. */
