@@ -143,8 +143,12 @@ static bool bar_placement(const struct vpci_dev *dev, unsigned int slot,
 	if (!mem_decodes(dev, guest) ||
 	    (bar->kind == VPCI_BAR_ROM && !hdr->rom_enabled))
 		return false;
-	/* What the hardware domain cannot see, it does not get mapped. */
-	if (!guest && vpci_dev_hidden_from_hwdom(dev))
+	/* What the hardware domain cannot see, it does not get mapped (no
+	 * call unless a hide policy is on). */
+	if (!guest &&
+	    (dev->host->policy &
+	     (VPCI_POLICY_HIDE_SLOT | VPCI_POLICY_STUB_FN0)) &&
+	    vpci_dev_hidden_from_hwdom(dev))
 		return false;
 	if (!vpci_group_domid(dev->host, vpci_owner_group(dev), &domid) ||
 	    vpci_bar_is_sizing(bar, gaddr) ||
@@ -232,8 +236,10 @@ static int remove_contrib(void *arg, uint64_t first, uint64_t last)
 	return vpci_fidx_remove(&op->g->wanted, first, last, NULL, NULL);
 }
 
-/* Queue [first, last] for reconciling; overlapping ranges merge. */
-static void pend_add(struct vpci_bar *bar, uint64_t first, uint64_t last)
+/* Queue [first, last] for reconciling; overlapping ranges merge. Inline:
+ * entering a BAR queues its range, usually on an empty queue. */
+static inline __attribute__((always_inline)) void
+pend_add(struct vpci_bar *bar, uint64_t first, uint64_t last)
 {
 	unsigned int i;
 
@@ -389,7 +395,8 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	bar->delta = p->delta;
 	bar->in_index = true;
 	pend_add(bar, p->first, p->last);
-	vpci_msix_bar_moved(dev, bar);
+	if (dev->msix)
+		vpci_msix_bar_moved(dev, bar);
 	return 0;
 }
 
