@@ -400,21 +400,29 @@ static int bar_enter(struct vpci_dev *dev, struct vpci_bar *bar,
 	return 0;
 }
 
+/* The kinds bar_placement() may place (bit i: kind i). */
+#define PLACEABLE_KINDS                                                        \
+	((1u << VPCI_BAR_MEM32) | (1u << VPCI_BAR_MEM64) | (1u << VPCI_BAR_ROM))
+
+/* Whether nothing could place dev's BARs now: a physical function's
+ * memory decoding is off. */
+static bool decode_off(const struct vpci_dev *dev)
+{
+	return !dev->vf_of && !(dev->hdr->cmd & VPCI_CMD_MEMORY);
+}
+
 /*
  * Nothing to do for bar, seen without computing its placement: it is
  * neither in the index nor waiting, and nothing could place it (not a
- * memory BAR, or a physical function's memory decoding is off). Most
- * slots of most syncs: a header's set-up syncs all seven with decoding
- * off, a decode change syncs all seven of which few are memory BARs.
+ * memory BAR, or off is true: decode_off()). Most slots of most syncs: a
+ * header's set-up syncs all seven with decoding off, a decode change
+ * syncs all seven of which few are memory BARs.
  */
-static bool bar_settled(const struct vpci_dev *dev, const struct vpci_bar *bar)
+static bool bar_settled(const struct vpci_bar *bar, bool off)
 {
 	if (bar->in_index || bar->blocked)
 		return false;
-	if (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64 &&
-	    bar->kind != VPCI_BAR_ROM)
-		return true;
-	return !dev->vf_of && !(dev->hdr->cmd & VPCI_CMD_MEMORY);
+	return off || !((1u << bar->kind) & PLACEABLE_KINDS);
 }
 
 static __attribute__((noinline)) int bar_resync(struct vpci_dev *dev,
@@ -422,20 +430,22 @@ static __attribute__((noinline)) int bar_resync(struct vpci_dev *dev,
 
 int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
 {
-	if (bar_settled(dev, &dev->hdr->bars[slot]))
+	if (bar_settled(&dev->hdr->bars[slot], decode_off(dev)))
 		return 0;
 	return bar_resync(dev, slot);
 }
 
 int vpci_bars_sync(struct vpci_dev *dev, unsigned int mask)
 {
+	const struct vpci_bar *bars = dev->hdr->bars;
+	/* A resync never changes the command register. */
+	bool off = decode_off(dev);
 	unsigned int slot;
 
 	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
 		int rc;
 
-		if (!(mask & (1u << slot)) ||
-		    bar_settled(dev, &dev->hdr->bars[slot]))
+		if (!(mask & (1u << slot)) || bar_settled(&bars[slot], off))
 			continue;
 		rc = bar_resync(dev, slot);
 		if (rc)
