@@ -352,6 +352,8 @@ int vpci_guard_sync_claim(struct vpci_dev *dev)
 		struct vpci_range gone[VPCI_NR_SLOTS];
 		unsigned int nr = dev->nr_claim;
 
+		if (!nr) /* the usual case: nothing claimed, nothing to give */
+			return 0;
 		__builtin_memcpy(gone, dev->claim, sizeof(gone));
 		vpci_guard_unclaim(dev);
 		/* The hardware domain may have those frames back. */
