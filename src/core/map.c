@@ -65,9 +65,11 @@ static bool bar_wants(const struct vpci_bar *bar, uint64_t pos, uint64_t *end)
 	return true;
 }
 
-/* What the platform is told a call is for; built only when one is made. */
-static void map_desc(const struct vpci_dev *dev, const struct vpci_bar *bar,
-		     struct vpci_map_desc *desc)
+/* What the platform is told a call is for; built only when one is made
+ * (inline: every BAR mapped builds one). */
+static inline __attribute__((always_inline)) void
+map_desc(const struct vpci_dev *dev, const struct vpci_bar *bar,
+	 struct vpci_map_desc *desc)
 {
 	desc->host_sbdf = dev->sbdf;
 	desc->owner_sbdf = vpci_dev_owner_sbdf(dev);
