@@ -413,9 +413,11 @@ static int add_guest_regs(struct vpci_dev *dev)
 int vpci_header_init(struct vpci_dev *dev)
 {
 	struct vpci_host *host = dev->host;
+	const struct vpci_platform_ops *ops;
 	struct vpci_header *hdr;
 	bool guest = vpci_dev_is_guest(dev);
 	unsigned int type, i;
+	void *ctx;
 	int rc;
 
 	if (!dev->vf_of &&
@@ -437,14 +439,20 @@ int vpci_header_init(struct vpci_dev *dev)
 	hdr = vpci_zalloc(host, sizeof(*hdr));
 	if (!hdr)
 		return VPCI_ENOMEM;
+	ops = host->ops;
+	ctx = host->ctx;
 	dev->hdr = hdr;
 	hdr->dev = dev;
 	hdr->nr_bars = type == VPCI_HEADER_TYPE_NORMAL ? VPCI_TYPE0_NR_BARS
 						       : VPCI_TYPE1_NR_BARS;
 	for (i = 0; i < VPCI_NR_SLOTS; i++) {
-		hdr->bars[i].slot = (uint8_t)i;
-		vpci_rangeset_init(&hdr->bars[i].excluded, host->ops,
-				   host->ctx);
+		struct vpci_bar *bar = &hdr->bars[i];
+
+		bar->slot = (uint8_t)i;
+		/* An empty set, as vpci_rangeset_init() makes one, without
+		 * seven calls (hdr is zeroed: only the platform is set). */
+		bar->excluded.ops = ops;
+		bar->excluded.ctx = ctx;
 	}
 	if (dev->vf_of)
 		vpci_vf_bars_fill(dev); /* slices of its PF's VF BARs */
