@@ -697,6 +697,32 @@ static void guest_identity_and_latches(void **state)
 	assert_int_equal(gr(e, VPCI_REG_HEADER_TYPE, 1), 0);
 }
 
+/* The dword at 0x0c: cache line size and latency timer (a latch the
+ * guest owns, byte by byte), header type (the hardware's, read-only),
+ * BIST (reads 0, writes never reach the hardware). */
+static void guest_cache_latency_dword(void **state)
+{
+	struct fixture *e = *state;
+	struct fake_fn *fn = add_nic(e, DEV, 0);
+
+	fake_fn_set(fn, VPCI_REG_HEADER_TYPE, 1, 0x80); /* multi-function */
+	fake_fn_set(fn, VPCI_REG_BIST, 1, 0x80);
+	assign(e);
+	gw(e, VPCI_REG_CACHE_LINE_SIZE, 4, 0xffffffffu);
+	assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4), 0x0080ffffu);
+	gw(e, VPCI_REG_LATENCY_TIMER, 1, 0x20);
+	assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4), 0x008020ffu);
+	gw(e, VPCI_REG_CACHE_LINE_SIZE, 1, 0x10);
+	assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 2), 0x2010);
+	gw(e, VPCI_REG_HEADER_TYPE, 2, 0x4001);
+	assert_int_equal(gr(e, VPCI_REG_HEADER_TYPE, 2), 0x0080);
+	assert_int_equal(gr(e, VPCI_REG_BIST, 1), 0);
+	assert_int_equal(gr(e, VPCI_REG_LATENCY_TIMER, 2), 0x8020);
+	/* Nothing of it reached the hardware. */
+	assert_int_equal(fake_fn_get(fn, VPCI_REG_CACHE_LINE_SIZE, 4),
+			 0x80800000u);
+}
+
 static void
 allocation_failure_at_setup_makes_hwdom_device_readonly(void **state)
 {
@@ -764,6 +790,7 @@ int main(void)
 		T(hwdom_command_status_dword_write),
 		T(guest_command_status_partial_writes),
 		T(guest_identity_and_latches),
+		T(guest_cache_latency_dword),
 		T(allocation_failure_at_setup_makes_hwdom_device_readonly),
 #undef T
 	};

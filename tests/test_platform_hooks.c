@@ -191,6 +191,9 @@ static const struct attempt overlap_tries[] = {
 	{VPCI_VIEW_GUEST, 0x3d, 1, VPCI_EEXIST},    /* interrupt pin */
 	{VPCI_VIEW_GUEST, 0x0f, 1, 0},              /* BIST: a gap */
 	{VPCI_VIEW_GUEST, 0x28, 4, 0},              /* CardBus CIS: a gap */
+	/* Beside BIST, claimed above: still the library's. */
+	{VPCI_VIEW_GUEST, 0x0c, 2, VPCI_EEXIST},    /* cache line, latency */
+	{VPCI_VIEW_GUEST, 0x0e, 1, VPCI_EEXIST},    /* header type */
 };
 
 static void quirk_over_a_library_register_is_refused_at_install(void **state)
@@ -230,6 +233,15 @@ static void quirk_over_a_library_register_is_refused_at_install(void **state)
 	assert_int_equal(gr(e, 0x10, 4), 0xffff0000u);
 	h->scratch[11] = 0x5a;
 	assert_int_equal(gr(e, 0x0f, 1), 0x5a);
+	/* The rest of BIST's dword is still the library's: the latch, the
+	 * hardware's header type, the platform's BIST, in one read. */
+	gw(e, VPCI_REG_CACHE_LINE_SIZE, 4, 0x11224010u);
+	assert_int_equal(h->scratch[11], 0x11);
+	assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4),
+			 0x11004010u |
+				 fake_fn_get(fake_fn_find(&e->fp, DEV),
+					     VPCI_REG_HEADER_TYPE, 1)
+					 << 16);
 }
 
 /* The bug this hook replaces: a register added before the hardware

@@ -297,6 +297,62 @@ static void intx_dword_write(struct vpci_dev *dev, unsigned int reg,
 		dev->hdr->intx_line = val & 0xffu;
 }
 
+/*
+ * A guest's dword 0x0c as one register: cache line size and latency
+ * timer (its latch), header type (the hardware's, read-only) and BIST, a
+ * gap that reads 0, drops writes and stays the platform's to claim
+ * (VPCI_REG_PARTIAL): one call instead of a walk over two registers.
+ */
+#define CACHE_LATENCY_BYTES 0x7u /* cache line, latency, header type */
+
+static uint32_t guest_cache_latency_read(const struct vpci_dev *dev,
+					 unsigned int reg, unsigned int size,
+					 void *data)
+{
+	(void)reg;
+	(void)size;
+	(void)data;
+	return (dev->hdr->cache_latency & 0xffffu) |
+	       (vpci_phys_read(dev->host, dev->sbdf, VPCI_REG_CACHE_LINE_SIZE,
+			       4) &
+		0x00ff0000u);
+}
+
+/* Only the latch's bytes of what was written: header type is read-only,
+ * BIST a gap. */
+static void guest_cache_latency_write(struct vpci_dev *dev, unsigned int reg,
+				      unsigned int size, uint32_t val,
+				      void *data)
+{
+	unsigned int shift = (reg & 3u) * 8u;
+	uint32_t bytes = (vpci_size_mask(size) << shift) & 0xffffu;
+
+	(void)data;
+	dev->hdr->cache_latency =
+		(dev->hdr->cache_latency & ~bytes) | ((val << shift) & bytes);
+}
+
+/* What it stands for when a platform claims BIST: the latch and the
+ * hardware's header type (registers.c puts them back). */
+static const struct vpci_reg_parts cache_latency_parts = {
+	.nr = 2,
+	.part = {
+		{.at = 0, .size = 2,
+		 .how = VPCI_REG_READS_VALUE | VPCI_REG_WRITES_VALUE,
+		 .value_offset = offsetof(struct vpci_header, cache_latency)},
+		{.at = 2, .size = 1, .how = VPCI_REG_READS_PHYS},
+	},
+};
+
+static int add_guest_cache_latency(struct vpci_dev *dev)
+{
+	dev->regs.parts = &cache_latency_parts;
+	return vpci_add_partial_dword_register(dev, guest_cache_latency_read,
+					       guest_cache_latency_write,
+					       VPCI_REG_CACHE_LINE_SIZE,
+					       CACHE_LATENCY_BYTES, dev->hdr);
+}
+
 /* -------------------------------------------------------------- set-up */
 
 /* A register's set-up. The tables of these are static: built on the stack
@@ -376,10 +432,9 @@ static int add_guest_regs(struct vpci_dev *dev)
 	static const struct reg_def common[] = {
 		{VPCI_REG_VENDOR_ID, 4, 0, id_read, NULL, {0}},
 		{VPCI_REG_REVISION, 4, 0, hw_ro_read, NULL, {0}},
-		/* Cache line size and latency timer: one 2-byte latch. */
-		{VPCI_REG_CACHE_LINE_SIZE, 2, LATCH(cache_latency), latch_read,
-		 latch_write, {0}},
-		{VPCI_REG_HEADER_TYPE, 1, 0, hw_ro_read, NULL, {0}},
+	};
+	/* 0x0c is add_guest_cache_latency's. */
+	static const struct reg_def cap_ptr[] = {
 		{VPCI_REG_CAP_PTR, 1, 0, guest_cap_ptr_read, NULL, {0}},
 	};
 	/* A type 0 header's last dword is intx_dword_read/write's. */
@@ -398,6 +453,10 @@ static int add_guest_regs(struct vpci_dev *dev)
 
 	if (!rc)
 		rc = add_regs(dev, common, sizeof(common) / sizeof(common[0]));
+	if (!rc)
+		rc = add_guest_cache_latency(dev);
+	if (!rc)
+		rc = add_regs(dev, cap_ptr, 1);
 
 	if (!rc && dev->hdr->nr_bars == VPCI_TYPE0_NR_BARS)
 		rc = add_regs(dev, type0, sizeof(type0) / sizeof(type0[0]));

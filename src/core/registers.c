@@ -8,9 +8,21 @@
 
 /* ------------------------------------------------------ the dword plan */
 
+/* The bytes of a dword a partial dword register owns, as bits 0-3: those
+ * with a visible bit. */
+static unsigned int visible_bytes(uint32_t visible)
+{
+	return (unsigned int)((visible & 0xffu) != 0) |
+	       (unsigned int)((visible & 0xff00u) != 0) << 1 |
+	       (unsigned int)((visible & 0xff0000u) != 0) << 2 |
+	       (unsigned int)((visible & 0xff000000u) != 0) << 3;
+}
+
 /* The four bytes of a dword as bits 0-3: which ones a register covers. */
 static unsigned int register_bytes(const struct vpci_register *r)
 {
+	if (__builtin_expect(r->flags & VPCI_REG_PARTIAL, 0))
+		return visible_bytes(r->visible);
 	return ((1u << r->size) - 1u) << (r->offset & 3u);
 }
 
@@ -174,6 +186,109 @@ make_room(struct vpci_dev *dev, unsigned int offset, unsigned int size,
 	return 0;
 }
 
+/* Reads and writes of the registers the dispatcher serves without a
+ * call (registers.h): the same thing for the paths that do call. Local
+ * copies: an exported function's address needs the GOT. */
+static uint32_t phys_register_read(const struct vpci_dev *dev,
+				   unsigned int reg, unsigned int size,
+				   void *data)
+{
+	(void)data;
+	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
+}
+
+static uint32_t value_register_read(const struct vpci_dev *dev,
+				    unsigned int reg, unsigned int size,
+				    void *data)
+{
+	(void)dev;
+	(void)reg;
+	return *(const uint32_t *)data & vpci_size_mask(size);
+}
+
+static void value_register_write(struct vpci_dev *dev, unsigned int reg,
+				 unsigned int size, uint32_t val, void *data)
+{
+	(void)dev;
+	(void)reg;
+	*(uint32_t *)data = val & vpci_size_mask(size);
+}
+
+/* A register at [offset, offset + size) only over gap bytes of a partial
+ * dword register r, which can be taken apart. */
+static bool claims_partial_gap(const struct vpci_regtable *t,
+			       const struct vpci_register *r,
+			       unsigned int offset, unsigned int size)
+{
+	unsigned int bytes = ((1u << size) - 1u) << (offset & 3u);
+
+	return (r->flags & VPCI_REG_PARTIAL) && t->parts &&
+	       offset / 4u == r->offset / 4u &&
+	       !(bytes & visible_bytes(r->visible));
+}
+
+/* Part p of the partial dword register *whole, back in the table as the
+ * library's (whoever is adding now). */
+static int add_part(struct vpci_dev *dev, const struct vpci_register *whole,
+		    const struct vpci_reg_part *p)
+{
+	unsigned int offset = (unsigned int)whole->offset + p->at, i;
+	bool value = p->how & VPCI_REG_READS_VALUE;
+	int rc = make_room(dev, offset, p->size, &i);
+
+	if (rc)
+		return rc;
+	dev->regs.regs[i] = (struct vpci_register){
+		.read = value ? value_register_read : phys_register_read,
+		.write = (p->how & VPCI_REG_WRITES_VALUE) ? value_register_write
+							  : NULL,
+		.data = value ? (char *)whole->data + p->value_offset : NULL,
+		.visible = vpci_size_mask(p->size),
+		.offset = (uint16_t)offset,
+		.size = p->size,
+		.flags = (uint8_t)(VPCI_REG_LIBRARY | p->how),
+	};
+	dev->regs.nr++;
+	dev->regs.plan_stale = true;
+	return 0;
+}
+
+/*
+ * Before a register is added over a partial dword register's gap bytes:
+ * the dword goes back to the registers it stands for. If one of them
+ * cannot be added (no memory), the dword register comes back (its slot
+ * is free: no memory needed).
+ */
+static int unfuse_for(struct vpci_dev *dev, unsigned int offset,
+		      unsigned int size)
+{
+	struct vpci_regtable *t = &dev->regs;
+	unsigned int i = vpci_first_register_after(t, offset), n, at;
+	struct vpci_register whole;
+	int rc = 0;
+
+	if (i >= t->nr || t->regs[i].offset >= offset + size ||
+	    !claims_partial_gap(t, &t->regs[i], offset, size))
+		return 0;
+	whole = t->regs[i];
+	__builtin_memmove(&t->regs[i], &t->regs[i + 1],
+			  (t->nr - i - 1u) * sizeof(t->regs[0]));
+	t->nr--;
+	t->plan_stale = true;
+	for (n = 0; n < t->parts->nr && !rc; n++)
+		rc = add_part(dev, &whole, &t->parts->part[n]);
+	if (!rc)
+		return 0;
+	while (n-- > 0)
+		vpci_remove_registers(dev, whole.offset + t->parts->part[n].at,
+				      t->parts->part[n].size);
+	if (!make_room(dev, whole.offset, 4, &at)) {
+		t->regs[at] = whole;
+		t->nr++;
+	}
+	return rc;
+}
+
 int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 		      vpci_write_fn *write, unsigned int offset,
 		      unsigned int size, void *data,
@@ -200,7 +315,9 @@ int vpci_add_register(struct vpci_dev *dev, vpci_read_fn *read,
 	      (unsigned int)t->regs[i - 1u].offset + t->regs[i - 1u].size <=
 		      offset &&
 	      (offset < VPCI_CFG_STD_SIZE || t->plan_ext))) {
-		rc = make_room(dev, offset, size, &i);
+		rc = unfuse_for(dev, offset, size);
+		if (!rc)
+			rc = make_room(dev, offset, size, &i);
 		if (rc)
 			return rc;
 	}
@@ -253,34 +370,6 @@ int vpci_remove_registers(struct vpci_dev *dev, unsigned int offset,
 	return 0;
 }
 
-/* Reads and writes of the registers the dispatcher serves without a
- * call (registers.h): the same thing for the paths that do call. Local
- * copies: an exported function's address needs the GOT. */
-static uint32_t phys_register_read(const struct vpci_dev *dev,
-				   unsigned int reg, unsigned int size,
-				   void *data)
-{
-	(void)data;
-	return vpci_phys_read(dev->host, dev->sbdf, reg, size);
-}
-
-static uint32_t value_register_read(const struct vpci_dev *dev,
-				    unsigned int reg, unsigned int size,
-				    void *data)
-{
-	(void)dev;
-	(void)reg;
-	return *(const uint32_t *)data & vpci_size_mask(size);
-}
-
-static void value_register_write(struct vpci_dev *dev, unsigned int reg,
-				 unsigned int size, uint32_t val, void *data)
-{
-	(void)dev;
-	(void)reg;
-	*(uint32_t *)data = val & vpci_size_mask(size);
-}
-
 /* Add a register, then mark how the dispatcher serves it. */
 static int add_marked(struct vpci_dev *dev, vpci_read_fn *read,
 		      vpci_write_fn *write, unsigned int offset,
@@ -320,6 +409,37 @@ int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
 {
 	return add_marked(dev, read, write, offset, 4, data, NULL,
 			  VPCI_REG_DWORD);
+}
+
+int vpci_add_partial_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
+				    vpci_write_fn *write, unsigned int offset,
+				    unsigned int bytes, void *data)
+{
+	struct vpci_regtable *t = &dev->regs;
+	struct vpci_register *r;
+	unsigned int d = offset / 4u;
+	int rc;
+
+	if (vpci_gaps_pass_through(dev) || !bytes || (bytes & ~0xfu))
+		return VPCI_EINVAL;
+	rc = add_marked(dev, read, write, offset, 4, data, NULL,
+			VPCI_REG_DWORD | VPCI_REG_PARTIAL);
+	if (rc)
+		return rc;
+	r = &t->regs[vpci_first_register_after(t, offset)];
+	r->visible = vpci_byte_mask(bytes);
+	/* The plan says the gap bytes are gaps: the register is the only one
+	 * of its dword, so its entry's covered bytes are its own. */
+	if (!t->plan_stale) {
+		uint16_t *slot = d < VPCI_STD_DWORDS
+					 ? &t->plan_std[d]
+					 : &t->plan_ext[d - VPCI_STD_DWORDS];
+
+		*slot = (uint16_t)((*slot & ~(VPCI_PLAN_ALL_COVERED
+					      << VPCI_PLAN_COVERED_SHIFT)) |
+				   bytes << VPCI_PLAN_COVERED_SHIFT);
+	}
+	return 0;
 }
 
 int vpci_add_value_register(struct vpci_dev *dev, unsigned int offset,

@@ -46,6 +46,15 @@ struct vpci_register {
 /* The hardware domain's command register: reads are the hardware's
  * bytes unless a command write is held for map work (header.c). */
 #define VPCI_REG_READS_CMD 0x40u
+/*
+ * A dword register that owns only some of its dword's bytes (those with
+ * a visible bit); the others are gap bytes, which a platform may still
+ * claim: adding a register there first takes the dword register apart
+ * into the registers it stands for (the table's parts). Only in views whose gaps read 0 and drop writes
+ * (a guest's), so that the dispatcher serves it as a whole 4-byte
+ * register: its read shows 0 there, its write handler ignores them.
+ */
+#define VPCI_REG_PARTIAL 0x80u
 
 /*
  * A device's emulated registers, sorted by offset and never overlapping
@@ -71,6 +80,25 @@ struct vpci_register {
 #define VPCI_PLAN_COVERED_SHIFT 12u
 #define VPCI_PLAN_ALL_COVERED 0xfu
 
+/*
+ * What a partial dword register stands for, as data: up to three of the
+ * library's registers served without a handler (registers.h marks), each
+ * at a byte of the dword with its size; a value register's value lives
+ * at value_offset from the partial register's data.
+ */
+struct vpci_reg_part {
+	uint8_t at;   /* byte of the dword */
+	uint8_t size; /* 1 or 2 */
+	uint8_t how;  /* VPCI_REG_READS_PHYS, or VPCI_REG_READS_VALUE with
+		       * or without VPCI_REG_WRITES_VALUE */
+	uint16_t value_offset;
+};
+
+struct vpci_reg_parts {
+	unsigned int nr;
+	struct vpci_reg_part part[3];
+};
+
 struct vpci_regtable {
 	struct vpci_register *regs;
 	uint16_t nr;
@@ -79,6 +107,10 @@ struct vpci_regtable {
 	bool library_phase; /* registers added now are the library's */
 	uint16_t plan_std[VPCI_STD_DWORDS];
 	uint16_t *plan_ext; /* VPCI_EXT_DWORDS entries, or NULL */
+	/* The registers a partial dword register stands for
+	 * (VPCI_REG_PARTIAL), put back when a platform claims one of its gap
+	 * bytes; NULL: none. */
+	const struct vpci_reg_parts *parts;
 };
 
 _Static_assert(VPCI_MAX_REGISTERS <= VPCI_PLAN_FIRST,
@@ -169,6 +201,16 @@ int vpci_add_phys_register(struct vpci_dev *dev, vpci_write_fn *write,
 int vpci_add_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
 			    vpci_write_fn *write, unsigned int offset,
 			    void *data);
+/*
+ * A dword register (as vpci_add_dword_register) owning only the bytes of
+ * its dword in the mask bytes (bits 0-3), the others gaps a platform may
+ * claim (VPCI_REG_PARTIAL; set dev->regs.parts first). A read shows 0 in
+ * the gap bytes; the write handler must ignore them. VPCI_EINVAL in a
+ * view whose gaps pass through to the hardware.
+ */
+int vpci_add_partial_dword_register(struct vpci_dev *dev, vpci_read_fn *read,
+				    vpci_write_fn *write, unsigned int offset,
+				    unsigned int bytes, void *data);
 /*
  * Take the library's register of size bytes at offset out of the table
  * into *out (VPCI_ENOENT: none exactly there), so that a dword register
