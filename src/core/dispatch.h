@@ -21,6 +21,12 @@
 void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 			    unsigned int entry, uint32_t val);
 
+/* register_access.c: a 4-byte read of an aligned dword holding several
+ * registers (and maybe gap bytes); entry is the dword's plan entry. Out
+ * of line: its walk would make every access's frame larger. */
+uint32_t vpci_dword_read_several(struct vpci_dev *dev, unsigned int reg,
+				 unsigned int entry);
+
 /* The hardware domain and the hypervisor owner see real hardware in
  * gaps; a guest sees PCI reserved-register semantics (read 0). */
 static inline bool vpci_gaps_pass_through(const struct vpci_dev *dev)
@@ -80,33 +86,8 @@ vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
 		covered != VPCI_PLAN_ALL_COVERED && vpci_gaps_pass_through(dev);
 	uint32_t val = 0, phys = 0;
 
-	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0) || i >= t->nr) {
-		/* Several registers: the walk, each served as above. */
-		bool have_phys = gaps;
-
-		if (gaps) {
-			phys = dev->host->ops->conf_read(dev->host->ctx,
-							 dev->sbdf, reg, 4);
-			val = phys & vpci_byte_mask(~covered & 0xfu);
-		}
-		for (; i < t->nr; i++) {
-			unsigned int at;
-
-			r = &t->regs[i];
-			at = (unsigned int)r->offset - reg;
-			if (at >= 4u)
-				break;
-			if ((r->flags &
-			     (VPCI_REG_READS_PHYS | VPCI_REG_READS_CMD)) &&
-			    !have_phys) {
-				phys = dev->host->ops->conf_read(
-					dev->host->ctx, dev->sbdf, reg, 4);
-				have_phys = true;
-			}
-			val |= vpci_register_value(dev, r, phys) << (at * 8u);
-		}
-		return val;
-	}
+	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0) || i >= t->nr)
+		return vpci_dword_read_several(dev, reg, entry);
 	/* One register and gap bytes (the commonest mix): no walk. */
 	r = &t->regs[i];
 	if (gaps || (r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_CMD)))

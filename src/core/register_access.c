@@ -235,6 +235,46 @@ void vpci_dword_write_mixed(struct vpci_dev *dev, unsigned int reg,
 	}
 }
 
+/*
+ * A 4-byte read of an aligned dword holding several registers, or whose
+ * plan entry names no register left (a handler changed the table): the
+ * walk, each register served as vpci_register_value() says, the gap
+ * bytes and the registers showing the hardware's bytes from one physical
+ * 4-byte read (config reads have no side effects). The walk stays inside
+ * the table and inside the dword.
+ */
+uint32_t vpci_dword_read_several(struct vpci_dev *dev, unsigned int reg,
+				 unsigned int entry)
+{
+	const struct vpci_regtable *t = &dev->regs;
+	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
+	unsigned int i = entry & VPCI_PLAN_FIRST;
+	bool have_phys = covered != VPCI_PLAN_ALL_COVERED &&
+			 vpci_gaps_pass_through(dev);
+	uint32_t val = 0, phys = 0;
+
+	if (have_phys) {
+		phys = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
+						 reg, 4);
+		val = phys & vpci_byte_mask(~covered & 0xfu);
+	}
+	for (; i < t->nr; i++) {
+		const struct vpci_register *r = &t->regs[i];
+		unsigned int at = (unsigned int)r->offset - reg;
+
+		if (at >= 4u)
+			break;
+		if ((r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_CMD)) &&
+		    !have_phys) {
+			phys = dev->host->ops->conf_read(dev->host->ctx,
+							 dev->sbdf, reg, 4);
+			have_phys = true;
+		}
+		val |= vpci_register_value(dev, r, phys) << (at * 8u);
+	}
+	return val;
+}
+
 /* An access over several registers and gaps: split, then merge. */
 static __attribute__((noinline)) uint32_t
 read_split(struct vpci_dev *dev, unsigned int reg, unsigned int size)
