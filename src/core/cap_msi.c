@@ -114,6 +114,9 @@ static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 	       (msi->enabled ? CTRL_ENABLE : 0u);
 }
 
+static void ctrl_apply(struct vpci_dev *dev, struct msi *msi,
+		       unsigned int mme, bool enable, bool count_changed);
+
 static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 		       unsigned int size, uint32_t val, void *data)
 {
@@ -131,6 +134,15 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 	count_changed = mme != msi->mme;
 	if (enable == msi->enabled && !count_changed)
 		return;
+	ctrl_apply(dev, msi, mme, enable, count_changed);
+}
+
+/* A control write that changes the enable bit or the vector count: out
+ * of line, so that one that changes nothing saves no registers. */
+static __attribute__((noinline)) void
+ctrl_apply(struct vpci_dev *dev, struct msi *msi, unsigned int mme,
+	   bool enable, bool count_changed)
+{
 	msi->mme = (uint8_t)mme;
 	if (enable) {
 		msi->enabled = true;

@@ -149,17 +149,14 @@ static void hw_ctrl_write(struct vpci_dev *dev, const struct vpci_msix *msix)
 	vpci_phys_write(dev->host, dev->sbdf, reg, 2, hw);
 }
 
-static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
-		       unsigned int size, uint32_t val, void *data)
+/* A control write that changes the enable or function-mask bit: out of
+ * line, so that one that changes nothing saves no registers. */
+static __attribute__((noinline)) void
+ctrl_apply(struct vpci_dev *dev, struct vpci_msix *msix, bool enable,
+	   bool fmask)
 {
-	struct vpci_msix *msix = data;
-	bool enable = val & CTRL_ENABLE, fmask = val & CTRL_FMASK;
 	bool opens = enable && !fmask;
 
-	(void)reg;
-	(void)size;
-	if (enable == msix->enabled && fmask == msix->fmask)
-		return;
 	msix->enabled = enable;
 	msix->fmask = fmask;
 	if (opens)
@@ -171,6 +168,18 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 		dev->irq_on |= VPCI_IRQ_MSIX;
 	else
 		dev->irq_on &= (uint8_t)~VPCI_IRQ_MSIX;
+}
+
+static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct vpci_msix *msix = data;
+	bool enable = val & CTRL_ENABLE, fmask = val & CTRL_FMASK;
+
+	(void)reg;
+	(void)size;
+	if (enable != msix->enabled || fmask != msix->fmask)
+		ctrl_apply(dev, msix, enable, fmask);
 }
 
 /* A guest's header and control dword (caps.h). */

@@ -53,20 +53,17 @@ static void apply_size(struct vpci_dev *dev, struct vpci_bar *bar,
 	bar->guest_addr = bar->addr;
 }
 
-static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
-		       unsigned int size, uint32_t val, void *data)
+/* A write of BAR Size s to the control register at reg, which holds hw:
+ * a resize, checked, then made. Out of line, so that a write that keeps
+ * the size saves fewer registers. */
+static __attribute__((noinline)) void
+resize(struct vpci_dev *dev, unsigned int reg, uint32_t hw, unsigned int s)
 {
-	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, reg, 4), cap;
 	unsigned int idx = hw & CTRL_BAR_IDX;
-	unsigned int s = (val & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT;
 	struct vpci_bar *bar = &dev->hdr->bars[idx < VPCI_ROM_SLOT ? idx : 0];
+	uint32_t cap = vpci_phys_read(dev->host, dev->sbdf, reg - 4u, 4);
 	const char *why = NULL;
 
-	(void)size;
-	(void)data;
-	if (s == ((hw & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT))
-		return; /* the size stays: nothing to check */
-	cap = vpci_phys_read(dev->host, dev->sbdf, reg - 4u, 4);
 	if (idx >= dev->hdr->nr_bars ||
 	    (bar->kind != VPCI_BAR_MEM32 && bar->kind != VPCI_BAR_MEM64))
 		why = "it names no memory BAR";
@@ -87,6 +84,20 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 			(hw & ~(uint32_t)CTRL_SIZE_MASK) |
 				(s << CTRL_SIZE_SHIFT));
 	apply_size(dev, bar, 1ull << (s + SIZE_1MB_SHIFT));
+}
+
+static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	/* reg is this 4-byte register's own: straight to the platform. */
+	uint32_t hw = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg,
+						4);
+	unsigned int s = (val & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT;
+
+	(void)size;
+	(void)data;
+	if (s != ((hw & CTRL_SIZE_MASK) >> CTRL_SIZE_SHIFT))
+		resize(dev, reg, hw, s); /* else nothing to check */
 }
 
 static int rebar_init(struct vpci_dev *dev, struct vpci_cap *cap)

@@ -56,6 +56,30 @@ static uint32_t hw_bar_read(const struct vpci_dev *dev, unsigned int reg,
 	return dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg, 4);
 }
 
+/* A BAR write that moves an unmapped BAR: the hardware gets it, then the
+ * BAR is placed again. */
+static __attribute__((noinline)) void
+hw_bar_move(struct vpci_dev *dev, struct vpci_bar *bar, bool hi,
+	    unsigned int reg, uint32_t val)
+{
+	*(hi ? &bar->probe_hi : &bar->probe_lo) = false;
+	vpci_phys_write(dev->host, dev->sbdf, reg, 4, val);
+	set_half(&bar->addr, hi, val & half(bar->addr_mask, hi));
+	vpci_bars_apply(dev, slot_bit(dev, bar), false);
+}
+
+static __attribute__((noinline, cold)) void
+hw_bar_write_ignored(const struct vpci_dev *dev, unsigned int reg,
+		     uint32_t val)
+{
+	vpci_log(dev->host, VPCI_LOG_WARN,
+		 "%pS: BAR write 0x%x at 0x%x ignored: the BAR is mapped "
+		 "(turn memory decoding off to move it)",
+		 dev->sbdf, val, reg);
+}
+
+/* Every call in tail position: the commonest write (to a mapped BAR)
+ * saves no registers. */
 static void hw_bar_write(struct vpci_dev *dev, unsigned int reg,
 			 unsigned int size, uint32_t val, void *data)
 {
@@ -65,25 +89,20 @@ static void hw_bar_write(struct vpci_dev *dev, unsigned int reg,
 	uint32_t mask = half(bar->addr_mask, hi);
 
 	(void)size;
-	if (vpci_header_write_dropped(dev, reg))
-		return;
-	if (bar->in_index) {
-		/* The mapping must keep matching what the hardware decodes,
-		 * so a mapped BAR does not move. Sizing it is answered here
-		 * (libpciaccess sizes with decoding on). */
-		*probe = mask && (val & mask) == mask;
-		if (!*probe && (val & mask) != (half(bar->addr, hi) & mask))
-			vpci_log(dev->host, VPCI_LOG_WARN,
-				 "%pS: BAR write 0x%x at 0x%x ignored: the BAR "
-				 "is mapped (turn memory decoding off to move "
-				 "it)",
-				 dev->sbdf, val, reg);
+	if (__builtin_expect(dev->hdr->pending, 0)) {
+		vpci_header_write_dropped(dev, reg);
 		return;
 	}
-	*probe = false;
-	vpci_phys_write(dev->host, dev->sbdf, reg, 4, val);
-	set_half(&bar->addr, hi, val & mask);
-	vpci_bars_apply(dev, slot_bit(dev, bar), false);
+	if (!bar->in_index) {
+		hw_bar_move(dev, bar, hi, reg, val);
+		return;
+	}
+	/* The mapping must keep matching what the hardware decodes, so a
+	 * mapped BAR does not move. Sizing it is answered here
+	 * (libpciaccess sizes with decoding on). */
+	*probe = mask && (val & mask) == mask;
+	if (!*probe && (val & mask) != (half(bar->addr, hi) & mask))
+		hw_bar_write_ignored(dev, reg, val);
 }
 
 static uint32_t guest_bar_read(const struct vpci_dev *dev, unsigned int reg,
