@@ -42,8 +42,7 @@ uint32_t session_dom_read(struct session *s, vpci_sbdf_t dom_sbdf,
 {
 	uint64_t token = 0;
 	uint32_t val;
-	int rc = vpci_config_read(s->target, dom_sbdf, reg, size, &val,
-				  &token);
+	int rc = vpci_config_read(s->target, dom_sbdf, reg, size, &val, &token);
 
 	/* Dumps, exports and setpci lines cannot wait for script steps: the
 	 * emulator answers at once. */
@@ -87,8 +86,8 @@ uint32_t session_port_in(struct session *s, unsigned int port,
 	return vpci_cfc_read(s->target, port, size);
 }
 
-void session_port_out(struct session *s, unsigned int port,
-		      unsigned int size, uint32_t val)
+void session_port_out(struct session *s, unsigned int port, unsigned int size,
+		      uint32_t val)
 {
 	if (port == VPCI_CF8_PORT && size == 4) {
 		vpci_cf8_write(s->target, val);
