@@ -13,7 +13,6 @@
  * function's config space, so tests can hold the guest's view against it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <linux/kvm.h>
 #include <signal.h>
@@ -466,111 +465,6 @@ static void print_view(struct vmm *v)
 	}
 }
 
-/* ------------------------------------------------------------ options */
-
-struct args {
-	const char *kernel, *vmlinux, *init, *capture, *append, *events;
-	const char *report;
-	uint64_t mem_mib;
-	unsigned int timeout_s;
-	bool no_amd_ext;
-	double progress_s;
-};
-
-static void usage(FILE *out)
-{
-	fprintf(out,
-		"usage: vpci-vmm --kernel BZIMAGE --init INIT [options] "
-		"CAPTURE\n\n"
-		"Boot BZIMAGE with an initramfs holding INIT as /init, in a "
-		"KVM VM whose PCI\nbus is libvpci over CAPTURE (what "
-		"vpci-harness loads).\n\n"
-		"  --guest LIST      the VM is a guest given these functions "
-		"(as vpci-harness)\n"
-		"  --hide LIST       functions the hypervisor keeps\n"
-		"  --vmlinux ELF     boot this uncompressed kernel (BZIMAGE "
-		"still gives the\n"
-		"                    setup header): for KVMs without nested "
-		"paging\n"
-		"  --append ARGS     more kernel command line\n"
-		"  --mem MIB         guest RAM (default 256)\n"
-		"  --events FILE     map/unmap/msi/mmio records and libvpci's "
-		"final state\n"
-		"  --report FILE     what the guest's init reports (port "
-		"0x502)\n"
-		"  --timeout SEC     give up after SEC seconds (default 60)\n"
-		"  --no-amd-ext      no CF8 extended registers even on AMD\n"
-		"  --progress SEC    print the vCPU's rip every SEC seconds of "
-		"CPU time (a\n"
-		"                    sampling profile, at 0.01)\n");
-}
-
-static int parse_args(int argc, char **argv, struct args *a,
-		      struct session_options *opt)
-{
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "init", required_argument, NULL, 'i' },
-		{ "vmlinux", required_argument, NULL, 'V' },
-		{ "guest", required_argument, NULL, 'g' },
-		{ "hide", required_argument, NULL, 'H' },
-		{ "append", required_argument, NULL, 'a' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "report", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "no-amd-ext", no_argument, NULL, 'A' },
-		{ "progress", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	char msg[256];
-	int c;
-
-	*a = (struct args){ .mem_mib = 256, .timeout_s = 60, .append = "" };
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		msg[0] = 0;
-		switch (c) {
-		case 'k': a->kernel = optarg; break;
-		case 'i': a->init = optarg; break;
-		case 'V': a->vmlinux = optarg; break;
-		case 'a': a->append = optarg; break;
-		case 'e': a->events = optarg; break;
-		case 'r': a->report = optarg; break;
-		case 'm': a->mem_mib = strtoull(optarg, NULL, 0); break;
-		case 't': a->timeout_s = (unsigned int)strtoul(optarg, NULL, 0);
-			break;
-		case 'A': a->no_amd_ext = true; break;
-		case 'P': a->progress_s = strtod(optarg, NULL); break;
-		case 'g':
-			if (guest_list_parse(&opt->guest, optarg, msg,
-					     sizeof(msg)))
-				goto bad;
-			break;
-		case 'H':
-			if (sbdf_list_parse(&opt->hide, optarg, msg,
-					    sizeof(msg)))
-				goto bad;
-			break;
-		case 'h': usage(stdout); exit(0);
-		default: usage(stderr); return -1;
-		}
-	}
-	if (optind + 1 != argc || !a->kernel || !a->init) {
-		usage(stderr);
-		return -1;
-	}
-	if (a->mem_mib < 64 || a->mem_mib > 3072) {
-		fprintf(stderr, "vpci-vmm: --mem: 64 to 3072 MiB\n");
-		return -1;
-	}
-	a->capture = argv[optind];
-	return 0;
-bad:
-	fprintf(stderr, "vpci-vmm: %s\n", msg);
-	return -1;
-}
-
 /* The hardware domain's functions may sit on buses no bridge leads to
  * (a Xeon's uncore on bus 0xff): without ACPI, Linux finds those root
  * buses only when told how far to look. */
@@ -585,7 +479,7 @@ static unsigned int last_bus(const struct vmm *v)
 	return bus;
 }
 
-static void build_cmdline(struct vmm *v, const struct args *a, char *out,
+static void build_cmdline(struct vmm *v, const struct vmm_args *a, char *out,
 			  size_t size)
 {
 	int tsc_khz = ioctl(v->vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
@@ -604,7 +498,7 @@ static void build_cmdline(struct vmm *v, const struct args *a, char *out,
 		snprintf(out + len, size - len, " %s", a->append);
 }
 
-static int boot(struct vmm *v, const struct args *a)
+static int boot(struct vmm *v, const struct vmm_args *a)
 {
 	char msg[512], cmdline[2048];
 	uint8_t *initrd;
@@ -668,11 +562,11 @@ static int boot(struct vmm *v, const struct args *a)
 int main(int argc, char **argv)
 {
 	static struct vmm v;
-	struct args a;
+	struct vmm_args a;
 	char msg[512];
 	int rc;
 
-	if (parse_args(argc, argv, &a, &v.opt))
+	if (vmm_parse_args(argc, argv, &a, &v.opt))
 		return 2;
 	if (a.events && !(v.events = fopen(a.events, "w"))) {
 		fprintf(stderr, "vpci-vmm: %s: %s\n", a.events, strerror(errno));

@@ -185,4 +185,22 @@ void nvme_model_access(struct nvme_models *m, struct nvme_ctrl *c,
 void nvme_model_vector(struct nvme_ctrl *c, unsigned int vector, bool bound,
 		       const struct vpci_msi_msg *msg);
 
+/* ------------------------------------------------- the command line */
+
+struct session_options;
+
+struct vmm_args {
+	const char *kernel, *vmlinux, *init, *capture, *append, *events;
+	const char *report;
+	uint64_t mem_mib;
+	unsigned int timeout_s;
+	bool no_amd_ext;
+	double progress_s;
+};
+
+/* Fill a and opt's --guest/--hide from argv (options.c). -1 after
+ * printing why (or the usage) to stderr; --help prints it and exits. */
+int vmm_parse_args(int argc, char **argv, struct vmm_args *a,
+		   struct session_options *opt);
+
 #endif /* VMM_H */
