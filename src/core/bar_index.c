@@ -425,36 +425,11 @@ static bool bar_settled(const struct vpci_bar *bar, bool off)
 	return off || !((1u << bar->kind) & PLACEABLE_KINDS);
 }
 
-static __attribute__((noinline)) int bar_resync(struct vpci_dev *dev,
-						unsigned int slot);
-
-int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
-{
-	if (bar_settled(&dev->hdr->bars[slot], decode_off(dev)))
-		return 0;
-	return bar_resync(dev, slot);
-}
-
-int vpci_bars_sync(struct vpci_dev *dev, unsigned int mask)
-{
-	const struct vpci_bar *bars = dev->hdr->bars;
-	/* A resync never changes the command register. */
-	bool off = decode_off(dev);
-	unsigned int slot;
-
-	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
-		int rc;
-
-		if (!(mask & (1u << slot)) || bar_settled(&bars[slot], off))
-			continue;
-		rc = bar_resync(dev, slot);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int bar_resync(struct vpci_dev *dev, unsigned int slot)
+/* Bring slot's wanted-index entry in line with its placement. Inline in
+ * its one caller, vpci_bars_sync(): a call per slot saved and restored
+ * every register it uses, for each BAR a decode change enables. */
+static inline __attribute__((always_inline)) int
+bar_resync(struct vpci_dev *dev, unsigned int slot)
 {
 	struct vpci_bar *bar = &dev->hdr->bars[slot];
 	struct vpci_range conflict = {0, 0};
@@ -489,6 +464,31 @@ static int bar_resync(struct vpci_dev *dev, unsigned int slot)
 		return 0;
 	}
 	return rc;
+}
+
+/* One slot: a sync of that slot alone (bar_resync is inlined once). */
+int vpci_bar_sync(struct vpci_dev *dev, unsigned int slot)
+{
+	return vpci_bars_sync(dev, 1u << slot);
+}
+
+int vpci_bars_sync(struct vpci_dev *dev, unsigned int mask)
+{
+	const struct vpci_bar *bars = dev->hdr->bars;
+	/* A resync never changes the command register. */
+	bool off = decode_off(dev);
+	unsigned int slot;
+
+	for (slot = 0; slot < VPCI_NR_SLOTS; slot++) {
+		int rc;
+
+		if (!(mask & (1u << slot)) || bar_settled(&bars[slot], off))
+			continue;
+		rc = bar_resync(dev, slot);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }
 
 void vpci_bars_fail(struct vpci_dev *dev, int rc)
