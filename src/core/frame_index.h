@@ -76,8 +76,10 @@ typedef int vpci_fidx_visit_fn(void *arg, const struct vpci_fseg *seg);
 
 void vpci_fidx_init(struct vpci_fidx *idx, struct vpci_host *host);
 void vpci_fidx_destroy(struct vpci_fidx *idx);
-/* vpci_fidx_reserve()'s allocating part. */
+/* frame_index_nodes.c: vpci_fidx_reserve()'s allocating part, and
+ * freeing every chunk (vpci_fidx_destroy). */
 int vpci_fidx_reserve_more(struct vpci_fidx *idx, size_t nr_spare);
+void vpci_fidx_free_nodes(struct vpci_fidx *idx);
 /* Make sure at least nr_spare nodes are spare (exactly that many are
  * reserved; more may be allocated, in chunks, for later calls).
  * Errors: VPCI_ENOMEM (the coverage is unchanged; some nodes may have
