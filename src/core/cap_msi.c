@@ -31,6 +31,10 @@
 #define MAX_LOG2_VECTORS 5u
 
 struct msi {
+	/* Message Control as software reads it; first, so that the register
+	 * is a value register over the state (the dispatcher reads it
+	 * without a call): kept by ctrl_show(). */
+	uint32_t shown_ctrl;
 	const struct vpci_cap *cap;
 	uint16_t pos;
 	uint16_t ctrl_ro;  /* MMC, 64-bit and per-vector masking, as hardware */
@@ -102,6 +106,15 @@ static void hw_ctrl_write(struct vpci_dev *dev, const struct msi *msi)
 	vpci_phys_write(dev->host, dev->sbdf, reg, 2, hw);
 }
 
+_Static_assert(offsetof(struct msi, shown_ctrl) == 0,
+	       "a value register's data points at its value");
+
+static void ctrl_show(struct msi *msi)
+{
+	msi->shown_ctrl = msi->ctrl_ro | (uint32_t)msi->mme << CTRL_MME_SHIFT |
+			  (msi->enabled ? CTRL_ENABLE : 0u);
+}
+
 static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 			  unsigned int size, void *data)
 {
@@ -110,8 +123,7 @@ static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 	(void)dev;
 	(void)reg;
 	(void)size;
-	return msi->ctrl_ro | (uint32_t)msi->mme << CTRL_MME_SHIFT |
-	       (msi->enabled ? CTRL_ENABLE : 0u);
+	return msi->shown_ctrl;
 }
 
 static void ctrl_apply(struct vpci_dev *dev, struct msi *msi,
@@ -144,14 +156,14 @@ ctrl_apply(struct vpci_dev *dev, struct msi *msi, unsigned int mme,
 	   bool enable, bool count_changed)
 {
 	msi->mme = (uint8_t)mme;
+	msi->enabled = enable;
+	ctrl_show(msi);
 	if (enable) {
-		msi->enabled = true;
 		/* A new count changes every vector's data bits. */
 		msi_sync(dev, msi, count_changed);
 		hw_ctrl_write(dev, msi);
 		dev->irq_on |= VPCI_IRQ_MSI;
 	} else {
-		msi->enabled = false;
 		hw_ctrl_write(dev, msi);
 		msi_sync(dev, msi, false);
 		dev->irq_on &= (uint8_t)~VPCI_IRQ_MSI;
@@ -280,6 +292,10 @@ static int add_regs(struct vpci_dev *dev, struct msi *msi)
 			 : vpci_add_register(dev, ctrl_read, ctrl_write,
 					     pos + VPCI_MSI_FLAGS, 2, msi, NULL);
 
+	if (!rc && !vpci_dev_is_guest(dev))
+		vpci_register_mark(dev, pos + VPCI_MSI_FLAGS,
+				   VPCI_REG_READS_VALUE);
+
 	if (!rc)
 		rc = vpci_add_register(dev, addr_read, addr_write,
 				       pos + VPCI_MSI_ADDRESS_LO, 4, msi, NULL);
@@ -321,6 +337,7 @@ static int msi_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	msi->pvm = ctrl & CTRL_PVM;
 	msi->ctrl_ro = (uint16_t)(((unsigned int)msi->mmc << CTRL_MMC_SHIFT) |
 				  (ctrl & (CTRL_64BIT | CTRL_PVM)));
+	ctrl_show(msi);
 	msi->data_reg = (uint16_t)(pos + (msi->is64 ? 0xcu : 0x8u));
 	msi->mask_reg = (uint16_t)(msi->data_reg + 4u);
 	/* A capability running past standard space cannot be emulated; a
@@ -351,6 +368,7 @@ static void msi_cleanup(struct vpci_dev *dev, struct vpci_cap *cap)
 		return;
 	if (msi->enabled) {
 		msi->enabled = false;
+		ctrl_show(msi);
 		hw_ctrl_write(dev, msi);
 	}
 	msi_sync(dev, msi, false);

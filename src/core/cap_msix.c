@@ -126,6 +126,16 @@ void vpci_msix_table_write(struct vpci_msix *msix, uint64_t off,
 
 /* ---------------------------------------------------------- registers */
 
+_Static_assert(offsetof(struct vpci_msix, shown_ctrl) == 0,
+	       "a value register's data points at its value");
+
+static void ctrl_show(struct vpci_msix *msix)
+{
+	msix->shown_ctrl = (msix->nr_entries - 1u) |
+			   (msix->fmask ? CTRL_FMASK : 0u) |
+			   (msix->enabled ? CTRL_ENABLE : 0u);
+}
+
 static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 			  unsigned int size, void *data)
 {
@@ -134,8 +144,7 @@ static uint32_t ctrl_read(const struct vpci_dev *dev, unsigned int reg,
 	(void)dev;
 	(void)reg;
 	(void)size;
-	return (msix->nr_entries - 1u) | (msix->fmask ? CTRL_FMASK : 0u) |
-	       (msix->enabled ? CTRL_ENABLE : 0u);
+	return msix->shown_ctrl;
 }
 
 static void hw_ctrl_write(struct vpci_dev *dev, const struct vpci_msix *msix)
@@ -159,6 +168,7 @@ ctrl_apply(struct vpci_dev *dev, struct vpci_msix *msix, bool enable,
 
 	msix->enabled = enable;
 	msix->fmask = fmask;
+	ctrl_show(msix);
 	if (opens)
 		sync_all(msix);
 	hw_ctrl_write(dev, msix);
@@ -228,6 +238,10 @@ static int add_regs(struct vpci_dev *dev, struct vpci_msix *msix)
 					     msix->pos + VPCI_MSIX_FLAGS, 2,
 					     msix, NULL);
 
+	if (!rc && !vpci_dev_is_guest(dev))
+		vpci_register_mark(dev, msix->pos + VPCI_MSIX_FLAGS,
+				   VPCI_REG_READS_VALUE);
+
 	if (!rc)
 		rc = vpci_add_register(dev, location_read, NULL,
 				       msix->pos + VPCI_MSIX_TABLE, 4, msix,
@@ -290,6 +304,7 @@ static int msix_init(struct vpci_dev *dev, struct vpci_cap *cap)
 	msix->cap = cap;
 	msix->pos = (uint16_t)pos;
 	msix->nr_entries = (uint16_t)n;
+	ctrl_show(msix);
 	msix->table_reg =
 		vpci_phys_read(host, dev->sbdf, pos + VPCI_MSIX_TABLE, 4);
 	msix->pba_reg = vpci_phys_read(host, dev->sbdf, pos + VPCI_MSIX_PBA, 4);
@@ -335,6 +350,7 @@ static void msix_cleanup(struct vpci_dev *dev, struct vpci_cap *cap)
 	if (msix->enabled || msix->fmask) {
 		msix->enabled = false;
 		msix->fmask = false;
+		ctrl_show(msix);
 		hw_ctrl_write(dev, msix);
 	}
 	sync_all(msix);

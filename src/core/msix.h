@@ -47,6 +47,10 @@ struct vpci_msix_entry {
 #define VPCI_MSIX_NR_TRAPS 2u
 
 struct vpci_msix {
+	/* Message Control as software reads it; first, so that the register
+	 * is a value register over the state (the dispatcher reads it
+	 * without a call): kept by cap_msix.c's ctrl_show(). */
+	uint32_t shown_ctrl;
 	struct vpci_dev *dev;
 	const struct vpci_cap *cap; /* its capability (caps.h) */
 	uint16_t pos;
