@@ -353,15 +353,27 @@ uint32_t vpci_read(struct vpci_domain *dom, vpci_sbdf_t sbdf,
 {
 	uint32_t val;
 
-	if (__builtin_expect(vpci_direct_read(dom, sbdf, reg, size, &val), 1))
-		return val;
+	/* The size is known in the fast branch: not kept across its calls. */
+	if (vpci_direct_case(dom, reg, size)) {
+		if (__builtin_expect(vpci_direct_read_dword(dom, sbdf, reg,
+							    &val),
+				     1))
+			return val;
+		return read_waitless(dom, sbdf, reg, 4);
+	}
 	return read_waitless(dom, sbdf, reg, size);
 }
 
 void vpci_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 		unsigned int size, uint32_t val)
 {
-	if (__builtin_expect(vpci_direct_write(dom, sbdf, reg, size, val), 1))
+	if (vpci_direct_case(dom, reg, size)) {
+		if (__builtin_expect(vpci_direct_write_dword(dom, sbdf, reg,
+							     val),
+				     1))
+			return;
+		write_waitless(dom, sbdf, reg, 4, val);
 		return;
+	}
 	write_waitless(dom, sbdf, reg, size, val);
 }

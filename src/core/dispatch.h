@@ -91,17 +91,19 @@ vpci_register_value(const struct vpci_dev *dev, const struct vpci_register *r,
  */
 static inline __attribute__((always_inline)) uint32_t
 vpci_dword_read_mixed_inline(struct vpci_dev *dev, unsigned int reg,
-			     unsigned int entry)
+			     unsigned int entry, bool pass_through)
 {
 	const struct vpci_regtable *t = &dev->regs;
 	unsigned int covered = entry >> VPCI_PLAN_COVERED_SHIFT;
 	unsigned int i = entry & VPCI_PLAN_FIRST;
 	const struct vpci_register *r;
 	bool gaps =
-		covered != VPCI_PLAN_ALL_COVERED && vpci_gaps_pass_through(dev);
+		covered != VPCI_PLAN_ALL_COVERED && pass_through;
 	uint32_t val = 0, phys = 0;
 
-	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0) || i >= t->nr)
+	/* The plan is whole (callers check), so it names an existing
+	 * register. */
+	if (__builtin_expect(!(entry & VPCI_PLAN_ONE), 0))
 		return vpci_dword_read_several(dev, reg, entry);
 	/* One register and gap bytes (the commonest mix): no walk. */
 	r = &t->regs[i];
@@ -139,7 +141,8 @@ vpci_dword_write_halves(struct vpci_dev *dev, const struct vpci_register *r,
  * register (the plan is rebuilt whenever the table changes).
  */
 static inline __attribute__((always_inline)) uint32_t
-vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
+vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg,
+			 bool pass_through)
 {
 	const struct vpci_regtable *t = &dev->regs;
 	const struct vpci_register *r;
@@ -154,13 +157,14 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 	else
 		entry = 0; /* nothing lives in extended space */
 	if (!(entry >> VPCI_PLAN_COVERED_SHIFT))
-		return vpci_gaps_pass_through(dev)
+		return pass_through
 			       ? dev->host->ops->conf_read(dev->host->ctx,
 							   dev->sbdf, reg, 4)
 			       : 0;
 	r = &t->regs[entry & VPCI_PLAN_FIRST];
 	if (r->size != 4u)
-		return vpci_dword_read_mixed_inline(dev, reg, entry);
+		return vpci_dword_read_mixed_inline(dev, reg, entry,
+						    pass_through);
 	/* Reserved bits read as 0, as in register_access.c's register_read. */
 	if (__builtin_expect(
 		    !(r->flags & (VPCI_REG_READS_PHYS | VPCI_REG_READS_VALUE)),
@@ -174,7 +178,8 @@ vpci_dispatch_dword_read(struct vpci_dev *dev, unsigned int reg)
 }
 
 static inline __attribute__((always_inline)) void
-vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
+vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val,
+			  bool pass_through)
 {
 	const struct vpci_regtable *t = &dev->regs;
 	const struct vpci_register *r;
@@ -191,7 +196,7 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 	else
 		entry = 0;
 	if (!(entry >> VPCI_PLAN_COVERED_SHIFT)) {
-		if (vpci_gaps_pass_through(dev))
+		if (pass_through)
 			dev->host->ops->conf_write(dev->host->ctx, dev->sbdf,
 						   reg, 4, val);
 		return;
@@ -207,7 +212,7 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
 		    !(r->flags & (VPCI_REG_MASKED | VPCI_REG_WRITES_VALUE))) {
 			unsigned int at = r->offset & 3u;
 
-			if (!vpci_gaps_pass_through(dev)) {
+			if (!pass_through) {
 				if (r->write)
 					r->write(dev, r->offset, r->size,
 						 (val >> (at * 8u)) &
@@ -240,20 +245,28 @@ vpci_dispatch_dword_write(struct vpci_dev *dev, unsigned int reg, uint32_t val)
  * it stays small enough to inline into every entry point: the function
  * dom sees at sbdf when that is plain vPCI emulation (VIEW_VPCI). NULL:
  * anything else, which the general path decides. The two must agree on
- * VIEW_VPCI (a change to the view rules changes both).
+ * VIEW_VPCI (a change to the view rules changes both). One for a guest
+ * (whose gaps read 0), one for the hardware domain (whose gaps are the
+ * hardware's: its functions have no owner), so that each dispatch knows
+ * which.
  */
 static inline __attribute__((always_inline)) struct vpci_dev *
-vpci_direct_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+vpci_direct_guest_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
+{
+	struct vpci_dev *dev;
+
+	if ((sbdf & ~7u) == VPCI_BRIDGE_SBDF)
+		return NULL;
+	dev = vpci_sbdf_map_lookup(&dom->vdevs, sbdf);
+	return dev && !dev->emulator ? dev : NULL;
+}
+
+static inline __attribute__((always_inline)) struct vpci_dev *
+vpci_direct_hw_dev(const struct vpci_domain *dom, vpci_sbdf_t sbdf)
 {
 	const struct vpci_host *host = dom->host;
 	struct vpci_dev *dev;
 
-	if (dom->cfg.kind == VPCI_DOMAIN_GUEST) {
-		if ((sbdf & ~7u) == VPCI_BRIDGE_SBDF)
-			return NULL;
-		dev = vpci_sbdf_map_lookup(&dom->vdevs, sbdf);
-		return dev && !dev->emulator ? dev : NULL;
-	}
 	if (!(dom->cfg.flags & VPCI_DOMAIN_F_VPCI) || host->policy)
 		return NULL;
 	dev = vpci_sbdf_map_lookup(&host->devices, sbdf);
@@ -277,38 +290,63 @@ vpci_direct_case(const struct vpci_domain *dom, unsigned int reg,
  * vpci_config_read/write, ECAM): an aligned 4-byte access to a function
  * under plain vPCI emulation. True: done (*val read); false: take the
  * general path. Checks what the general path checks, in the order that
- * costs least for this case.
+ * costs least for this case. The _dword forms are for a caller that has
+ * checked the access itself (vpci_direct_case(), or ECAM's decode).
  */
+static inline __attribute__((always_inline)) bool
+vpci_direct_read_dword(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+		       unsigned int reg, uint32_t *val)
+{
+	struct vpci_dev *dev;
+
+	vpci_lock(dom->host);
+	if (dom->cfg.kind != VPCI_DOMAIN_GUEST) {
+		dev = vpci_direct_hw_dev(dom, sbdf);
+		if (dev)
+			*val = vpci_dispatch_dword_read(dev, reg, true);
+	} else {
+		dev = vpci_direct_guest_dev(dom, sbdf);
+		if (dev)
+			*val = vpci_dispatch_dword_read(dev, reg, false);
+	}
+	vpci_unlock(dom->host);
+	return dev != NULL;
+}
+
+static inline __attribute__((always_inline)) bool
+vpci_direct_write_dword(struct vpci_domain *dom, vpci_sbdf_t sbdf,
+			unsigned int reg, uint32_t val)
+{
+	struct vpci_dev *dev;
+
+	vpci_lock(dom->host);
+	if (dom->cfg.kind == VPCI_DOMAIN_GUEST) {
+		dev = vpci_direct_guest_dev(dom, sbdf);
+		if (dev)
+			vpci_dispatch_dword_write(dev, reg, val, false);
+	} else {
+		dev = vpci_direct_hw_dev(dom, sbdf);
+		if (dev)
+			vpci_dispatch_dword_write(dev, reg, val, true);
+	}
+	vpci_unlock(dom->host);
+	return dev != NULL;
+}
+
 static inline __attribute__((always_inline)) bool
 vpci_direct_read(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 		 unsigned int size, uint32_t *val)
 {
-	struct vpci_dev *dev;
-
-	if (!vpci_direct_case(dom, reg, size))
-		return false;
-	vpci_lock(dom->host);
-	dev = vpci_direct_dev(dom, sbdf);
-	if (dev)
-		*val = vpci_dispatch_dword_read(dev, reg);
-	vpci_unlock(dom->host);
-	return dev != NULL;
+	return vpci_direct_case(dom, reg, size) &&
+	       vpci_direct_read_dword(dom, sbdf, reg, val);
 }
 
 static inline __attribute__((always_inline)) bool
 vpci_direct_write(struct vpci_domain *dom, vpci_sbdf_t sbdf, unsigned int reg,
 		  unsigned int size, uint32_t val)
 {
-	struct vpci_dev *dev;
-
-	if (!vpci_direct_case(dom, reg, size))
-		return false;
-	vpci_lock(dom->host);
-	dev = vpci_direct_dev(dom, sbdf);
-	if (dev)
-		vpci_dispatch_dword_write(dev, reg, val);
-	vpci_unlock(dom->host);
-	return dev != NULL;
+	return vpci_direct_case(dom, reg, size) &&
+	       vpci_direct_write_dword(dom, sbdf, reg, val);
 }
 
 #endif /* VPCI_DISPATCH_H */

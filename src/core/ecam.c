@@ -100,7 +100,9 @@ int vpci_domain_add_ecam(struct vpci_domain *dom, uint64_t gpa_base,
  * outside every window. One unsigned compare per window (below the base,
  * the offset wraps past the size); bits 12-27 of the offset are bus and
  * devfn, the low 16 bits of an SBDF, which never carry into the segment
- * (the window ends at bus 255).
+ * (the window ends at bus 255). A window's base is 1 MiB aligned, so the
+ * register is gpa's low 12 bits: taken from gpa, the fast path's
+ * alignment check on gpa already tells the compiler it is aligned.
  */
 static inline __attribute__((always_inline)) int
 ecam_decode(const struct vpci_domain *dom, uint64_t gpa, vpci_sbdf_t *sbdf,
@@ -114,7 +116,7 @@ ecam_decode(const struct vpci_domain *dom, uint64_t gpa, vpci_sbdf_t *sbdf,
 	 * none, its size is 0 and nothing is inside). */
 	if (__builtin_expect(off < w->size_bytes, 1)) {
 		*sbdf = w->sbdf_first + (vpci_sbdf_t)(off >> ECAM_FN_SHIFT);
-		*reg = (unsigned int)off & (VPCI_CFG_SPACE_SIZE - 1);
+		*reg = (unsigned int)gpa & (VPCI_CFG_SPACE_SIZE - 1);
 		return 0;
 	}
 	for (w++; w < end; w++) {
@@ -236,11 +238,16 @@ int vpci_ecam_read(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 	unsigned int reg;
 	uint32_t narrow;
 
-	/* The commonest access first: an aligned dword, inlined. */
-	if (size == 4u && !(gpa & 3u) && !ecam_decode(dom, gpa, &sbdf, &reg) &&
-	    vpci_direct_read(dom, sbdf, reg, 4, &narrow)) {
-		*val = narrow;
-		return 0;
+	/* The commonest access first: an aligned dword, inlined (its
+	 * register is then aligned and inside config space). */
+	if (size == 4u && !(gpa & 3u)) {
+		if (vpci_domain_has_bridge(dom) &&
+		    !ecam_decode(dom, gpa, &sbdf, &reg) &&
+		    vpci_direct_read_dword(dom, sbdf, reg, &narrow)) {
+			*val = narrow;
+			return 0;
+		}
+		return ecam_read_waitless(dom, gpa, 4, val);
 	}
 	return ecam_read_waitless(dom, gpa, size, val);
 }
@@ -251,8 +258,12 @@ int vpci_ecam_write(struct vpci_domain *dom, uint64_t gpa, unsigned int size,
 	vpci_sbdf_t sbdf;
 	unsigned int reg;
 
-	if (size == 4u && !(gpa & 3u) && !ecam_decode(dom, gpa, &sbdf, &reg) &&
-	    vpci_direct_write(dom, sbdf, reg, 4, (uint32_t)val))
-		return 0;
+	if (size == 4u && !(gpa & 3u)) {
+		if (vpci_domain_has_bridge(dom) &&
+		    !ecam_decode(dom, gpa, &sbdf, &reg) &&
+		    vpci_direct_write_dword(dom, sbdf, reg, (uint32_t)val))
+			return 0;
+		return ecam_write_waitless(dom, gpa, 4, val);
+	}
 	return ecam_write_waitless(dom, gpa, size, val);
 }

@@ -333,7 +333,8 @@ uint32_t vpci_dev_read(struct vpci_dev *dev, unsigned int reg,
 	if (exact)
 		return register_read(dev, exact);
 	if (size == 4u)
-		return vpci_dword_read_mixed_inline(dev, reg, entry);
+		return vpci_dword_read_mixed_inline(
+			dev, reg, entry, vpci_gaps_pass_through(dev));
 	return read_split(dev, reg, size);
 }
 
