@@ -217,19 +217,27 @@ static void addr_write(struct vpci_dev *dev, unsigned int reg,
 		msi_sync(dev, msi, true);
 }
 
+/* Message Data is a value register over msi->data (the dispatcher reads
+ * it without a call): its data points there. */
+static struct msi *msi_of_data(void *data)
+{
+	return (struct msi *)(void *)((char *)data -
+				      offsetof(struct msi, data));
+}
+
 static uint32_t data_read(const struct vpci_dev *dev, unsigned int reg,
 			  unsigned int size, void *data)
 {
 	(void)dev;
 	(void)reg;
 	(void)size;
-	return ((const struct msi *)data)->data;
+	return *(const uint32_t *)data;
 }
 
 static void data_write(struct vpci_dev *dev, unsigned int reg,
 		       unsigned int size, uint32_t val, void *data)
 {
-	struct msi *msi = data;
+	struct msi *msi = msi_of_data(data);
 
 	(void)reg;
 	(void)size;
@@ -253,19 +261,14 @@ static uint32_t mask_read(const struct vpci_dev *dev, unsigned int reg,
 	return ((const struct msi *)data)->mask;
 }
 
-static void mask_write(struct vpci_dev *dev, unsigned int reg,
-		       unsigned int size, uint32_t val, void *data)
+/* A mask write that changes bindings: bind what gets unmasked before
+ * the hardware unmasks it; unbind what gets masked after the hardware
+ * masks it. Out of line, so that one that changes none saves no
+ * registers. */
+static __attribute__((noinline)) void
+mask_apply(struct vpci_dev *dev, struct msi *msi, unsigned int reg,
+	   uint32_t mask)
 {
-	struct msi *msi = data;
-	uint32_t mask = val & implemented_mask_bits(msi);
-
-	(void)size;
-	if (mask == msi->mask) { /* no binding changes */
-		vpci_phys_write(dev->host, dev->sbdf, reg, 4, mask);
-		return;
-	}
-	/* Bind what gets unmasked before the hardware unmasks it; unbind
-	 * what gets masked after the hardware masks it. */
 	msi->mask &= mask;
 	msi_sync(dev, msi, false);
 	vpci_phys_write(dev->host, dev->sbdf, reg, 4, mask);
@@ -273,12 +276,28 @@ static void mask_write(struct vpci_dev *dev, unsigned int reg,
 	msi_sync(dev, msi, false);
 }
 
+/* reg is the register's own aligned dword (both 4-byte registers):
+ * straight to the platform. */
+static void mask_write(struct vpci_dev *dev, unsigned int reg,
+		       unsigned int size, uint32_t val, void *data)
+{
+	struct msi *msi = data;
+	uint32_t mask = val & implemented_mask_bits(msi);
+
+	(void)size;
+	if (mask != msi->mask)
+		mask_apply(dev, msi, reg, mask);
+	else /* no binding changes */
+		dev->host->ops->conf_write(dev->host->ctx, dev->sbdf, reg, 4,
+					   mask);
+}
+
 /* Pending bits: the hardware's, read-only. */
 static uint32_t pending_read(const struct vpci_dev *dev, unsigned int reg,
 			     unsigned int size, void *data)
 {
 	(void)size;
-	return vpci_phys_read(dev->host, dev->sbdf, reg, 4) &
+	return dev->host->ops->conf_read(dev->host->ctx, dev->sbdf, reg, 4) &
 	       implemented_mask_bits(data);
 }
 
@@ -304,7 +323,9 @@ static int add_regs(struct vpci_dev *dev, struct msi *msi)
 				       pos + VPCI_MSI_ADDRESS_HI, 4, msi, NULL);
 	if (!rc)
 		rc = vpci_add_register(dev, data_read, data_write,
-				       msi->data_reg, 2, msi, NULL);
+				       msi->data_reg, 2, &msi->data, NULL);
+	if (!rc)
+		vpci_register_mark(dev, msi->data_reg, VPCI_REG_READS_VALUE);
 	if (!rc && msi->pvm)
 		rc = vpci_add_register(dev, mask_read, mask_write,
 				       msi->mask_reg, 4, msi, NULL);
