@@ -430,11 +430,6 @@ void vpci_caps_teardown(struct vpci_dev *dev)
 	dev->caps = NULL;
 }
 
-unsigned int vpci_caps_first(const struct vpci_dev *dev)
-{
-	return dev->caps ? dev->caps->first_std : 0u;
-}
-
 bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
 		       bool extended)
 {

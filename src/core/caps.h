@@ -87,8 +87,12 @@ enum vpci_cap_walk_end vpci_cap_walk(const struct vpci_host *host,
 /* Build (tear down) dev's capability lists and their emulators. */
 int vpci_caps_init(struct vpci_dev *dev);
 void vpci_caps_teardown(struct vpci_dev *dev);
-/* The capability pointer dev's owner reads (0: no list). */
-unsigned int vpci_caps_first(const struct vpci_dev *dev);
+/* The capability pointer dev's owner reads (0: no list). Inline: a
+ * guest's status read asks on every access. */
+static inline unsigned int vpci_caps_first(const struct vpci_dev *dev)
+{
+	return dev->caps ? dev->caps->first_std : 0u;
+}
 /* True if dev's owner has a capability with this ID linked in its view of
  * the standard (extended) list. */
 bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,

@@ -200,8 +200,9 @@ static uint32_t guest_cmd_status_read(const struct vpci_dev *dev,
 				      unsigned int reg, unsigned int size,
 				      void *data)
 {
-	uint32_t hw = vpci_phys_read(dev->host, dev->sbdf, VPCI_REG_COMMAND,
-				     4);
+	/* An aligned dword: straight to the platform. */
+	uint32_t hw = dev->host->ops->conf_read(dev->host->ctx, dev->sbdf,
+						VPCI_REG_COMMAND, 4);
 	uint32_t status = hw >> 16;
 
 	(void)reg;
