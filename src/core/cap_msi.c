@@ -139,6 +139,10 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 
 	(void)reg;
 	(void)size;
+	/* Enable and count as shown already: nothing changes (a count
+	 * above what the function has is clamped below, then compared). */
+	if (!((val ^ msi->shown_ctrl) & (CTRL_ENABLE | CTRL_MME_MASK)))
+		return;
 	/* Software must not enable more than the function can send (PCI 3.0
 	 * 6.8.1.3); a larger value gets what the function has. */
 	if (mme > msi->mmc)

@@ -184,12 +184,12 @@ static void ctrl_write(struct vpci_dev *dev, unsigned int reg,
 		       unsigned int size, uint32_t val, void *data)
 {
 	struct vpci_msix *msix = data;
-	bool enable = val & CTRL_ENABLE, fmask = val & CTRL_FMASK;
 
 	(void)reg;
 	(void)size;
-	if (enable != msix->enabled || fmask != msix->fmask)
-		ctrl_apply(dev, msix, enable, fmask);
+	/* The two bits as shown already: nothing changes. */
+	if ((val ^ msix->shown_ctrl) & (CTRL_ENABLE | CTRL_FMASK))
+		ctrl_apply(dev, msix, val & CTRL_ENABLE, val & CTRL_FMASK);
 }
 
 /* A guest's header and control dword (caps.h). */
