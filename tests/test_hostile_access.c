@@ -13,6 +13,8 @@
  *    host;
  *  - sizes other than 1, 2, 4 (ECAM: 8), misaligned ECAM accesses and
  *    offsets past 4 KiB read all-ones and reach nothing.
+ * Each on the capable NIC of caps_env.h and on a VF (sriov_env.h), in the
+ * hardware domain's view and in a guest's.
  * Register semantics over those classes: test_hostile_registers.c.
  */
 #include <setjmp.h>
@@ -28,9 +30,9 @@
 
 /* ------------------------------------------------ reads, every width */
 
-static void check_reads_agree_with_bytes(bool guest)
+static void check_reads_agree_with_bytes(enum hostile_kind kind, bool guest)
 {
-	struct fixture *e = new_env(guest);
+	struct fixture *e = new_env_of(kind, guest);
 	struct view v = view_of(e, guest);
 	static uint8_t bytes[VPCI_CFG_SPACE_SIZE];
 	unsigned int reg, size, i;
@@ -57,7 +59,7 @@ static void check_reads_agree_with_bytes(bool guest)
 			for (i = 0; i < size; i++)
 				want |= (uint64_t)bytes[reg + i] << (i * 8u);
 			assert_int_equal(vpci_ecam_read(v.dom,
-							ecam_gpa(guest, reg),
+							ecam_gpa(e, guest, reg),
 							size, &got),
 					 0);
 			if (got != want)
@@ -67,19 +69,21 @@ static void check_reads_agree_with_bytes(bool guest)
 					 (unsigned long long)got,
 					 (unsigned long long)want);
 		}
-	fixture_free(e);
+	free_env(e);
 }
 
 static void guest_reads_of_every_width_agree_with_bytes(void **state)
 {
 	(void)state;
-	check_reads_agree_with_bytes(true);
+	check_reads_agree_with_bytes(HOSTILE_NIC, true);
+	check_reads_agree_with_bytes(HOSTILE_VF, true);
 }
 
 static void hwdom_reads_of_every_width_agree_with_bytes(void **state)
 {
 	(void)state;
-	check_reads_agree_with_bytes(false);
+	check_reads_agree_with_bytes(HOSTILE_NIC, false);
+	check_reads_agree_with_bytes(HOSTILE_VF, false);
 }
 
 /* ------------------------------------- writes, every width, on a twin */
@@ -115,8 +119,7 @@ static void assert_same_state(struct fixture *a, struct fixture *b, bool guest,
 			      unsigned int size, uint32_t val)
 {
 	struct view va = view_of(a, guest), vb = view_of(b, guest);
-	const struct fake_fn *fa = fake_fn_find(&a->fp, DEV);
-	const struct fake_fn *fb = fake_fn_find(&b->fp, DEV);
+	const struct fake_fn *fa = target_fn(a), *fb = target_fn(b);
 	unsigned int r;
 
 	for (r = 0; r < REBAR_POS + 0x20u; r += 4) {
@@ -152,17 +155,19 @@ static void write_one(struct fixture *e, bool guest, bool ecam,
 	struct view v = view_of(e, guest);
 
 	if (ecam)
-		assert_int_equal(
-			vpci_ecam_write(v.dom, ecam_gpa(guest, reg), size, val),
-			0);
+		assert_int_equal(vpci_ecam_write(v.dom, ecam_gpa(e, guest, reg),
+						 size, val),
+				 0);
 	else
 		view_write(e, &v, reg, size, (uint32_t)val);
 }
 
-static void check_writes_agree_with_bytes(bool guest, uint64_t seed)
+static void check_writes_agree_with_bytes(enum hostile_kind kind, bool guest,
+					  uint64_t seed)
 {
 	static const unsigned int sizes[] = {1, 2, 4, 8};
-	struct fixture *a = new_env(guest), *b = new_env(guest);
+	struct fixture *a = new_env_of(kind, guest),
+		       *b = new_env_of(kind, guest);
 	uint64_t s = seed;
 	unsigned int step;
 
@@ -181,37 +186,40 @@ static void check_writes_agree_with_bytes(bool guest, uint64_t seed)
 		val = without_decoding(reg, size > 4 ? 4 : size,
 				       (uint32_t)val) |
 		      (size > 4 ? val >> 32 << 32 : 0);
-		arm_errors(fake_fn_find(&a->fp, DEV));
-		arm_errors(fake_fn_find(&b->fp, DEV));
+		arm_errors(a);
+		arm_errors(b);
 		write_one(a, guest, ecam, reg, size, val);
 		for (i = 0; i < size; i++)
 			write_one(b, guest, false, reg + i, 1,
 				  (val >> (i * 8u)) & 0xffu);
 		assert_same_state(a, b, guest, step, reg, size, (uint32_t)val);
 	}
-	fixture_free(a);
-	fixture_free(b);
+	free_env(a);
+	free_env(b);
 }
 
 static void guest_writes_of_every_width_act_as_their_bytes(void **state)
 {
 	(void)state;
-	check_writes_agree_with_bytes(true, 1);
-	check_writes_agree_with_bytes(true, 0x5eed);
+	check_writes_agree_with_bytes(HOSTILE_NIC, true, 1);
+	check_writes_agree_with_bytes(HOSTILE_NIC, true, 0x5eed);
+	check_writes_agree_with_bytes(HOSTILE_VF, true, 3);
 }
 
 static void hwdom_writes_of_every_width_act_as_their_bytes(void **state)
 {
 	(void)state;
-	check_writes_agree_with_bytes(false, 2);
-	check_writes_agree_with_bytes(false, 0xbad5eed);
+	check_writes_agree_with_bytes(HOSTILE_NIC, false, 2);
+	check_writes_agree_with_bytes(HOSTILE_NIC, false, 0xbad5eed);
+	check_writes_agree_with_bytes(HOSTILE_VF, false, 4);
 }
 
 /* ------------------------------------------- bad sizes and offsets */
 
 /* ECAM accesses that are not 1, 2, 4 or 8 naturally aligned bytes: all
  * ones, like a master abort, and nothing written. */
-static void check_bad_ecam(struct vpci_domain *dom, bool guest)
+static void check_bad_ecam(struct fixture *e, struct vpci_domain *dom,
+			   bool guest)
 {
 	static const unsigned int sizes[] = {0, 1, 2, 3, 4, 5, 8, 16};
 	/* clang-format off */
@@ -229,7 +237,7 @@ static void check_bad_ecam(struct vpci_domain *dom, bool guest)
 			    !(regs[i] & (size - 1)))
 				continue; /* a good access */
 			assert_int_equal(
-				vpci_ecam_read(dom, ecam_gpa(guest, regs[i]),
+				vpci_ecam_read(dom, ecam_gpa(e, guest, regs[i]),
 					       size, &got),
 				0);
 			if (size >= 8)
@@ -242,7 +250,8 @@ static void check_bad_ecam(struct vpci_domain *dom, bool guest)
 					got & ((1ull << (size * 8u)) - 1u),
 					(1ull << (size * 8u)) - 1u);
 			assert_int_equal(
-				vpci_ecam_write(dom, ecam_gpa(guest, regs[i]),
+				vpci_ecam_write(dom,
+						ecam_gpa(e, guest, regs[i]),
 						size, UINT64_MAX),
 				0);
 		}
@@ -258,12 +267,12 @@ static void check_bad_accesses(struct fixture *e, struct vpci_domain *dom,
 		0xffc,	0xffd,	 0xffe,	      0xfff,	  0x1000,
 		0x1004, 0x10000, 0xfffffffcu, 0xffffffffu};
 	static const unsigned int sizes[] = {1, 2, 4};
-	struct fake_fn *fn = fake_fn_find(&e->fp, DEV);
+	struct fake_fn *fn = target_fn(e);
 	uint8_t before[VPCI_CFG_SPACE_SIZE];
-	size_t i, j, nr_maps = e->fp.nr_map_calls;
+	size_t i, j;
 
 	memcpy(before, fn->cfg, sizeof(before));
-	fake_clear_records(&e->fp);
+	fake_clear_records(&e->fp); /* accesses and map calls */
 	e->fp.record_accesses = true;
 	for (i = 0; i < sizeof(regs) / sizeof(regs[0]); i++) {
 		for (j = 0; j < sizeof(bad_sizes) / sizeof(bad_sizes[0]); j++) {
@@ -279,11 +288,12 @@ static void check_bad_accesses(struct fixture *e, struct vpci_domain *dom,
 				   0xffffffffu);
 		}
 		for (j = 0; j < 3; j++) {
+			uint32_t ones =
+				(uint32_t)((1ull << (sizes[j] * 8u)) - 1u);
+
 			if (regs[i] + sizes[j] <= VPCI_CFG_SPACE_SIZE &&
 			    regs[i] < VPCI_CFG_SPACE_SIZE)
 				continue; /* a good access */
-			uint32_t ones =
-				(uint32_t)((1ull << (sizes[j] * 8u)) - 1u);
 
 			/* All-ones within the size (what lies above it is
 			 * not part of the access). */
@@ -294,25 +304,31 @@ static void check_bad_accesses(struct fixture *e, struct vpci_domain *dom,
 			vpci_write(dom, sbdf, regs[i], sizes[j], 0xffffffffu);
 		}
 	}
-	check_bad_ecam(dom, dom == e->guest);
+	check_bad_ecam(e, dom, dom == e->guest);
 	for (i = 0; i < e->fp.nr_accesses; i++)
 		if (e->fp.accesses[i].write)
 			fail_msg("a bad access wrote 0x%x bytes at 0x%x",
 				 e->fp.accesses[i].size, e->fp.accesses[i].reg);
 	e->fp.record_accesses = false;
 	assert_memory_equal(before, fn->cfg, sizeof(before));
-	assert_int_equal(e->fp.nr_map_calls, nr_maps);
+	assert_int_equal(e->fp.nr_map_calls, 0);
 }
 
 static void bad_sizes_and_offsets_read_ones_and_reach_nothing(void **state)
 {
-	struct fixture *e = new_env(false);
+	enum hostile_kind kind;
 
 	(void)state;
-	check_bad_accesses(e, e->hwdom, DEV);
-	assign(e);
-	check_bad_accesses(e, e->guest, VDEV);
-	fixture_free(e);
+	for (kind = HOSTILE_NIC; kind <= HOSTILE_VF; kind++) {
+		struct fixture *e = new_env_of(kind, false);
+		vpci_sbdf_t phys = hostile_of(e)->phys;
+
+		check_bad_accesses(e, e->hwdom, phys);
+		assert_int_equal(vpci_assign_device(e->guest, phys, VDEV, NULL),
+				 0);
+		check_bad_accesses(e, e->guest, VDEV);
+		free_env(e);
+	}
 }
 
 int main(void)

@@ -81,7 +81,7 @@ static void check_status_rw1c(bool guest)
 			assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2) &
 						 0xf900u,
 					 0xf900u);
-			fixture_free(e);
+			free_env(e);
 			continue;
 		}
 		/* A 1 in bit 15 alone clears bit 15 alone. */
@@ -100,7 +100,7 @@ static void check_status_rw1c(bool guest)
 			   keep | 0x80u << (a->byte * 8u));
 		assert_int_equal(fake_fn_get(fn, VPCI_REG_STATUS, 2) & 0xf900u,
 				 0x7900u);
-		fixture_free(e);
+		free_env(e);
 	}
 }
 
@@ -153,7 +153,7 @@ static void guest_bist_never_reaches_the_hardware(void **state)
 		assert_int_equal(fake_fn_get(fn, VPCI_REG_BIST, 1), 0x80);
 		assert_int_equal(gr(e, VPCI_REG_BIST, 1), 0);
 		assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4) >> 24, 0);
-		fixture_free(e);
+		free_env(e);
 	}
 }
 
@@ -187,7 +187,7 @@ static void readonly_function_is_never_written(void **state)
 	e->fp.record_accesses = false;
 	assert_memory_equal(before, fn->cfg, sizeof(before));
 	assert_int_equal(hw_read(e, 0, 4), fake_fn_get(fn, 0, 4));
-	fixture_free(e);
+	free_env(e);
 }
 
 /* ------------------------------------------------ pending map work */
@@ -265,7 +265,7 @@ static void guest_writes_while_pending_are_dropped_by_every_width(void **state)
 		gw(e, VPCI_REG_COMMAND, 2, 0);
 		run_pending(e, e->guest);
 		assert_int_equal(fake_mapped_frames(&e->fp, GUEST), 0);
-		fixture_free(e);
+		free_env(e);
 	}
 }
 
@@ -299,7 +299,7 @@ static void hwdom_command_held_over_preempted_work(void **state)
 	hw_write(e, VPCI_REG_COMMAND, 2, 0);
 	run_pending(e, e->hwdom);
 	assert_int_equal(fake_mapped_frames(&e->fp, HW), 0);
-	fixture_free(e);
+	free_env(e);
 }
 
 /* -------------------------------------- a mapped BAR's sizing probe */
@@ -336,7 +336,7 @@ static void hwdom_probe_of_mapped_bar_ends_with_any_restore(void **state)
 		assert_int_equal(e->fp.nr_map_calls, maps);
 		assert_bar0_mapped(e, HW, NIC_BAR0 >> 12);
 		hw_write(e, VPCI_REG_COMMAND, 2, 0);
-		fixture_free(e);
+		free_env(e);
 	}
 }
 
