@@ -20,15 +20,17 @@ static inline uint32_t next_rand(uint64_t *s)
 	return (uint32_t)(*s >> 33);
 }
 
-/* The function under attack: the capable NIC (caps_env.h), or a VF of
- * the SR-IOV NIC (sriov_env.h), the hardware domain's or assigned to the
- * guest at VDEV. */
-enum hostile_kind { HOSTILE_NIC, HOSTILE_VF };
+/* The function under attack: the capable NIC (caps_env.h), a VF of the
+ * SR-IOV NIC (sriov_env.h), or the NIC with platform registers in the
+ * gap bytes of dwords the library also serves (hostile_quirks); the
+ * hardware domain's or assigned to the guest at VDEV. */
+enum hostile_kind { HOSTILE_NIC, HOSTILE_VF, HOSTILE_QUIRKS };
 
 struct hostile {
 	struct fixture f; /* first: tests pass &h->f around */
 	vpci_sbdf_t phys; /* the function as the host knows it */
 	unsigned int pcie_pos;
+	uint32_t quirk[5]; /* the platform registers' latches */
 };
 
 static inline struct hostile *hostile_of(struct fixture *e)
@@ -50,6 +52,12 @@ static inline uint64_t ecam_gpa(struct fixture *e, bool guest, unsigned int reg)
 	vpci_sbdf_t sbdf = guest ? VDEV : hostile_of(e)->phys;
 
 	return ECAM_BASE + ((uint64_t)(sbdf & 0xffffu) << 12) + reg;
+}
+
+static inline struct view view_of(struct fixture *e, bool guest)
+{
+	return guest ? (struct view){e->guest, VDEV}
+		     : (struct view){e->hwdom, hostile_of(e)->phys};
 }
 
 /* RW1C error bits latched in the hardware's status and PCIe Device
@@ -87,6 +95,43 @@ static inline vpci_sbdf_t add_hostile_vf(struct fixture *e)
 	return vf;
 }
 
+/*
+ * The platform's registers (device_init), each a latch in a dword whose
+ * other bytes are the library's registers or gaps: the guest's BIST
+ * (beside the cache line / latency / header type dword register) and
+ * CardBus CIS; the hardware domain's latency timer and BIST (a dword of
+ * gap, register, gap, register); in both views a word in an extended
+ * dword after a gap word.
+ */
+static inline int hostile_quirks(void *ctx, struct vpci_dev *dev,
+				 enum vpci_view view)
+{
+	struct hostile *h = ctx;
+	uint32_t *q = h->quirk;
+	int rc;
+
+	if (view == VPCI_VIEW_GUEST) {
+		rc = vpci_add_register(dev, vpci_read_val, vpci_write_val,
+				       VPCI_REG_BIST, 1, &q[0], NULL);
+		if (!rc)
+			rc = vpci_add_register(dev, vpci_read_val,
+					       vpci_write_val, 0x28, 4, &q[1],
+					       NULL);
+	} else {
+		rc = vpci_add_register(dev, vpci_read_val, vpci_write_val,
+				       VPCI_REG_LATENCY_TIMER, 1, &q[2], NULL);
+		if (!rc)
+			rc = vpci_add_register(dev, vpci_read_val,
+					       vpci_write_val, VPCI_REG_BIST, 1,
+					       &q[3], NULL);
+	}
+	if (!rc)
+		rc = vpci_add_register(dev, vpci_read_val, vpci_write_val,
+				       0x16e, 2, &q[4], NULL);
+	assert_int_equal(rc, 0);
+	return rc;
+}
+
 static inline struct fixture *new_env_of(enum hostile_kind kind, bool guest)
 {
 	struct hostile *h = calloc(1, sizeof(*h));
@@ -95,6 +140,8 @@ static inline struct fixture *new_env_of(enum hostile_kind kind, bool guest)
 	assert_non_null(h);
 	fixture_init(e);
 	fake_enable_irq_hooks(&e->fp);
+	if (kind == HOSTILE_QUIRKS)
+		e->fp.ops.device_init = hostile_quirks;
 	fixture_create_host(e, 0);
 	fixture_create_hwdom(e);
 	fixture_create_guest(e, GUEST);
@@ -115,6 +162,14 @@ static inline struct fixture *new_env_of(enum hostile_kind kind, bool guest)
 	if (guest)
 		assert_int_equal(
 			vpci_assign_device(e->guest, h->phys, VDEV, NULL), 0);
+	if (kind == HOSTILE_QUIRKS) { /* the platform's registers are in */
+		struct view v = view_of(e, guest);
+
+		h->quirk[guest ? 0 : 3] = 0xa5;
+		h->quirk[4] = 0x1234;
+		assert_int_equal(view_read(e, &v, VPCI_REG_BIST, 1), 0xa5);
+		assert_int_equal(view_read(e, &v, 0x16e, 2), 0x1234);
+	}
 	return e;
 }
 
@@ -139,12 +194,6 @@ static inline uint32_t without_decoding(unsigned int reg, unsigned int size,
 		val &= ~((uint32_t)VPCI_CMD_MEMORY
 			 << ((VPCI_REG_COMMAND - reg) * 8u));
 	return size < 4 ? val & ((1u << (size * 8u)) - 1u) : val;
-}
-
-static inline struct view view_of(struct fixture *e, bool guest)
-{
-	return guest ? (struct view){e->guest, VDEV}
-		     : (struct view){e->hwdom, hostile_of(e)->phys};
 }
 
 #endif /* TESTS_HOSTILE_ENV_H */

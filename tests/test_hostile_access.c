@@ -13,8 +13,9 @@
  *    host;
  *  - sizes other than 1, 2, 4 (ECAM: 8), misaligned ECAM accesses and
  *    offsets past 4 KiB read all-ones and reach nothing.
- * Each on the capable NIC of caps_env.h and on a VF (sriov_env.h), in the
- * hardware domain's view and in a guest's.
+ * Each on the capable NIC of caps_env.h, on a VF (sriov_env.h) and on the
+ * NIC with platform registers beside the library's (hostile_env.h), in
+ * the hardware domain's view and in a guest's.
  * Register semantics over those classes: test_hostile_registers.c.
  */
 #include <setjmp.h>
@@ -77,6 +78,7 @@ static void guest_reads_of_every_width_agree_with_bytes(void **state)
 	(void)state;
 	check_reads_agree_with_bytes(HOSTILE_NIC, true);
 	check_reads_agree_with_bytes(HOSTILE_VF, true);
+	check_reads_agree_with_bytes(HOSTILE_QUIRKS, true);
 }
 
 static void hwdom_reads_of_every_width_agree_with_bytes(void **state)
@@ -84,6 +86,7 @@ static void hwdom_reads_of_every_width_agree_with_bytes(void **state)
 	(void)state;
 	check_reads_agree_with_bytes(HOSTILE_NIC, false);
 	check_reads_agree_with_bytes(HOSTILE_VF, false);
+	check_reads_agree_with_bytes(HOSTILE_QUIRKS, false);
 }
 
 /* ------------------------------------- writes, every width, on a twin */
@@ -204,6 +207,7 @@ static void guest_writes_of_every_width_act_as_their_bytes(void **state)
 	check_writes_agree_with_bytes(HOSTILE_NIC, true, 1);
 	check_writes_agree_with_bytes(HOSTILE_NIC, true, 0x5eed);
 	check_writes_agree_with_bytes(HOSTILE_VF, true, 3);
+	check_writes_agree_with_bytes(HOSTILE_QUIRKS, true, 5);
 }
 
 static void hwdom_writes_of_every_width_act_as_their_bytes(void **state)
@@ -212,6 +216,7 @@ static void hwdom_writes_of_every_width_act_as_their_bytes(void **state)
 	check_writes_agree_with_bytes(HOSTILE_NIC, false, 2);
 	check_writes_agree_with_bytes(HOSTILE_NIC, false, 0xbad5eed);
 	check_writes_agree_with_bytes(HOSTILE_VF, false, 4);
+	check_writes_agree_with_bytes(HOSTILE_QUIRKS, false, 6);
 }
 
 /* ------------------------------------------- bad sizes and offsets */
