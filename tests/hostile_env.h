@@ -60,6 +60,29 @@ static inline struct view view_of(struct fixture *e, bool guest)
 		     : (struct view){e->hwdom, hostile_of(e)->phys};
 }
 
+/* Every 2- and 4-byte read at every offset of [from, to) reads what its
+ * bytes read one by one. */
+static inline void assert_reads_agree_with_bytes(struct fixture *e,
+						 const struct view *v,
+						 unsigned int from,
+						 unsigned int to)
+{
+	unsigned int reg, size, i;
+
+	for (size = 2; size <= 4; size += 2)
+		for (reg = from; reg + size <= to; reg++) {
+			uint32_t want = 0, got = view_read(e, v, reg, size);
+
+			for (i = 0; i < size; i++)
+				want |= view_read(e, v, reg + i, 1) << (i * 8u);
+			if (got != want)
+				fail_msg(
+					"%u bytes at 0x%x read 0x%x, its bytes "
+					"0x%x",
+					size, reg, got, want);
+		}
+}
+
 /* RW1C error bits latched in the hardware's status and PCIe Device
  * Status, as after errors. */
 static inline void arm_errors(struct fixture *e)

@@ -7,7 +7,8 @@
  *  - RW1C status bits are cleared only where a 1 is written, by any
  *    width, even by a write that changes nothing else;
  *  - a guest's BIST byte never reaches the hardware;
- *  - a read-only function is never written;
+ *  - a read-only function, and one refused for sharing a guest's frame
+ *    (refused again after removal), is never written;
  *  - command, BAR and ROM writes made while map work is pending are
  *    dropped, whatever their width, and the work completes as asked;
  *  - a mapped BAR's sizing probe ends with the restore of its address,
@@ -157,36 +158,93 @@ static void guest_bist_never_reaches_the_hardware(void **state)
 	}
 }
 
-/* ------------------------------------------------- read-only function */
+/* ------------------------------------- read-only and refused functions */
 
-static void readonly_function_is_never_written(void **state)
+/* The hardware domain writes all-ones at every width and offset, aligned
+ * or not, through the config entry points and ECAM: none of it may reach
+ * the function at sbdf. */
+static void assert_never_written(struct fixture *e, vpci_sbdf_t sbdf)
 {
-	struct fixture *e = new_env(false);
-	struct fake_fn *fn = fake_fn_find(&e->fp, DEV);
+	struct fake_fn *fn = fake_fn_find(&e->fp, sbdf);
+	uint64_t ecam = ECAM_BASE + ((uint64_t)(sbdf & 0xffffu) << 12);
 	uint8_t before[VPCI_CFG_SPACE_SIZE];
 	unsigned int reg, size;
 	size_t i;
 
-	(void)state;
-	assert_int_equal(vpci_device_set_readonly(e->host, DEV, NULL), 0);
 	memcpy(before, fn->cfg, sizeof(before));
 	fake_clear_records(&e->fp);
 	e->fp.record_accesses = true;
 	for (size = 1; size <= 4; size *= 2)
-		for (reg = 0; reg + size <= VPCI_CFG_SPACE_SIZE; reg += size)
-			hw_write(e, reg, size, 0xffffffffu);
+		for (reg = 0; reg + size <= VPCI_CFG_SPACE_SIZE; reg += size) {
+			vpci_write(e->hwdom, sbdf, reg, size, 0xffffffffu);
+			assert_int_equal(vpci_ecam_write(e->hwdom, ecam + reg,
+							 size, UINT64_MAX),
+					 0);
+		}
+	for (reg = 0; reg < VPCI_CFG_SPACE_SIZE; reg += 8)
+		assert_int_equal(
+			vpci_ecam_write(e->hwdom, ecam + reg, 8, UINT64_MAX),
+			0);
 	/* Unaligned and dword-straddling ones too. */
 	for (reg = 1; reg < 0x100; reg += 2) {
-		hw_write(e, reg, 2, 0xffff);
-		hw_write(e, reg, 4, 0xffffffffu);
+		vpci_write(e->hwdom, sbdf, reg, 2, 0xffff);
+		vpci_write(e->hwdom, sbdf, reg, 4, 0xffffffffu);
 	}
 	for (i = 0; i < e->fp.nr_accesses; i++)
-		if (e->fp.accesses[i].write)
-			fail_msg("read-only: %u bytes written at 0x%x",
+		if (e->fp.accesses[i].write && e->fp.accesses[i].sbdf == sbdf)
+			fail_msg("%u bytes written at 0x%x",
 				 e->fp.accesses[i].size, e->fp.accesses[i].reg);
 	e->fp.record_accesses = false;
 	assert_memory_equal(before, fn->cfg, sizeof(before));
-	assert_int_equal(hw_read(e, 0, 4), fake_fn_get(fn, 0, 4));
+	assert_int_equal(vpci_read(e->hwdom, sbdf, 0, 4),
+			 fake_fn_get(fn, 0, 4));
+}
+
+static void readonly_function_is_never_written(void **state)
+{
+	struct fixture *e = new_env(false);
+
+	(void)state;
+	assert_int_equal(vpci_device_set_readonly(e->host, DEV, NULL), 0);
+	assert_never_written(e, DEV);
+	free_env(e);
+}
+
+/*
+ * A function hot-added beside the guest's NIC, its BAR0 in the NIC's
+ * last BAR0 frame, is refused (docs/header.md, rule 2) and read-only from
+ * then on: through refusal, removal and a second refusal the hardware
+ * domain can neither write it nor get the shared frame, and the records
+ * kept for it are not leaked (the fixture's teardown counts).
+ */
+#define NEWCOMER VPCI_SBDF(0, 3, 1, 0)
+
+static void refused_function_is_never_written(void **state)
+{
+	struct fixture *e = new_env(true);
+	struct fake_fn *fn = fake_fn_add(&e->fp, NEWCOMER);
+	uint64_t shared = (NIC_BAR0 + 0xf800u) >> 12;
+	unsigned int round;
+
+	(void)state;
+	fake_fn_set_header(fn, 0x8086, 0x1234, VPCI_HEADER_TYPE_NORMAL);
+	fake_fn_set_bar(fn, 0, 0x800, 0);
+	fake_fn_set_bar_addr(fn, 0, NIC_BAR0 + 0xf800u);
+	fake_fn_set(fn, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(vpci_device_add(e->host, NEWCOMER),
+				 VPCI_EPERM);
+		assert_null(vpci_device_find(e->host, NEWCOMER));
+		assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2) &
+					 VPCI_CMD_MEMORY,
+				 0);
+		assert_never_written(e, NEWCOMER);
+		assert_false(
+			fake_host_frame_mapped(&e->fp, HW, shared, shared));
+		if (!round)
+			assert_int_equal(vpci_device_remove(e->host, NEWCOMER),
+					 0);
+	}
 	free_env(e);
 }
 
@@ -237,6 +295,7 @@ static void guest_writes_while_pending_are_dropped_by_every_width(void **state)
 	(void)state;
 	for (k = 0; k < sizeof(acc) / sizeof(acc[0]); k++) {
 		struct fixture *e = new_env(true);
+		struct view v = guest_view(e);
 		unsigned int reg = acc[k][0], size = acc[k][1];
 
 		gw(e, 0x10, 4, (uint32_t)G_BAR0);
@@ -249,6 +308,7 @@ static void guest_writes_while_pending_are_dropped_by_every_width(void **state)
 		assert_int_equal(gr(e, VPCI_REG_COMMAND, 2) & VPCI_CMD_MEMORY,
 				 VPCI_CMD_MEMORY);
 		assert_int_equal(gr(e, 0x10, 4), (uint32_t)G_BAR0);
+		assert_reads_agree_with_bytes(e, &v, 0, 0x40);
 		run_pending(e, e->guest);
 		assert_bar0_mapped(e, GUEST, G_BAR0 >> 12);
 		assert_int_equal(fake_mapped_frames(&e->fp, GUEST),
@@ -279,6 +339,7 @@ static void hwdom_command_held_over_preempted_work(void **state)
 {
 	struct fixture *e = new_env(false);
 	struct fake_fn *fn = fake_fn_find(&e->fp, DEV);
+	struct view v = hw_view(e);
 
 	(void)state;
 	e->fp.map_budget_frames = 1u << 16;
@@ -290,6 +351,7 @@ static void hwdom_command_held_over_preempted_work(void **state)
 	hw_write(e, VPCI_REG_COMMAND, 2, VPCI_CMD_MEMORY);
 	hw_write(e, VPCI_REG_COMMAND, 1, VPCI_CMD_MEMORY);
 	hw_write(e, 0x10, 4, 0xffffffffu); /* a probe: dropped too */
+	assert_reads_agree_with_bytes(e, &v, 0, 0x40); /* it shows, whole */
 	run_pending(e, e->hwdom);
 	assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2) & VPCI_CMD_MEMORY,
 			 VPCI_CMD_MEMORY);
@@ -347,6 +409,7 @@ int main(void)
 		cmocka_unit_test(hwdom_status_rw1c_by_every_width),
 		cmocka_unit_test(guest_bist_never_reaches_the_hardware),
 		cmocka_unit_test(readonly_function_is_never_written),
+		cmocka_unit_test(refused_function_is_never_written),
 		cmocka_unit_test(
 			guest_writes_while_pending_are_dropped_by_every_width),
 		cmocka_unit_test(hwdom_command_held_over_preempted_work),
