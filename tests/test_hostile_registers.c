@@ -6,7 +6,8 @@
  * PCI spec:
  *  - RW1C status bits are cleared only where a 1 is written, by any
  *    width, even by a write that changes nothing else;
- *  - a guest's BIST byte never reaches the hardware;
+ *  - a guest's BIST byte never reaches the hardware; a platform's claim
+ *    of it that runs out of memory leaves the 0x0c dword whole;
  *  - a read-only function, and one refused for sharing a guest's frame
  *    (refused again after removal), is never written;
  *  - command, BAR and ROM writes made while map work is pending are
@@ -155,6 +156,56 @@ static void guest_bist_never_reaches_the_hardware(void **state)
 		assert_int_equal(fake_fn_get(fn, VPCI_REG_BIST, 1), 0x80);
 		assert_int_equal(gr(e, VPCI_REG_BIST, 1), 0);
 		assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4) >> 24, 0);
+		free_env(e);
+	}
+}
+
+/*
+ * A platform claims BIST (a gap of the guest's 0x0c dword register) after
+ * the state was built, on a register table that is full, with every
+ * allocation failing: the claim fails with VPCI_ENOMEM and the dword
+ * register comes back whole (cache line size and latency timer the
+ * guest's latch, header type the hardware's, BIST 0, nothing written to
+ * the hardware). With memory, BIST is the platform's.
+ */
+static void bist_claim_without_memory_keeps_the_dword(void **state)
+{
+	long n;
+
+	(void)state;
+	for (n = 0; n < 3; n++) {
+		struct fixture *e = new_env(true);
+		struct vpci_dev *dev = vpci_device_find(e->host, DEV);
+		uint32_t bist = 0, filler = 0, hdr_type;
+		unsigned int k = 0;
+		int rc;
+
+		/* Fill the table with the platform's bytes where the guest
+		 * has gaps (after its last capability), up to its capacity. */
+		e->fp.allocs_until_failure = 0;
+		while (k < 0x30 &&
+		       !vpci_add_register(dev, vpci_read_val, vpci_write_val,
+					  0xd0 + k, 1, &filler, NULL))
+			k++;
+		assert_true(k < 0x30); /* the table is full */
+		e->fp.allocs_until_failure = n;
+		rc = vpci_add_register(dev, vpci_read_val, vpci_write_val,
+				       VPCI_REG_BIST, 1, &bist, NULL);
+		e->fp.allocs_until_failure = -1;
+		if (!n)
+			assert_int_equal(rc, VPCI_ENOMEM);
+		hdr_type = fake_fn_get(target_fn(e), VPCI_REG_HEADER_TYPE, 1);
+		gw(e, VPCI_REG_CACHE_LINE_SIZE, 4, 0x11224010u);
+		assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4),
+				 0x4010u | hdr_type << 16 |
+					 (rc ? 0u : 0x11u) << 24);
+		gw(e, VPCI_REG_LATENCY_TIMER, 2, 0x7720);
+		assert_int_equal(gr(e, VPCI_REG_CACHE_LINE_SIZE, 4),
+				 0x2010u | hdr_type << 16 |
+					 (rc ? 0u : 0x11u) << 24);
+		assert_int_equal(bist, rc ? 0u : 0x11u);
+		assert_int_equal(
+			fake_fn_get(target_fn(e), 0x0c, 4) & 0xff00ffffu, 0);
 		free_env(e);
 	}
 }
@@ -409,6 +460,7 @@ int main(void)
 		cmocka_unit_test(guest_status_rw1c_by_every_width),
 		cmocka_unit_test(hwdom_status_rw1c_by_every_width),
 		cmocka_unit_test(guest_bist_never_reaches_the_hardware),
+		cmocka_unit_test(bist_claim_without_memory_keeps_the_dword),
 		cmocka_unit_test(readonly_function_is_never_written),
 		cmocka_unit_test(refused_function_is_never_written),
 		cmocka_unit_test(
