@@ -187,13 +187,10 @@ static void header_ctrl_write(struct vpci_dev *dev, unsigned int reg,
 			      unsigned int size, uint32_t val, void *data)
 {
 	const struct msi *msi = data;
-	uint32_t v, bytes = vpci_cap_ctrl_bytes(reg, size, val, &v);
 
-	if (!bytes)
-		return; /* the header only */
-	if (bytes != 0xffffu) /* a byte of control: the other one stays */
-		v = (ctrl_read(dev, reg, 2, data) & ~bytes) | (v & bytes);
-	ctrl_write(dev, msi->pos + VPCI_MSI_FLAGS, 2, v, data);
+	vpci_cap_header_ctrl_write(dev, reg, size, val, data,
+				   msi->pos + VPCI_MSI_FLAGS, ctrl_read,
+				   ctrl_write);
 }
 
 static uint32_t addr_read(const struct vpci_dev *dev, unsigned int reg,

@@ -102,16 +102,26 @@ bool vpci_caps_visible(const struct vpci_dev *dev, unsigned int id,
  * A guest's capability header and the 2-byte control register after it
  * (MSI, MSI-X) as one dword register, registered by the emulator: the
  * header's bytes read as caps.c links them (cap->shown) and ignore
- * writes. vpci_cap_ctrl_bytes gives which of control's bytes an access
- * writes (bits 0-15; 0: the header only) and their values in place.
+ * writes. A write reaches the emulator's control handlers as a 2-byte
+ * write of ctrl_reg: a byte of control merged with the other byte as
+ * ctrl_read shows it, nothing for a write of the header only. Inline, so
+ * each emulator's handlers are called directly.
  */
-static inline uint32_t vpci_cap_ctrl_bytes(unsigned int reg, unsigned int size,
-					   uint32_t val, uint32_t *v)
+static inline __attribute__((always_inline)) void
+vpci_cap_header_ctrl_write(struct vpci_dev *dev, unsigned int reg,
+			   unsigned int size, uint32_t val, void *data,
+			   unsigned int ctrl_reg, vpci_read_fn *ctrl_read,
+			   vpci_write_fn *ctrl_write)
 {
 	unsigned int shift = (reg & 3u) * 8u;
+	uint32_t v = (val << shift) >> 16;
+	uint32_t bytes = (vpci_size_mask(size) << shift) >> 16;
 
-	*v = (val << shift) >> 16;
-	return (vpci_size_mask(size) << shift) >> 16;
+	if (!bytes)
+		return; /* the header only */
+	if (bytes != 0xffffu) /* a byte of control: the other one stays */
+		v = (ctrl_read(dev, reg, 2, data) & ~bytes) | (v & bytes);
+	ctrl_write(dev, ctrl_reg, 2, v, data);
 }
 
 /* Reads as zero: a capability's registers that neither the guest nor the
