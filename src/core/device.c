@@ -272,14 +272,8 @@ static void refused_put(struct vpci_host *host, struct vpci_dev *dev)
 /* Forget a refused record: its frames go back to whoever may have them. */
 static void refused_forget(struct vpci_dev *dev)
 {
-	struct vpci_host *host = dev->host;
-	struct vpci_range gone[VPCI_NR_SLOTS];
-	unsigned int i, nr = dev->nr_claim;
-
-	__builtin_memcpy(gone, dev->claim, sizeof(gone));
+	vpci_guard_release(dev);
 	dev_destroy(dev);
-	for (i = 0; i < nr; i++)
-		vpci_guard_refresh(host, gone[i].start, gone[i].last, false);
 }
 
 /* Is a function arriving now sharing a host frame with a guest's? Its

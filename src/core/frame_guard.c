@@ -329,6 +329,19 @@ void vpci_guard_unclaim(struct vpci_dev *dev)
 	dev->nr_claim = 0;
 }
 
+__attribute__((noinline)) void vpci_guard_release(struct vpci_dev *dev)
+{
+	struct vpci_range gone[VPCI_NR_SLOTS];
+	unsigned int i, nr = dev->nr_claim;
+
+	__builtin_memcpy(gone, dev->claim, sizeof(gone));
+	vpci_guard_unclaim(dev);
+	/* The hardware domain may have those frames back. */
+	for (i = 0; i < nr; i++)
+		vpci_guard_refresh(dev->host, gone[i].start, gone[i].last,
+				   false);
+}
+
 int vpci_guard_reserve_claim(struct vpci_host *host)
 {
 	struct vpci_fidx *idx = &host->claimed;
@@ -340,7 +353,9 @@ int vpci_guard_reserve_claim(struct vpci_host *host)
 	return vpci_fidx_reserve(idx, idx->nr_spare + (need - have));
 }
 
-int vpci_guard_sync_claim(struct vpci_dev *dev)
+/* Claim every frame of dev's footprint. Out of line, as is
+ * vpci_guard_release: each has a frame of its own, never both at once. */
+static __attribute__((noinline)) int claim_footprint(struct vpci_dev *dev)
 {
 	struct vpci_host *host = dev->host;
 	struct vpci_fidx *idx = &host->claimed;
@@ -348,22 +363,6 @@ int vpci_guard_sync_claim(struct vpci_dev *dev)
 	unsigned int i;
 	int rc;
 
-	if (!vpci_dev_is_guest(dev) && !vpci_dev_is_readonly(dev)) {
-		struct vpci_range gone[VPCI_NR_SLOTS];
-		unsigned int nr = dev->nr_claim;
-
-		if (!nr) /* the usual case: nothing claimed, nothing to give */
-			return 0;
-		__builtin_memcpy(gone, dev->claim, sizeof(gone));
-		vpci_guard_unclaim(dev);
-		/* The hardware domain may have those frames back. */
-		for (i = 0; i < nr; i++)
-			vpci_guard_refresh(host, gone[i].start, gone[i].last,
-					   false);
-		return 0;
-	}
-	if (dev->nr_claim)
-		return 0; /* a guest's or read-only function's frames stay */
 	footprint(dev, true, &fp);
 	rc = vpci_guard_reserve_claim(host);
 	if (rc)
@@ -380,6 +379,19 @@ int vpci_guard_sync_claim(struct vpci_dev *dev)
 		vpci_guard_refresh(host, fp.frames[i].start, fp.frames[i].last,
 				   false);
 	return 0;
+}
+
+int vpci_guard_sync_claim(struct vpci_dev *dev)
+{
+	if (!vpci_dev_is_guest(dev) && !vpci_dev_is_readonly(dev)) {
+		/* The usual case: nothing claimed, nothing to give. */
+		if (dev->nr_claim)
+			vpci_guard_release(dev);
+		return 0;
+	}
+	if (dev->nr_claim)
+		return 0; /* a guest's or read-only function's frames stay */
+	return claim_footprint(dev);
 }
 
 /* ------------------------------------------------------------ exclusions */

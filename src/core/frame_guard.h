@@ -64,6 +64,9 @@ void vpci_guard_guest_rom(struct vpci_dev *dev);
 int vpci_guard_sync_claim(struct vpci_dev *dev);
 /* Drop dev's claim without looking at other devices (host teardown). */
 void vpci_guard_unclaim(struct vpci_dev *dev);
+/* Drop dev's claim and let the hardware domain's BARs map those frames
+ * again where nothing else forbids them. Never fails. */
+void vpci_guard_release(struct vpci_dev *dev);
 /* Reserve what claiming one more function needs, so that a later
  * vpci_guard_sync_claim() cannot fail. Errors: VPCI_ENOMEM. */
 int vpci_guard_reserve_claim(struct vpci_host *host);
