@@ -449,6 +449,54 @@ static void refused_function_stays_in_the_way(void **state)
 	}
 }
 
+/*
+ * The same with the k-th allocation of the refused add failing, for every
+ * k: the add is refused or fails for memory, never succeeds; refused,
+ * the newcomer no longer decodes, and if it ended read-only (refused and
+ * kept) the guest's function cannot come back beside it. Nothing leaks
+ * (the fixture's teardown counts allocations).
+ */
+static void refused_function_under_allocation_failure(void **state)
+{
+	const struct fn_spec *newcomer = &sharing[1].fn; /* 1 MiB BAR0 */
+	unsigned int kept = 0;
+	long k;
+
+	(void)state;
+	for (k = 0; k < 40; k++) {
+		struct fake_fn *fn;
+		void *st;
+		struct fixture *e;
+		int rc;
+
+		fixture_setup_hwdom_guest(&st);
+		e = st;
+		assign_guest_fn(e);
+		fn = build_fn(e, NEW, newcomer);
+		e->fp.allocs_until_failure = k;
+		rc = vpci_device_add(e->host, NEW);
+		e->fp.allocs_until_failure = -1;
+		assert_true(rc == VPCI_EPERM || rc == VPCI_ENOMEM);
+		assert_null(vpci_device_find(e->host, NEW));
+		/* Refused, it no longer decodes; not added for memory, the
+		 * host knows nothing of it (the platform must try again). */
+		if (rc == VPCI_EPERM)
+			assert_int_equal(fake_fn_get(fn, VPCI_REG_COMMAND, 2) &
+						 VPCI_CMD_MEMORY,
+					 0);
+		if (vpci_device_is_readonly(e->host, NEW)) {
+			kept++;
+			assert_int_equal(
+				vpci_deassign_device(e->guest, DEV, NULL), 0);
+			assert_int_equal(vpci_assign_device(e->guest, DEV,
+							    VDEV, NULL),
+					 VPCI_EPERM);
+		}
+		fixture_teardown(&st);
+	}
+	assert_true(kept > 0);
+}
+
 /* ------------- a read-only function vPCI never sized keeps every frame */
 
 /*
@@ -559,6 +607,7 @@ int main(void)
 			newcomer_is_checked_against_every_guests_functions,
 			fixture_setup_hwdom_guest, fixture_teardown),
 		cmocka_unit_test(refused_function_stays_in_the_way),
+		cmocka_unit_test(refused_function_under_allocation_failure),
 		cmocka_unit_test(hwdom_reaches_no_guest_frame_by_any_path),
 		cmocka_unit_test(
 			readonly_function_never_sized_keeps_every_frame),

@@ -300,7 +300,7 @@ static int check_addable(struct vpci_dev *dev)
  * if it had been added read-only. Keeping it needs no memory: dev is the
  * record.
  */
-static void quarantine(struct vpci_dev *dev)
+static void quarantine(struct vpci_dev *dev, bool marked_readonly)
 {
 	struct vpci_host *host = dev->host;
 	vpci_sbdf_t sbdf = dev->sbdf;
@@ -311,9 +311,10 @@ static void quarantine(struct vpci_dev *dev)
 	vpci_sriov_destroy(dev);
 	cmd = (uint16_t)vpci_phys_read(host, sbdf, VPCI_REG_COMMAND, 2);
 
-	/* Already read-only: never written, not even now. */
-	if ((cmd & VPCI_CMD_MEMORY) &&
-	    !vpci_sbdf_set_contains(&host->readonly, sbdf))
+	/* Marked read-only before this add: never written, not even now.
+	 * Made read-only on the way (its state could not be built) does
+	 * not count: it is still decoding where it must not. */
+	if ((cmd & VPCI_CMD_MEMORY) && !marked_readonly)
 		vpci_phys_write(host, sbdf, VPCI_REG_COMMAND, 2,
 				cmd & (uint16_t)~VPCI_CMD_MEMORY);
 	if (vpci_dev_reserve_readonly(host, sbdf)) {
@@ -332,9 +333,11 @@ static void quarantine(struct vpci_dev *dev)
 int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 {
 	struct vpci_dev *dev, *was_refused;
+	bool marked_readonly;
 	int rc;
 
 	vpci_lock(host);
+	marked_readonly = vpci_sbdf_set_contains(&host->readonly, sbdf);
 	/* Refused before: this try replaces the record, unless it fails
 	 * for another reason (memory), which leaves it as it was. */
 	was_refused = refused_take(host, sbdf);
@@ -358,7 +361,7 @@ int vpci_device_add(struct vpci_host *host, vpci_sbdf_t sbdf)
 	if (!rc)
 		vpci_sriov_adopt(dev); /* VFs enabled before we knew it */
 	if (rc == VPCI_EPERM)
-		quarantine(dev);
+		quarantine(dev, marked_readonly);
 	else if (rc)
 		vpci_dev_destroy(dev);
 out:
